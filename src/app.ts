@@ -1,0 +1,105 @@
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import { Ajv } from 'ajv';
+import addFormats from 'ajv-formats';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { systemClock, type Clock } from './clock.js';
+import type { LogLevel } from './config.js';
+import type { Db } from './db/open.js';
+import { registerAuth } from './http/auth.js';
+import { registerErrorHandling } from './http/errors.js';
+import { genRequestId, registerRequestId } from './http/request-id.js';
+import { FeatureFlag } from './modules/feature-flags/schemas.js';
+import { featureFlagRoutes } from './modules/feature-flags/routes.js';
+import { createFlagService } from './modules/feature-flags/service.js';
+import { sdkRoutes } from './modules/sdk/routes.js';
+import type { Stores } from './stores.js';
+
+export interface AppContext {
+  db: Db;
+  stores: Stores;
+  clock?: Clock;
+  logLevel?: LogLevel;
+  /** Runs when the app closes (the server closes the database it opened). */
+  onClose?: () => void;
+}
+
+export const OPENAPI_INFO = {
+  title: 'flagstand',
+  description: 'A local stand-in for the WorkOS Feature Flags API. Generated from the TypeBox schemas: do not edit.',
+  version: '0.1.0',
+};
+
+// Query strings and params are strings on the wire, so they are coerced; bodies never are,
+// or "true" would pass as a boolean.
+function validatorCompiler() {
+  const make = (coerceTypes: boolean | 'array') => {
+    const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
+    addFormats.default(ajv);
+    return ajv;
+  };
+  const strict = make(false);
+  const coercing = make('array');
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
+    (httpPart === 'body' ? strict : coercing).compile(schema);
+}
+
+/** Builds the Fastify app on an open, migrated database. Never listens. */
+export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
+  const clock = ctx.clock ?? systemClock;
+  const app = Fastify({
+    logger: ctx.logLevel && ctx.logLevel !== 'silent' ? { level: ctx.logLevel } : false,
+    genReqId: genRequestId,
+    requestIdHeader: false,
+    routerOptions: { ignoreTrailingSlash: true },
+    bodyLimit: 10 * 1024 * 1024,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler());
+  registerErrorHandling(app);
+  registerRequestId(app);
+  registerAuth(app, ctx.db);
+
+  // The SDK sends `Content-Type: application/json` with an empty body on bodiless PUT/DELETE: read it as {}.
+  const defaultJson = app.getDefaultJsonParser('error', 'ignore');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    if (typeof body === 'string' && body.trim() === '') return done(null, {});
+    const parse = defaultJson as unknown as (req: unknown, body: string, done: (e: Error | null, v?: unknown) => void) => void;
+    parse(req, body as string, (err, value) => {
+      if (err) (err as Error & { statusCode?: number }).statusCode = 400;
+      done(err, value);
+    });
+  });
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: OPENAPI_INFO,
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A secret key, `sk_…`.' } } },
+      security: [{ bearer: [] }],
+    },
+    refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },
+  });
+  app.addSchema(FeatureFlag);
+
+  app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  const flags = createFlagService(
+    ctx.db,
+    ctx.stores.flags,
+    {
+      organizationExists: ctx.stores.organizations.exists,
+      userExists: ctx.stores.users.exists,
+      activeOrganizationIds: ctx.stores.memberships.activeOrganizationIds,
+    },
+    clock,
+  );
+  await app.register(featureFlagRoutes, { flags });
+  await app.register(sdkRoutes, { flags: ctx.stores.flags });
+
+  if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
+  await app.ready();
+  return app;
+}

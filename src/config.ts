@@ -1,0 +1,38 @@
+import type { SeedDocument } from './seed/schema.js';
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** Everything a flagstand server can be started with, from the CLI or the programmatic API. */
+export interface FlagstandOptions {
+  port: number;
+  host: string;
+  /** ':memory:' (fresh at each start) or a file path (persistent, WAL). */
+  db: string;
+  /** A path to a JSON/YAML seed file, or the parsed document itself. */
+  seed?: string | SeedDocument;
+  /** Secret keys for the default environment, added to any the seed declares. */
+  apiKeys: string[];
+  logLevel: LogLevel;
+}
+
+export const DEFAULT_OPTIONS: FlagstandOptions = {
+  port: 4100,
+  host: '127.0.0.1',
+  db: ':memory:',
+  apiKeys: [],
+  logLevel: 'warn',
+};
+
+/** The key accepted when no key is configured anywhere (CLI, env, seed). */
+export const FALLBACK_API_KEY = 'sk_test_default';
+
+/** One table of env vars; the CLI reads them, the README documents them. */
+export const ENV_VARS = {
+  port: 'FLAGSTAND_PORT',
+  host: 'FLAGSTAND_HOST',
+  db: 'FLAGSTAND_DB',
+  seed: 'FLAGSTAND_SEED',
+  apiKeys: 'FLAGSTAND_API_KEYS',
+  logLevel: 'FLAGSTAND_LOG_LEVEL',
+} as const;

@@ -1,0 +1,31 @@
+import type { FastifyInstance } from 'fastify';
+import type { Db } from '../db/open.js';
+import { unauthorized } from './errors.js';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The environment of the caller's secret key; every query is scoped by it. */
+    environmentId: string;
+  }
+  interface FastifyContextConfig {
+    /** Routes that answer without a key (/health, /openapi.json). */
+    public?: boolean;
+  }
+}
+
+/** Bearer key → request.environmentId, or a 401 in the WorkOS shape. */
+export function registerAuth(app: FastifyInstance, db: Db): void {
+  const findEnvironment = db.prepare<[string], { environment_id: string }>(
+    'SELECT environment_id FROM environment_api_keys WHERE key = ?',
+  );
+  app.decorateRequest('environmentId', '');
+  app.addHook('onRequest', async (request) => {
+    // Unknown routes answer 404 whatever the key, so a typo never hides behind a 401.
+    if (request.is404 || request.routeOptions.config.public) return;
+    const header = request.headers.authorization;
+    const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+    const row = match ? findEnvironment.get(match[1]) : undefined;
+    if (!row) throw unauthorized();
+    request.environmentId = row.environment_id;
+  });
+}

@@ -1,0 +1,141 @@
+import type { Statement } from 'better-sqlite3';
+import type { Db } from '../db/open.js';
+import { Type, type Static } from '@sinclair/typebox';
+import { decodeTime } from 'ulid';
+import { invalidParameters } from './errors.js';
+import { StringEnum } from './schemas.js';
+
+/** spec: before/after cursors, limit 1–100 default 10, order normal|desc|asc default desc (by creation time). */
+export const ListQuery = Type.Object({
+  before: Type.Optional(Type.String({ description: 'An object ID that defines your place in the list.' })),
+  after: Type.Optional(Type.String({ description: 'An object ID that defines your place in the list.' })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 10 })),
+  order: Type.Optional(StringEnum(['normal', 'desc', 'asc'] as const, { default: 'desc' })),
+});
+export type ListQuery = Static<typeof ListQuery>;
+
+/** Where a row sits in creation order; every list sorts by (created_at, id). */
+export interface SortKey {
+  created_at: string;
+  id: string;
+}
+
+export type Scan = 'asc' | 'desc';
+
+export interface PageRequest {
+  limit: number;
+  /** The direction rows are read from the index in. */
+  scan: Scan;
+  cursor: SortKey | null;
+  direction: 'before' | 'after' | null;
+}
+
+export interface Page<T> {
+  rows: T[];
+  before: string | null;
+  after: string | null;
+}
+
+/**
+ * Turns the query into a keyset request. `findKey` resolves a cursor id to its sort key; a
+ * well-formed id that no longer exists (deleted mid-walk) still works through the time in its ULID.
+ */
+export function pageRequest(query: ListQuery, idPrefix: string, findKey: (id: string) => SortKey | undefined): PageRequest {
+  const before = query.before || undefined;
+  const after = query.after || undefined;
+  if (before && after) {
+    throw invalidParameters([{ field: 'before', code: 'before_after_exclusive', message: "cannot be combined with 'after'" }]);
+  }
+  // spec lists `normal` beside asc/desc without defining it; we read it as the default, desc.
+  const order: Scan = query.order === 'asc' ? 'asc' : 'desc';
+  const limit = query.limit ?? 10;
+  const cursorId = before ?? after;
+  if (!cursorId) return { limit, scan: order, cursor: null, direction: null };
+  const direction = before ? 'before' : 'after';
+  const cursor = findKey(cursorId) ?? keyFromId(cursorId, idPrefix);
+  if (!cursor) {
+    throw invalidParameters([{ field: direction, code: `${direction}_invalid`, message: `is not a valid ${idPrefix}… id` }]);
+  }
+  // Reading "before" the cursor means walking the index against the requested order.
+  const scan: Scan = direction === 'before' ? (order === 'asc' ? 'desc' : 'asc') : order;
+  return { limit, scan, cursor, direction };
+}
+
+function keyFromId(id: string, prefix: string): SortKey | undefined {
+  if (!id.startsWith(prefix)) return undefined;
+  try {
+    return { created_at: new Date(decodeTime(id.slice(prefix.length))).toISOString(), id };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Rows read with LIMIT limit+1 in scan order → one page in the requested order with its cursors. */
+export function toPage<T extends { id: string }>(req: PageRequest, fetched: T[]): Page<T> {
+  const hasMore = fetched.length > req.limit;
+  const rows = hasMore ? fetched.slice(0, req.limit) : fetched;
+  let hasBefore: boolean;
+  let hasAfter: boolean;
+  if (req.direction === 'before') {
+    rows.reverse();
+    hasBefore = hasMore;
+    hasAfter = true;
+  } else {
+    hasBefore = req.direction === 'after';
+    hasAfter = hasMore;
+  }
+  const first = rows[0];
+  const last = rows[rows.length - 1];
+  return {
+    rows,
+    before: hasBefore && first ? first.id : null,
+    after: hasAfter && last ? last.id : null,
+  };
+}
+
+/** SQL fragments for a keyset read; `alias` prefixes the columns when the query joins. */
+export function keysetSql(scan: Scan, withCursor: boolean, alias = ''): { where: string; orderBy: string } {
+  const a = alias ? alias + '.' : '';
+  const dir = scan === 'asc' ? 'ASC' : 'DESC';
+  return {
+    where: withCursor ? `(${a}created_at, ${a}id) ${scan === 'asc' ? '>' : '<'} (@cursor_created_at, @cursor_id)` : '1',
+    orderBy: `${a}created_at ${dir}, ${a}id ${dir}`,
+  };
+}
+
+/** Named parameters for the cursor of a keyset statement. */
+export function cursorParams(req: PageRequest): { cursor_created_at?: string; cursor_id?: string; limit: number } {
+  return req.cursor
+    ? { cursor_created_at: req.cursor.created_at, cursor_id: req.cursor.id, limit: req.limit + 1 }
+    : { limit: req.limit + 1 };
+}
+
+/** The one list envelope every list route returns. */
+export function toList<T, W>(page: Page<T>, serialize: (row: T) => W) {
+  return {
+    object: 'list' as const,
+    data: page.rows.map(serialize),
+    list_metadata: { before: page.before, after: page.after },
+  };
+}
+
+/**
+ * The four keyset statements of one list (scan asc/desc × with/without cursor), prepared on
+ * first use and reused. `build` receives the WHERE and ORDER BY fragments.
+ */
+export function prepareKeyset(
+  db: Db,
+  build: (sql: { where: string; orderBy: string }) => string,
+  alias = '',
+): (req: PageRequest) => Statement {
+  const cache = new Map<string, Statement>();
+  return (req) => {
+    const key = req.scan + (req.cursor ? '+cursor' : '');
+    let statement = cache.get(key);
+    if (!statement) {
+      statement = db.prepare(build(keysetSql(req.scan, req.cursor !== null, alias)));
+      cache.set(key, statement);
+    }
+    return statement;
+  };
+}

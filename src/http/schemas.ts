@@ -1,0 +1,42 @@
+import { Type, type Static, type TSchema, type TString } from '@sinclair/typebox';
+
+/** `type: [T, 'null']` exactly as the spec writes nullable scalars (not anyOf), so our OpenAPI matches. */
+export function Nullable<T extends TString | ReturnType<typeof Type.Boolean> | ReturnType<typeof Type.Integer>>(
+  schema: T,
+) {
+  const { type, ...rest } = schema as unknown as { type: string };
+  return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] });
+}
+
+export const Timestamp = Type.String({ format: 'date-time', description: 'An ISO 8601 timestamp.' });
+
+/** A string enum rendered as `{type: string, enum}` like the spec, typed as the literal union. */
+export function StringEnum<const T extends readonly string[]>(values: T, options: Record<string, unknown> = {}) {
+  return Type.Unsafe<T[number]>({ type: 'string', enum: [...values], ...options });
+}
+
+export const ErrorBody = Type.Object(
+  { message: Type.String(), code: Type.Optional(Type.String()) },
+  { additionalProperties: true, $id: undefined },
+);
+
+export const FieldErrorSchema = Type.Object({ field: Type.String(), code: Type.String(), message: Type.Optional(Type.String()) });
+
+export const ListMetadata = Type.Object({
+  before: Nullable(Type.String()),
+  after: Nullable(Type.String()),
+});
+
+/** The list envelope every paginated route returns. */
+export function ListOf<T extends TSchema>(item: T) {
+  return Type.Object({
+    object: Type.Literal('list'),
+    data: Type.Array(item),
+    list_metadata: ListMetadata,
+  });
+}
+
+/** Metadata: up to 50 string values, keys up to 40 chars, values up to 600 (spec: Organization.metadata). */
+export const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 600 }), {
+  maxProperties: 50,
+});

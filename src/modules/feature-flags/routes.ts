@@ -1,0 +1,44 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { toList } from '../../http/pagination.js';
+import * as S from './schemas.js';
+import { serializeFlag } from './serialize.js';
+import type { FlagService } from './service.js';
+
+/** The 8 Feature Flags operations of the spec: verbs, paths and statuses exactly as given there. */
+export const featureFlagRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }> = async (app, { flags }) => {
+  app.get('/feature-flags', { schema: S.listFeatureFlags }, async (req) =>
+    toList(flags.list(req.environmentId, req.query), serializeFlag),
+  );
+
+  app.get('/feature-flags/:slug', { schema: S.getFeatureFlag }, async (req) =>
+    serializeFlag(flags.get(req.environmentId, req.params.slug)),
+  );
+
+  // spec: enable/disable are PUT and return the flag.
+  app.put('/feature-flags/:slug/enable', { schema: S.enableFeatureFlag }, async (req) =>
+    serializeFlag(flags.setEnabled(req.environmentId, req.params.slug, true)),
+  );
+
+  app.put('/feature-flags/:slug/disable', { schema: S.disableFeatureFlag }, async (req) =>
+    serializeFlag(flags.setEnabled(req.environmentId, req.params.slug, false)),
+  );
+
+  // spec: targets are POST/DELETE with no body, answering 204.
+  app.post('/feature-flags/:slug/targets/:resourceId', { schema: S.addFlagTarget }, async (req, reply) => {
+    flags.setTarget(req.environmentId, req.params.slug, req.params.resourceId, true);
+    return reply.status(204).send(null);
+  });
+
+  app.delete('/feature-flags/:slug/targets/:resourceId', { schema: S.removeFlagTarget }, async (req, reply) => {
+    flags.removeTarget(req.environmentId, req.params.slug, req.params.resourceId);
+    return reply.status(204).send(null);
+  });
+
+  app.get('/organizations/:organizationId/feature-flags', { schema: S.listOrganizationFeatureFlags }, async (req) =>
+    toList(flags.listForOrganization(req.environmentId, req.params.organizationId, req.query), serializeFlag),
+  );
+
+  app.get('/user_management/users/:userId/feature-flags', { schema: S.listUserFeatureFlags }, async (req) =>
+    toList(flags.listForUser(req.environmentId, req.params.userId, req.query), serializeFlag),
+  );
+};

@@ -1,0 +1,117 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/open.js';
+import { ApiError, notFound } from '../../http/errors.js';
+import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
+import { ID_PREFIXES } from '../../ids.js';
+import { exceptionsForOrganization, exceptionsForUser } from './evaluate.js';
+import type { Flag, FlagStore, ResourceType } from './store.js';
+
+export interface FlagService {
+  get(environmentId: string, slug: string): Flag;
+  setEnabled(environmentId: string, slug: string, enabled: boolean): Flag;
+  setTarget(environmentId: string, slug: string, resourceId: string, enabled: boolean): void;
+  removeTarget(environmentId: string, slug: string, resourceId: string): void;
+  list(environmentId: string, query: ListQuery): Page<Flag>;
+  listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag>;
+  listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag>;
+}
+
+/** What flags need to know of the resources they target. */
+export interface TargetDirectory {
+  organizationExists(environmentId: string, id: string): boolean;
+  userExists(environmentId: string, id: string): boolean;
+  /** Organizations where the user has an active membership (pending and inactive don't count). */
+  activeOrganizationIds(environmentId: string, userId: string): string[];
+}
+
+/** spec: targets are "user_<id>" or "org_<id>"; anything else is 400 invalid_resource_id_format. */
+export function resourceTypeOf(resourceId: string): ResourceType | undefined {
+  if (resourceId.startsWith(ID_PREFIXES.user)) return 'user';
+  if (resourceId.startsWith(ID_PREFIXES.organization)) return 'organization';
+  return undefined;
+}
+
+export function createFlagService(db: Db, flags: FlagStore, directory: TargetDirectory, clock: Clock): FlagService {
+  const requireFlag = (environmentId: string, slug: string): Flag => {
+    const flag = flags.bySlug(environmentId, slug);
+    if (!flag) throw notFound('Feature flag', slug);
+    return flag;
+  };
+
+  const requireResource = (environmentId: string, resourceId: string): ResourceType => {
+    const type = resourceTypeOf(resourceId);
+    if (!type) {
+      throw new ApiError(400, {
+        message: `Invalid resource id: '${resourceId}'. Expected a user id (user_…) or an organization id (org_…).`,
+        code: 'invalid_resource_id_format',
+        statusCode: 400,
+      });
+    }
+    return type;
+  };
+
+  const requireTargetExists = (environmentId: string, resourceId: string, type: ResourceType): void => {
+    if (type === 'user' && !directory.userExists(environmentId, resourceId)) throw notFound('User', resourceId);
+    if (type === 'organization' && !directory.organizationExists(environmentId, resourceId)) {
+      throw notFound('Organization', resourceId);
+    }
+  };
+
+  const flagPage = (environmentId: string, query: ListQuery) =>
+    pageRequest(query, ID_PREFIXES.flag, (id) => flags.sortKey(environmentId, id));
+
+  // Unchanged state leaves updated_at alone, so repeated enables are true no-ops.
+  const setEnabled = db.transaction((environmentId: string, slug: string, enabled: boolean): Flag => {
+    const flag = requireFlag(environmentId, slug);
+    if (flag.enabled === enabled) return flag;
+    const next = { ...flag, enabled, updated_at: clock.now() };
+    flags.update(environmentId, next);
+    return next;
+  });
+
+  const setTarget = db.transaction((environmentId: string, slug: string, resourceId: string, enabled: boolean): void => {
+    const type = requireResource(environmentId, resourceId);
+    const flag = requireFlag(environmentId, slug);
+    requireTargetExists(environmentId, resourceId, type);
+    const now = clock.now();
+    flags.setTarget(environmentId, { flag_id: flag.id, resource_id: resourceId, resource_type: type, enabled }, now);
+    flags.touch(environmentId, flag.id, now);
+  });
+
+  const removeTarget = db.transaction((environmentId: string, slug: string, resourceId: string): void => {
+    const type = requireResource(environmentId, resourceId);
+    const flag = requireFlag(environmentId, slug);
+    requireTargetExists(environmentId, resourceId, type);
+    flags.deleteTarget(environmentId, flag.id, resourceId);
+    flags.touch(environmentId, flag.id, clock.now());
+  });
+
+  return {
+    get: requireFlag,
+    setEnabled,
+    setTarget,
+    removeTarget,
+
+    list(environmentId: string, query: ListQuery): Page<Flag> {
+      const req = flagPage(environmentId, query);
+      return toPage(req, flags.list(environmentId, req));
+    },
+
+    listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag> {
+      if (!directory.organizationExists(environmentId, organizationId)) throw notFound('Organization', organizationId);
+      const req = flagPage(environmentId, query);
+      const exceptions = exceptionsForOrganization(flags.targetsOf(environmentId, [organizationId]));
+      return toPage(req, flags.listEvaluated(environmentId, req, exceptions));
+    },
+
+    listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag> {
+      if (!directory.userExists(environmentId, userId)) throw notFound('User', userId);
+      const req = flagPage(environmentId, query);
+      const organizationIds = directory.activeOrganizationIds(environmentId, userId);
+      const targets = flags.targetsOf(environmentId, [userId, ...organizationIds]);
+      const exceptions = exceptionsForUser(targets, userId, organizationIds);
+      return toPage(req, flags.listEvaluated(environmentId, req, exceptions));
+    },
+  };
+}
+

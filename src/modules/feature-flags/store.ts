@@ -1,0 +1,175 @@
+import type { Db } from '../../db/open.js';
+import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import type { Exceptions, TargetFact } from './evaluate.js';
+import type { FlagOwner } from './schemas.js';
+
+/** A flag as stored: JSON columns parsed, 0/1 as booleans. */
+export interface Flag {
+  id: string;
+  slug: string;
+  name: string;
+  description: string | null;
+  owner: FlagOwner | null;
+  tags: string[];
+  enabled: boolean;
+  default_value: boolean;
+  created_at: string;
+  updated_at: string;
+}
+
+interface FlagRow extends Omit<Flag, 'owner' | 'tags' | 'enabled' | 'default_value'> {
+  owner: string | null;
+  tags: string;
+  enabled: 0 | 1;
+  default_value: 0 | 1;
+}
+
+export type ResourceType = 'user' | 'organization';
+
+export interface Target {
+  flag_id: string;
+  resource_id: string;
+  resource_type: ResourceType;
+  enabled: boolean;
+}
+
+const COLUMNS = 'id, slug, name, description, owner, tags, enabled, default_value, created_at, updated_at';
+
+function toFlag(row: FlagRow): Flag {
+  return {
+    ...row,
+    owner: row.owner === null ? null : (JSON.parse(row.owner) as FlagOwner),
+    tags: JSON.parse(row.tags) as string[],
+    enabled: row.enabled === 1,
+    default_value: row.default_value === 1,
+  };
+}
+
+/** Prepared statements for flags and their targets; rows in, rows out. */
+export function createFlagStore(db: Db) {
+  const bySlug = db.prepare<[string, string], FlagRow>(
+    `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? AND slug = ?`,
+  );
+  const byId = db.prepare<[string, string], FlagRow>(`SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? AND id = ?`);
+  const sortKey = db.prepare<[string, string], SortKey>(
+    'SELECT created_at, id FROM feature_flags WHERE environment_id = ? AND id = ?',
+  );
+  const insert = db.prepare(
+    `INSERT INTO feature_flags (environment_id, ${COLUMNS})
+     VALUES (@environment_id, @id, @slug, @name, @description, @owner, @tags, @enabled, @default_value, @created_at, @updated_at)`,
+  );
+  const update = db.prepare(
+    `UPDATE feature_flags SET slug = @slug, name = @name, description = @description, owner = @owner, tags = @tags,
+       enabled = @enabled, default_value = @default_value, updated_at = @updated_at
+     WHERE environment_id = @environment_id AND id = @id`,
+  );
+  const touch = db.prepare('UPDATE feature_flags SET updated_at = ? WHERE environment_id = ? AND id = ?');
+  const remove = db.prepare('DELETE FROM feature_flags WHERE environment_id = ? AND id = ?');
+  const upsertTarget = db.prepare(
+    `INSERT INTO flag_targets (environment_id, flag_id, resource_id, resource_type, enabled, created_at)
+     VALUES (@environment_id, @flag_id, @resource_id, @resource_type, @enabled, @created_at)
+     ON CONFLICT (environment_id, flag_id, resource_id) DO UPDATE SET enabled = excluded.enabled`,
+  );
+  const deleteTarget = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
+  const deleteTargetsOf = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND resource_id = ?');
+  const targetsOf = db.prepare<[string, string], { flag_id: string; resource_id: string; enabled: 0 | 1; default_value: 0 | 1 }>(
+    `SELECT t.flag_id, t.resource_id, t.enabled, f.default_value
+     FROM flag_targets t JOIN feature_flags f ON f.environment_id = t.environment_id AND f.id = t.flag_id
+     WHERE t.environment_id = ? AND t.resource_id IN (SELECT value FROM json_each(?)) AND f.enabled = 1`,
+  );
+  const allFlags = db.prepare<[string], FlagRow>(
+    `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? ORDER BY created_at, id`,
+  );
+  const allTargets = db.prepare<[string], { flag_id: string; resource_id: string; resource_type: ResourceType; enabled: 0 | 1 }>(
+    `SELECT flag_id, resource_id, resource_type, enabled FROM flag_targets WHERE environment_id = ? ORDER BY flag_id, created_at, resource_id`,
+  );
+
+  const listAll = prepareKeyset(
+    db,
+    (k) => `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = @env AND ${k.where} ORDER BY ${k.orderBy} LIMIT @limit`,
+  );
+  // Flags on by default (less `off`) merged with the few flags targets turn on: index-only walks.
+  const listEvaluated = prepareKeyset(
+    db,
+    (k) => `SELECT * FROM (
+        SELECT ${COLUMNS} FROM feature_flags
+        WHERE environment_id = @env AND enabled = 1 AND default_value = 1 AND ${k.where}
+          AND id NOT IN (SELECT value FROM json_each(@off))
+        ORDER BY ${k.orderBy} LIMIT @limit)
+      UNION ALL
+      SELECT * FROM (
+        SELECT ${COLUMNS} FROM feature_flags
+        WHERE environment_id = @env AND id IN (SELECT value FROM json_each(@on)) AND enabled = 1 AND ${k.where}
+        ORDER BY ${k.orderBy} LIMIT @limit)
+      ORDER BY ${k.orderBy} LIMIT @limit`,
+  );
+
+  const rowOf = (environmentId: string, flag: Flag) => ({
+    environment_id: environmentId,
+    ...flag,
+    owner: flag.owner === null ? null : JSON.stringify(flag.owner),
+    tags: JSON.stringify(flag.tags),
+    enabled: flag.enabled ? 1 : 0,
+    default_value: flag.default_value ? 1 : 0,
+  });
+
+  return {
+    bySlug(environmentId: string, slug: string): Flag | undefined {
+      const row = bySlug.get(environmentId, slug);
+      return row && toFlag(row);
+    },
+    byId(environmentId: string, id: string): Flag | undefined {
+      const row = byId.get(environmentId, id);
+      return row && toFlag(row);
+    },
+    sortKey(environmentId: string, id: string): SortKey | undefined {
+      return sortKey.get(environmentId, id);
+    },
+    insert(environmentId: string, flag: Flag): void {
+      insert.run(rowOf(environmentId, flag));
+    },
+    update(environmentId: string, flag: Flag): void {
+      update.run(rowOf(environmentId, flag));
+    },
+    touch(environmentId: string, id: string, now: string): void {
+      touch.run(now, environmentId, id);
+    },
+    delete(environmentId: string, id: string): void {
+      remove.run(environmentId, id);
+    },
+    setTarget(environmentId: string, target: Target, now: string): void {
+      upsertTarget.run({ environment_id: environmentId, ...target, enabled: target.enabled ? 1 : 0, created_at: now });
+    },
+    deleteTarget(environmentId: string, flagId: string, resourceId: string): void {
+      deleteTarget.run(environmentId, flagId, resourceId);
+    },
+    /** Removes every target naming a resource (the resource was deleted). */
+    deleteTargetsOf(environmentId: string, resourceId: string): void {
+      deleteTargetsOf.run(environmentId, resourceId);
+    },
+    /** Targets of enabled flags naming any of `resourceIds`, with each flag's default. */
+    targetsOf(environmentId: string, resourceIds: readonly string[]): TargetFact[] {
+      return targetsOf.all(environmentId, JSON.stringify(resourceIds)).map((t) => ({
+        flag_id: t.flag_id,
+        resource_id: t.resource_id,
+        enabled: t.enabled === 1,
+        default_value: t.default_value === 1,
+      }));
+    },
+    list(environmentId: string, req: PageRequest): Flag[] {
+      return (listAll(req).all({ env: environmentId, ...cursorParams(req) }) as FlagRow[]).map(toFlag);
+    },
+    listEvaluated(environmentId: string, req: PageRequest, exceptions: Exceptions): Flag[] {
+      const params = { env: environmentId, on: JSON.stringify(exceptions.on), off: JSON.stringify(exceptions.off), ...cursorParams(req) };
+      return (listEvaluated(req).all(params) as FlagRow[]).map(toFlag);
+    },
+    all(environmentId: string): Flag[] {
+      return allFlags.all(environmentId).map(toFlag);
+    },
+    allTargets(environmentId: string): Target[] {
+      return allTargets.all(environmentId).map((t) => ({ ...t, enabled: t.enabled === 1 }));
+    },
+  };
+}
+
+export type FlagStore = ReturnType<typeof createFlagStore>;

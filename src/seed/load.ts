@@ -1,0 +1,276 @@
+import { readFileSync } from 'node:fs';
+import { Ajv, type ErrorObject } from 'ajv';
+import addFormats from 'ajv-formats';
+import { Type } from '@sinclair/typebox';
+import { parse as parseYaml } from 'yaml';
+import type { Clock } from '../clock.js';
+import type { Db } from '../db/open.js';
+import { isId, newId, type IdKind } from '../ids.js';
+import type { Stores } from '../stores.js';
+import { SeedEnvironment, type SeedDocument } from './schema.js';
+
+/** A seed that cannot be loaded; the message names the entry and the reason. */
+export class SeedError extends Error {}
+
+const ajv = new Ajv({ allErrors: false, strict: false });
+addFormats.default(ajv);
+const checkEnvironment = ajv.compile<SeedEnvironment>(SeedEnvironment);
+const checkEnvironments = ajv.compile(
+  Type.Object({ environments: Type.Array(Type.Unknown(), { minItems: 1 }) }, { additionalProperties: false }),
+);
+
+/** Reads a JSON or YAML seed file (YAML is a superset, but JSON.parse is much faster for big seeds). */
+export function readSeedFile(path: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    throw new SeedError(`cannot read seed file ${path}: ${(err as Error).message}`);
+  }
+  try {
+    return /\.json$/i.test(path) ? JSON.parse(text) : parseYaml(text, { maxAliasCount: -1 });
+  } catch (err) {
+    throw new SeedError(`seed file ${path} is not valid ${/\.json$/i.test(path) ? 'JSON' : 'YAML'}: ${(err as Error).message}`);
+  }
+}
+
+function where(error: ErrorObject, prefix: string): string {
+  const path = error.instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => (/^\d+$/.test(p) ? `[${p}]` : `.${p}`))
+    .join('');
+  const extra = error.params as { additionalProperty?: string };
+  const detail = extra.additionalProperty ? `unknown field '${extra.additionalProperty}'` : error.message;
+  return `${prefix}${path}: ${detail}`;
+}
+
+/** Validates the document's shape and returns its environments (a top-level document is one, named "default"). */
+export function normalizeSeed(doc: unknown): SeedEnvironment[] {
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new SeedError('seed: the document must be an object');
+  if ('environments' in doc) {
+    if (!checkEnvironments(doc)) throw new SeedError(where(checkEnvironments.errors![0], 'seed'));
+    const list = (doc as { environments: unknown[] }).environments;
+    return list.map((env, i) => {
+      if (!checkEnvironment(env)) throw new SeedError(where(checkEnvironment.errors![0], `seed: environments[${i}]`));
+      return { ...env, name: env.name ?? (i === 0 ? 'default' : `environment-${i + 1}`) };
+    });
+  }
+  if (!checkEnvironment(doc)) throw new SeedError(where(checkEnvironment.errors![0], 'seed: '));
+  return [{ ...doc, name: doc.name ?? 'default' }];
+}
+
+/**
+ * Checks what the schema cannot: id formats, duplicates, and references between entries, so
+ * a bad seed fails with a message naming the entry before anything is written.
+ */
+export function checkReferences(env: SeedEnvironment, label: string): void {
+  const fail = (entry: string, why: string): never => {
+    throw new SeedError(`seed: ${label}${entry}: ${why}`);
+  };
+  const pinned = (list: { id?: string }[] | undefined, kind: IdKind, name: string): Set<string> => {
+    const ids = new Set<string>();
+    list?.forEach((item, i) => {
+      if (item.id === undefined) return;
+      if (!isId(kind, item.id)) fail(`${name}[${i}].id`, `'${item.id}' is not a valid ${kind} id (prefix + ULID)`);
+      if (ids.has(item.id)) fail(`${name}[${i}].id`, `duplicate id '${item.id}'`);
+      ids.add(item.id);
+    });
+    return ids;
+  };
+  const unique = <T>(list: T[] | undefined, key: (item: T) => string | null | undefined, name: string, field: string) => {
+    const seen = new Set<string>();
+    list?.forEach((item, i) => {
+      const value = key(item);
+      if (value === null || value === undefined) return;
+      if (seen.has(value)) fail(`${name}[${i}].${field}`, `duplicate ${field} '${value}'`);
+      seen.add(value);
+    });
+  };
+
+  const orgIds = pinned(env.organizations, 'organization', 'organizations');
+  const userIds = pinned(env.users, 'user', 'users');
+  pinned(env.organization_memberships, 'membership', 'organization_memberships');
+  pinned(env.feature_flags, 'flag', 'feature_flags');
+  unique(env.organizations, (o) => o.external_id, 'organizations', 'external_id');
+  unique(env.users, (u) => u.email.toLowerCase(), 'users', 'email');
+  unique(env.users, (u) => u.external_id, 'users', 'external_id');
+  unique(env.feature_flags, (f) => f.slug, 'feature_flags', 'slug');
+  unique(env.organization_memberships, (m) => `${m.user_id} in ${m.organization_id}`, 'organization_memberships', 'user_id');
+  env.organizations?.forEach((o, i) =>
+    o.domains?.forEach((d, j) => {
+      const id = typeof d === 'string' ? undefined : d.id;
+      if (id !== undefined && !isId('organizationDomain', id)) {
+        fail(`organizations[${i}].domains[${j}].id`, `'${id}' is not a valid organization domain id`);
+      }
+    }),
+  );
+  env.organization_memberships?.forEach((m, i) => {
+    if (!userIds.has(m.user_id)) fail(`organization_memberships[${i}].user_id`, `'${m.user_id}' is not a user of this seed (give users pinned ids to reference them)`);
+    if (!orgIds.has(m.organization_id)) fail(`organization_memberships[${i}].organization_id`, `'${m.organization_id}' is not an organization of this seed`);
+  });
+  env.feature_flags?.forEach((f, i) => {
+    const seen = new Set<string>();
+    f.targets?.forEach((t, j) => {
+      const id = typeof t === 'string' ? t : t.id;
+      const entry = `feature_flags[${i}] (${f.slug}).targets[${j}]`;
+      if (seen.has(id)) fail(entry, `duplicate target '${id}'`);
+      seen.add(id);
+      if (id.startsWith('user_')) {
+        if (!userIds.has(id)) fail(entry, `'${id}' is not a user of this seed`);
+      } else if (id.startsWith('org_')) {
+        if (!orgIds.has(id)) fail(entry, `'${id}' is not an organization of this seed`);
+      } else fail(entry, `'${id}' is neither a user_… nor an org_… id`);
+    });
+  });
+}
+
+/** Inserts one environment's entries through the stores. Call inside a transaction. */
+export function insertEnvironmentSeed(stores: Stores, environmentId: string, env: SeedEnvironment, clock: Clock): number {
+  const now = clock.now();
+  let rows = 0;
+  for (const o of env.organizations ?? []) {
+    const id = o.id ?? newId('organization');
+    const created_at = o.created_at ?? now;
+    stores.organizations.insert(environmentId, {
+      id,
+      name: o.name,
+      external_id: o.external_id ?? null,
+      metadata: o.metadata ?? {},
+      allow_profiles_outside_organization: o.allow_profiles_outside_organization ?? false,
+      stripe_customer_id: o.stripe_customer_id ?? null,
+      created_at,
+      updated_at: o.updated_at ?? created_at,
+    });
+    rows++;
+    for (const d of o.domains ?? []) {
+      const domain = typeof d === 'string' ? { domain: d } : d;
+      stores.organizations.insertDomain(environmentId, {
+        id: domain.id ?? newId('organizationDomain'),
+        organization_id: id,
+        domain: domain.domain,
+        state: domain.state ?? 'verified',
+        verification_strategy: domain.verification_strategy ?? 'manual',
+        verification_token: null,
+        verification_prefix: null,
+        created_at,
+        updated_at: created_at,
+      });
+      rows++;
+    }
+  }
+  for (const u of env.users ?? []) {
+    const created_at = u.created_at ?? now;
+    stores.users.insert(environmentId, {
+      id: u.id ?? newId('user'),
+      email: u.email.toLowerCase(),
+      first_name: u.first_name ?? null,
+      last_name: u.last_name ?? null,
+      email_verified: u.email_verified ?? false,
+      profile_picture_url: u.profile_picture_url ?? null,
+      external_id: u.external_id ?? null,
+      metadata: u.metadata ?? {},
+      last_sign_in_at: u.last_sign_in_at ?? null,
+      locale: u.locale ?? null,
+      created_at,
+      updated_at: u.updated_at ?? created_at,
+    });
+    rows++;
+  }
+  for (const m of env.organization_memberships ?? []) {
+    const created_at = m.created_at ?? now;
+    stores.memberships.insert(environmentId, {
+      id: m.id ?? newId('membership'),
+      user_id: m.user_id,
+      organization_id: m.organization_id,
+      status: m.status ?? 'active',
+      role_slug: m.role_slug ?? 'member',
+      created_at,
+      updated_at: m.updated_at ?? created_at,
+    });
+    rows++;
+  }
+  for (const f of env.feature_flags ?? []) {
+    const id = f.id ?? newId('flag');
+    const created_at = f.created_at ?? now;
+    stores.flags.insert(environmentId, {
+      id,
+      slug: f.slug,
+      name: f.name ?? f.slug,
+      description: f.description ?? null,
+      owner: f.owner ? { email: f.owner.email, first_name: f.owner.first_name ?? null, last_name: f.owner.last_name ?? null } : null,
+      tags: f.tags ?? [],
+      enabled: f.enabled ?? false,
+      default_value: f.default_value ?? false,
+      created_at,
+      updated_at: f.updated_at ?? created_at,
+    });
+    rows++;
+    for (const t of f.targets ?? []) {
+      const target = typeof t === 'string' ? { id: t, enabled: true } : { id: t.id, enabled: t.enabled ?? true };
+      stores.flags.setTarget(
+        environmentId,
+        {
+          flag_id: id,
+          resource_id: target.id,
+          resource_type: target.id.startsWith('user_') ? 'user' : 'organization',
+          enabled: target.enabled,
+        },
+        created_at,
+      );
+      rows++;
+    }
+  }
+  return rows;
+}
+
+export interface LoadedEnvironment {
+  id: string;
+  name: string;
+  keys: string[];
+}
+
+/**
+ * Loads a whole seed in one transaction: every environment with its keys and entries, or nothing.
+ * `defaultKeys` (from the CLI) go to the first environment.
+ */
+export function loadSeed(
+  db: Db,
+  stores: Stores,
+  doc: SeedDocument | unknown,
+  clock: Clock,
+  defaultKeys: string[] = [],
+): { environments: LoadedEnvironment[]; rows: number } {
+  const environments = normalizeSeed(doc);
+  const names = new Set<string>();
+  const keys = new Set<string>();
+  environments.forEach((env, i) => {
+    const label = environments.length > 1 ? `environments[${i}] (${env.name}): ` : '';
+    if (names.has(env.name!)) throw new SeedError(`seed: ${label}duplicate environment name '${env.name}'`);
+    names.add(env.name!);
+    for (const key of [...(env.api_keys ?? []), ...(i === 0 ? defaultKeys : [])]) {
+      if (keys.has(key)) throw new SeedError(`seed: ${label}api key '${key}' is given twice`);
+      keys.add(key);
+    }
+    checkReferences(env, label);
+  });
+
+  let rows = 0;
+  const loaded: LoadedEnvironment[] = [];
+  try {
+    db.transaction(() => {
+      environments.forEach((env, i) => {
+        const id = newId('environment');
+        stores.environments.insert({ id, name: env.name!, created_at: clock.now() });
+        const envKeys = [...(env.api_keys ?? []), ...(i === 0 ? defaultKeys : [])];
+        for (const key of envKeys) stores.environments.addKey(id, key);
+        rows += insertEnvironmentSeed(stores, id, env, clock);
+        loaded.push({ id, name: env.name!, keys: envKeys });
+      });
+    })();
+  } catch (err) {
+    if (err instanceof SeedError) throw err;
+    throw new SeedError(`seed: ${(err as Error).message}`);
+  }
+  return { environments: loaded, rows };
+}

@@ -1,0 +1,121 @@
+import { Type, type Static } from '@sinclair/typebox';
+import { Metadata, Nullable, StringEnum } from '../http/schemas.js';
+
+// The seed file speaks the API's snake_case. Ids are optional everywhere and pinned when given.
+
+const Id = Type.String({ minLength: 1 });
+const Timestamp = Type.String({ format: 'date-time' });
+
+export const SeedDomain = Type.Object(
+  {
+    id: Type.Optional(Id),
+    domain: Type.String({ minLength: 1 }),
+    state: Type.Optional(StringEnum(['failed', 'legacy_verified', 'pending', 'unverified', 'verified'] as const)),
+    verification_strategy: Type.Optional(StringEnum(['dns', 'manual'] as const)),
+  },
+  { additionalProperties: false },
+);
+
+export const SeedOrganization = Type.Object(
+  {
+    id: Type.Optional(Id),
+    name: Type.String({ minLength: 1 }),
+    external_id: Type.Optional(Nullable(Type.String())),
+    metadata: Type.Optional(Metadata),
+    allow_profiles_outside_organization: Type.Optional(Type.Boolean()),
+    stripe_customer_id: Type.Optional(Nullable(Type.String())),
+    domains: Type.Optional(Type.Array(Type.Union([Type.String({ minLength: 1 }), SeedDomain]))),
+    created_at: Type.Optional(Timestamp),
+    updated_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+export const SeedUser = Type.Object(
+  {
+    id: Type.Optional(Id),
+    email: Type.String({ minLength: 3, pattern: '^[^@\\s]+@[^@\\s]+$' }),
+    first_name: Type.Optional(Nullable(Type.String())),
+    last_name: Type.Optional(Nullable(Type.String())),
+    email_verified: Type.Optional(Type.Boolean()),
+    profile_picture_url: Type.Optional(Nullable(Type.String())),
+    external_id: Type.Optional(Nullable(Type.String())),
+    metadata: Type.Optional(Metadata),
+    last_sign_in_at: Type.Optional(Nullable(Timestamp)),
+    locale: Type.Optional(Nullable(Type.String())),
+    created_at: Type.Optional(Timestamp),
+    updated_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+export const SeedMembership = Type.Object(
+  {
+    id: Type.Optional(Id),
+    user_id: Id,
+    organization_id: Id,
+    status: Type.Optional(StringEnum(['active', 'inactive', 'pending'] as const)),
+    role_slug: Type.Optional(Type.String({ minLength: 1 })),
+    created_at: Type.Optional(Timestamp),
+    updated_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+export const SeedTarget = Type.Union([
+  Id,
+  Type.Object({ id: Id, enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+]);
+
+export const SeedFlag = Type.Object(
+  {
+    id: Type.Optional(Id),
+    slug: Type.String({ minLength: 1, maxLength: 255 }),
+    name: Type.Optional(Type.String({ minLength: 1 })),
+    description: Type.Optional(Nullable(Type.String())),
+    owner: Type.Optional(
+      Type.Union([
+        Type.Object(
+          {
+            email: Type.String({ minLength: 1 }),
+            first_name: Type.Optional(Nullable(Type.String())),
+            last_name: Type.Optional(Nullable(Type.String())),
+          },
+          { additionalProperties: false },
+        ),
+        Type.Null(),
+      ]),
+    ),
+    tags: Type.Optional(Type.Array(Type.String())),
+    enabled: Type.Optional(Type.Boolean()),
+    default_value: Type.Optional(Type.Boolean()),
+    targets: Type.Optional(Type.Array(SeedTarget)),
+    created_at: Type.Optional(Timestamp),
+    updated_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+const environmentLists = {
+  api_keys: Type.Optional(Type.Array(Type.String({ pattern: '^sk_\\S+$' }))),
+  organizations: Type.Optional(Type.Array(SeedOrganization)),
+  users: Type.Optional(Type.Array(SeedUser)),
+  organization_memberships: Type.Optional(Type.Array(SeedMembership)),
+  feature_flags: Type.Optional(Type.Array(SeedFlag)),
+};
+
+/** One environment's contents. */
+export const SeedEnvironment = Type.Object(
+  { name: Type.Optional(Type.String({ minLength: 1 })), ...environmentLists },
+  { additionalProperties: false },
+);
+
+/** A seed file: one environment at the top level, or several under `environments`. */
+export const SeedDocument = Type.Union([
+  Type.Object({ environments: Type.Array(SeedEnvironment, { minItems: 1 }) }, { additionalProperties: false }),
+  Type.Object(environmentLists, { additionalProperties: false }),
+]);
+
+export type SeedEnvironment = Static<typeof SeedEnvironment>;
+export type SeedDocument = Static<typeof SeedDocument>;
+export type SeedFlag = Static<typeof SeedFlag>;

@@ -1,0 +1,78 @@
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from './app.js';
+import { systemClock, type Clock } from './clock.js';
+import { DEFAULT_OPTIONS, FALLBACK_API_KEY, type FlagstandOptions } from './config.js';
+import { migrate } from './db/migrate.js';
+import { openDatabase, type Db } from './db/open.js';
+import { loadSeed, readSeedFile, type LoadedEnvironment } from './seed/load.js';
+import { createStores, type Stores } from './stores.js';
+
+export interface Flagstand {
+  app: FastifyInstance;
+  db: Db;
+  stores: Stores;
+  /** Environments as they stand after start-up, the first being the default one. */
+  environments: LoadedEnvironment[];
+  /** A key of the default environment. */
+  apiKey: string;
+  /** True when no key was configured and sk_test_default is accepted. */
+  usingFallbackKey: boolean;
+  /** Set when a file database already held data, so the seed was not loaded again. */
+  seedSkipped: boolean;
+}
+
+export type CreateOptions = Partial<Omit<FlagstandOptions, 'port' | 'host'>> & { clock?: Clock };
+
+/** Opens and migrates the database, loads the seed (or creates the default environment), builds the app. */
+export async function createFlagstand(options: CreateOptions = {}): Promise<Flagstand> {
+  const clock = options.clock ?? systemClock;
+  const db = openDatabase(options.db ?? DEFAULT_OPTIONS.db);
+  try {
+    migrate(db);
+    const stores = createStores(db);
+    const cliKeys = options.apiKeys ?? [];
+    let seedSkipped = false;
+    let usingFallbackKey = false;
+
+    if (stores.environments.count() === 0) {
+      const doc = options.seed === undefined ? {} : typeof options.seed === 'string' ? readSeedFile(options.seed) : options.seed;
+      const { environments } = loadSeed(db, stores, doc, clock, cliKeys);
+      if (environments.every((env) => env.keys.length === 0)) {
+        stores.environments.addKey(environments[0].id, FALLBACK_API_KEY);
+        usingFallbackKey = true;
+      }
+    } else {
+      seedSkipped = options.seed !== undefined;
+      const first = stores.environments.all()[0];
+      for (const key of cliKeys) if (!stores.environments.keyOwner(key)) stores.environments.addKey(first.id, key);
+    }
+
+    const environments = stores.environments
+      .all()
+      .map((env) => ({ id: env.id, name: env.name, keys: stores.environments.keysOf(env.id) }));
+    const app = await buildApp({ db, stores, clock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,
+      onClose: () => db.close(),
+    });
+    return { app, db, stores, environments, apiKey: environments[0].keys[0], usingFallbackKey, seedSkipped };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}
+
+export interface RunningFlagstand extends Flagstand {
+  url: string;
+  port: number;
+  close(): Promise<void>;
+}
+
+/** createFlagstand, then listen. Port 0 picks a free port. */
+export async function startServer(options: Partial<FlagstandOptions> & { clock?: Clock } = {}): Promise<RunningFlagstand> {
+  const flagstand = await createFlagstand(options);
+  const host = options.host ?? DEFAULT_OPTIONS.host;
+  await flagstand.app.listen({ port: options.port ?? DEFAULT_OPTIONS.port, host });
+  const address = flagstand.app.server.address();
+  const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_OPTIONS.port);
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  return { ...flagstand, url: `http://${urlHost}:${port}`, port, close: () => flagstand.app.close() };
+}

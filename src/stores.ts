@@ -1,0 +1,19 @@
+import type { Db } from './db/open.js';
+import { createEnvironmentStore } from './modules/environments/store.js';
+import { createFlagStore } from './modules/feature-flags/store.js';
+import { createMembershipStore } from './modules/memberships/store.js';
+import { createOrganizationStore } from './modules/organizations/store.js';
+import { createUserStore } from './modules/users/store.js';
+
+/** Every store of one database, prepared once. */
+export function createStores(db: Db) {
+  return {
+    environments: createEnvironmentStore(db),
+    organizations: createOrganizationStore(db),
+    users: createUserStore(db),
+    memberships: createMembershipStore(db),
+    flags: createFlagStore(db),
+  };
+}
+
+export type Stores = ReturnType<typeof createStores>;
