@@ -1,0 +1,41 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { renderOpenApi } from '../../scripts/render-openapi.js';
+import { operations } from '../helpers/spec.js';
+
+const committed = readFileSync(new URL('../../openapi/flagstand.json', import.meta.url), 'utf8');
+type Doc = { paths: Record<string, Record<string, { operationId?: string; tags?: string[] }>> };
+
+// Routes that exist only in flagstand (no WorkOS operation to match): the runtime client's poll
+// (not in the public spec) and flagstand's own admin routes.
+const FLAGSTAND_ONLY = /^Flagstand/;
+
+describe('openapi/flagstand.json', () => {
+  it('is up to date with the route schemas (run `npm run gen:openapi` when this fails)', async () => {
+    expect(await renderOpenApi()).toBe(committed);
+  });
+
+  it('gives every WorkOS route the verb and path of the official spec, so no alias can exist', () => {
+    const doc = JSON.parse(committed) as Doc;
+    const served: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        expect(op.operationId, `${method} ${path} has no operationId`).toBeTruthy();
+        if (FLAGSTAND_ONLY.test(op.operationId!)) continue;
+        const official = operations.get(op.operationId!);
+        expect(official, `${op.operationId} is not an operation of the official spec`).toBeDefined();
+        expect(`${method.toUpperCase()} ${path}`).toBe(`${official!.method.toUpperCase()} ${official!.path}`);
+        served.push(op.operationId!);
+      }
+    }
+    expect(served.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('serves all eight Feature Flags operations of the official spec', () => {
+    const doc = JSON.parse(committed) as Doc;
+    const ours = new Set(Object.values(doc.paths).flatMap((item) => Object.values(item).map((op) => op.operationId)));
+    const flagOps = [...operations.values()].filter((op) => op.path.includes('feature-flags')).map((op) => op.operationId);
+    expect(flagOps).toHaveLength(8);
+    for (const id of flagOps) expect(ours.has(id), id).toBe(true);
+  });
+});
