@@ -1,0 +1,138 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { LoadResult } from './load.js';
+import type { SeedSize, SizeName } from './seed.js';
+
+export interface Stat {
+  median: number;
+  min: number;
+  max: number;
+  runs: number;
+}
+
+export interface RouteResult extends LoadResult {
+  route: string;
+  /** Mean req/s of the hello-world runs just before and after this route. */
+  helloRps: number;
+  /** req/s as a share of helloRps. */
+  ratio: number;
+}
+
+export interface SizeReport {
+  size: SizeName;
+  counts: SeedSize & { memberships: number };
+  seed: { rows: number; megabytes: number; startMs: number; rowsPerSec: number; netRowsPerSec: number };
+  /** Hello-world runs, one before the first route and one after each. */
+  hello: LoadResult[];
+  routes: RouteResult[];
+  rssMb: { idle: number; afterLoad: number; hello: number };
+  admin?: AdminResult;
+}
+
+export interface AdminResult {
+  rows: number;
+  reset: Stat;
+  restore: Stat;
+}
+
+export interface Report {
+  date: string;
+  machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
+  settings: { durationSec: number; connections: number; startRuns: number };
+  starts: { flagstand: Stat; hello: Stat };
+  sizes: SizeReport[];
+}
+
+const USER_ROUTE = 'GET /user_management/users/{id}/feature-flags';
+const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
+const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+const stat = (s: Stat, unit = 'ms') => `${ms(s.median)} ${unit} (min ${ms(s.min)}, max ${ms(s.max)}, ${s.runs} runs)`;
+
+interface Check {
+  target: string;
+  measured: string;
+  ok: boolean | undefined;
+}
+
+/** The performance targets, each with what this run measured (undefined: not measured this run). */
+export function checks(report: Report): Check[] {
+  const bySize = (size: SizeName) => report.sizes.find((s) => s.size === size);
+  const userRoute = (size: SizeName) => bySize(size)?.routes.find((r) => r.route === USER_ROUTE);
+  const out: Check[] = [];
+  for (const size of ['small', 'large'] as const) {
+    const r = userRoute(size);
+    out.push({
+      target: `user flags req/s ≥ 0.5 × hello-world (${size})`,
+      measured: r ? `${r.ratio.toFixed(2)} × (${n0(r.rps)} vs ${n0(r.helloRps)} req/s)` : 'not run',
+      ok: r && r.ratio >= 0.5,
+    });
+  }
+  const small = userRoute('small');
+  const large = userRoute('large');
+  out.push({
+    target: 'user flags p50 large ≤ 1.3 × p50 small',
+    measured: small && large ? `${(large.p50 / small.p50).toFixed(2)} × (${ms(large.p50)} vs ${ms(small.p50)} ms)` : 'needs both sizes',
+    ok: small && large ? large.p50 / small.p50 <= 1.3 : undefined,
+  });
+  const admin = report.sizes.find((s) => s.admin)?.admin;
+  out.push({
+    target: 'reset and restore < 10 ms (10k-row environment)',
+    measured: admin ? `reset ${ms(admin.reset.median)} ms, restore ${ms(admin.restore.median)} ms (${n0(admin.rows)} rows)` : 'not measured (no admin routes)',
+    ok: admin ? admin.reset.median < 10 && admin.restore.median < 10 : undefined,
+  });
+  const largeSeed = bySize('large')?.seed;
+  out.push({
+    target: 'seed load ≥ 200,000 rows/s (large seed, whole spawn-to-healthy)',
+    measured: largeSeed ? `${n0(largeSeed.rowsPerSec)} rows/s (${n0(largeSeed.rows)} rows in ${n0(largeSeed.startMs)} ms)` : 'not run',
+    ok: largeSeed && largeSeed.rowsPerSec >= 200_000,
+  });
+  out.push({
+    target: 'spawn-to-healthy < 500 ms',
+    measured: `${ms(report.starts.flagstand.median)} ms median`,
+    ok: report.starts.flagstand.median < 500,
+  });
+  const smallRss = bySize('small')?.rssMb;
+  out.push({
+    target: 'idle RSS < 120 MB (small)',
+    measured: smallRss ? `${smallRss.idle.toFixed(1)} MB idle, ${smallRss.afterLoad.toFixed(1)} MB after load` : 'not run',
+    ok: smallRss && smallRss.idle < 120 && smallRss.afterLoad < 120,
+  });
+  return out;
+}
+
+export function toMarkdown(report: Report): string {
+  const lines: string[] = [];
+  const m = report.machine;
+  lines.push(`Run ${report.date} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb.toFixed(0)} GB, Node ${m.node}; ` +
+    `autocannon ${report.settings.connections} connections × ${report.settings.durationSec} s per route.`, '');
+  lines.push('| size | route | req/s | hello-world req/s | × hello | p50 ms | p99 ms | bytes/response |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of report.sizes) {
+    const h = s.hello[0];
+    lines.push(`| ${s.size} | hello-world (first run) | ${n0(h.rps)} | | 1.00 | ${ms(h.p50)} | ${ms(h.p99)} | ${n0(h.bytesPerResponse)} |`);
+    for (const r of s.routes) {
+      lines.push(`| ${s.size} | ${r.route} | ${n0(r.rps)} | ${n0(r.helloRps)} | ${r.ratio.toFixed(2)} | ${ms(r.p50)} | ${ms(r.p99)} | ${n0(r.bytesPerResponse)} |`);
+    }
+  }
+  lines.push('', '| size | rows | seed file | spawn-to-healthy with seed | rows/s (whole) | rows/s (less empty start) | RSS idle | RSS after load | hello RSS |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const s of report.sizes) {
+    lines.push(`| ${s.size} | ${n0(s.seed.rows)} | ${s.seed.megabytes.toFixed(1)} MB | ${n0(s.seed.startMs)} ms | ${n0(s.seed.rowsPerSec)} | ` +
+      `${n0(s.seed.netRowsPerSec)} | ${s.rssMb.idle.toFixed(1)} MB | ${s.rssMb.afterLoad.toFixed(1)} MB | ${s.rssMb.hello.toFixed(1)} MB |`);
+  }
+  lines.push('', `Spawn-to-healthy (empty, in memory): flagstand ${stat(report.starts.flagstand)}; hello-world ${stat(report.starts.hello)}.`);
+  for (const s of report.sizes) {
+    if (s.admin) lines.push(`Admin (${s.size}, ${n0(s.admin.rows)} rows): reset ${stat(s.admin.reset)}; restore ${stat(s.admin.restore)}.`);
+  }
+  lines.push('', '| target | measured | met |', '| --- | --- | --- |');
+  for (const c of checks(report)) lines.push(`| ${c.target} | ${c.measured} | ${c.ok === undefined ? '—' : c.ok ? 'yes' : '**no**'} |`);
+  return lines.join('\n');
+}
+
+/** Writes latest.json and latest.md under `dir`; returns the markdown. */
+export function writeReport(report: Report, dir: string): string {
+  const markdown = toMarkdown(report);
+  writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(dir, 'latest.md'), `# Latest benchmark results\n\n${markdown}\n`);
+  return markdown;
+}

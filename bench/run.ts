@@ -1,0 +1,164 @@
+/**
+ * flagstand benchmarks: `npm run bench [-- --size small|large|all --duration S --connections N --starts N]`.
+ * Drives a built server (dist/cli.js) from outside, as a user would: a generated seed file given
+ * with --seed, autocannon for load, GET /health for readiness. See docs/benchmarks.md.
+ */
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { runLoad, type LoadResult } from './load.js';
+import { freePort, rssMb, sleep, spawnUntilHealthy, type Spawned } from './processes.js';
+import { writeReport, type Report, type RouteResult, type SizeReport, type Stat } from './report.js';
+import { generateSeed, SIZES, type GeneratedSeed, type SizeName } from './seed.js';
+
+const ROOT = new URL('..', import.meta.url).pathname;
+const CLI = join(ROOT, 'dist/cli.js');
+const HELLO = join(ROOT, 'bench/hello-server.mjs');
+
+const { values } = parseArgs({
+  options: {
+    size: { type: 'string', default: 'all' },
+    duration: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '10' },
+    starts: { type: 'string', default: '9' },
+    out: { type: 'string', default: join(ROOT, 'bench/results') },
+  },
+});
+const sizes: SizeName[] = values.size === 'all' ? ['small', 'large'] : [values.size as SizeName];
+if (!sizes.every((s) => s in SIZES)) throw new Error(`--size must be small, large or all, got '${values.size}'`);
+const durationSec = Number(values.duration);
+const connections = Number(values.connections);
+const startRuns = Number(values.starts);
+if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does it first)');
+
+const log = (line: string) => process.stderr.write(line + '\n');
+
+function stat(samples: number[]): Stat {
+  const sorted = [...samples].sort((a, b) => a - b);
+  return { median: sorted[Math.floor(sorted.length / 2)], min: sorted[0], max: sorted[sorted.length - 1], runs: sorted.length };
+}
+
+async function startFlagstand(args: string[]): Promise<Spawned> {
+  const port = await freePort();
+  return spawnUntilHealthy(process.execPath, [CLI, '--port', String(port), '--log-level', 'silent', ...args], port);
+}
+
+async function startHello(): Promise<Spawned> {
+  const port = await freePort();
+  return spawnUntilHealthy(process.execPath, [HELLO, String(port)], port);
+}
+
+/** Spawn-to-healthy of an empty in-memory server (and of the hello-world server, for scale), several runs. */
+async function measureStarts(): Promise<{ flagstand: Stat; hello: Stat }> {
+  const flagstand: number[] = [];
+  const hello: number[] = [];
+  for (let i = 0; i <= startRuns; i++) {
+    const a = await startFlagstand([]);
+    await a.stop();
+    const b = await startHello();
+    await b.stop();
+    // The first pair warms the disk cache and is not counted.
+    if (i === 0) continue;
+    flagstand.push(a.startMs);
+    hello.push(b.startMs);
+  }
+  return { flagstand: stat(flagstand), hello: stat(hello) };
+}
+
+/** A fixed sample of ids in a fixed shuffled order, so requests spread over many rows. */
+function sample(ids: string[], n: number): string[] {
+  const out: string[] = [];
+  const step = Math.max(1, Math.floor(ids.length / n));
+  for (let i = 0; i < ids.length && out.length < n; i += step) out.push(ids[i]);
+  // Deterministic interleave so neighbouring requests are far apart in the table.
+  return out.map((_, i) => out[(i * 7919) % out.length]);
+}
+
+async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeReport> {
+  const seedPath = join(tmpdir(), `flagstand-bench-${name}.json`);
+  const dbPath = join(tmpdir(), `flagstand-bench-${name}.db`);
+  log(`[${name}] generating seed…`);
+  const seed: GeneratedSeed = generateSeed(SIZES[name], seedPath);
+  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+
+  log(`[${name}] starting flagstand with ${seed.rows.toLocaleString('en-US')} rows (${(seed.bytes / 1e6).toFixed(1)} MB seed)…`);
+  const server = await startFlagstand(['--db', dbPath, '--seed', seedPath]);
+  const hello = await startHello();
+  try {
+    await sleep(1000);
+    const idleRssMb = rssMb(server.child.pid!);
+    const headers = { authorization: `Bearer ${seed.apiKey}` };
+    const userPaths = sample(seed.userIds, 2000).map((id) => `/user_management/users/${id}/feature-flags`);
+    const orgPaths = sample(seed.organizationIds, 2000).map((id) => `/organizations/${id}/feature-flags`);
+    const load = (port: number, paths: string[]) => runLoad({ port, paths, headers, connections, durationSec });
+
+    const routes: { route: string; port: number; paths: string[] }[] = [
+      { route: 'GET /user_management/users/{id}/feature-flags', port: server.port, paths: userPaths },
+      { route: 'GET /organizations/{id}/feature-flags', port: server.port, paths: orgPaths },
+      { route: 'GET /feature-flags', port: server.port, paths: ['/feature-flags'] },
+    ];
+    if (name === 'small') routes.push({ route: 'GET /sdk/feature-flags', port: server.port, paths: ['/sdk/feature-flags'] });
+
+    // Hello-world runs between the routes: each route's ratio uses the hello-world runs on either
+    // side of it, so a drift in machine speed (other work on a shared machine) cancels out.
+    const helloPaths = userPaths.map(() => '/');
+    log(`[${name}] hello-world…`);
+    const helloRuns: LoadResult[] = [await load(hello.port, helloPaths)];
+    const measured: { route: string; result: LoadResult; helloRps: number }[] = [];
+    for (const r of routes) {
+      log(`[${name}] ${r.route}…`);
+      const result = await load(r.port, r.paths);
+      if (result.non2xx > 0 || result.errors > 0) throw new Error(`${r.route}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+      log(`[${name}] hello-world…`);
+      helloRuns.push(await load(hello.port, helloPaths));
+      const helloRps = (helloRuns[helloRuns.length - 2].rps + helloRuns[helloRuns.length - 1].rps) / 2;
+      measured.push({ route: r.route, result, helloRps });
+    }
+    await sleep(1000);
+
+    const results: RouteResult[] = measured.map(({ route, result, helloRps }) => ({ route, ...result, helloRps, ratio: result.rps / helloRps }));
+    return {
+      size: name,
+      counts: seed.counts,
+      seed: {
+        rows: seed.rows,
+        megabytes: seed.bytes / 1e6,
+        startMs: server.startMs,
+        rowsPerSec: seed.rows / (server.startMs / 1000),
+        netRowsPerSec: seed.rows / (Math.max(1, server.startMs - emptyStartMs) / 1000),
+      },
+      hello: helloRuns,
+      routes: results,
+      rssMb: { idle: idleRssMb, afterLoad: rssMb(server.child.pid!), hello: rssMb(hello.child.pid!) },
+    };
+  } finally {
+    await server.stop();
+    await hello.stop();
+    rmSync(seedPath, { force: true });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  mkdirSync(values.out!, { recursive: true });
+  log(`spawn-to-healthy, ${startRuns} runs…`);
+  const starts = await measureStarts();
+  const reports: SizeReport[] = [];
+  for (const size of sizes) reports.push(await benchSize(size, starts.flagstand.median));
+
+  const report: Report = {
+    date: new Date().toISOString(),
+    machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: totalmem() / 2 ** 30, node: process.version },
+    settings: { durationSec, connections, startRuns },
+    starts,
+    sizes: reports,
+  };
+  const table = writeReport(report, values.out!);
+  process.stdout.write(table + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`bench failed: ${(err as Error).stack ?? err}\n`);
+  process.exit(1);
+});
