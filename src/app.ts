@@ -8,6 +8,7 @@ import type { LogLevel } from './config.js';
 import type { Db } from './db/open.js';
 import { registerAuth } from './http/auth.js';
 import { registerErrorHandling } from './http/errors.js';
+import { registerIdempotency } from './http/idempotency.js';
 import { genRequestId, registerRequestId } from './http/request-id.js';
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
@@ -59,6 +60,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerRequestId(app);
   registerAuth(app, ctx.db);
+  registerIdempotency(app, ctx.stores.idempotency, clock);
 
   // The SDK sends `Content-Type: application/json` with an empty body on bodiless PUT/DELETE: read it as {}.
   const defaultJson = app.getDefaultJsonParser('error', 'ignore');

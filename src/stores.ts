@@ -1,4 +1,5 @@
 import type { Db } from './db/open.js';
+import { createIdempotencyStore } from './http/idempotency-store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
@@ -13,6 +14,7 @@ export function createStores(db: Db) {
     users: createUserStore(db),
     memberships: createMembershipStore(db),
     flags: createFlagStore(db),
+    idempotency: createIdempotencyStore(db),
   };
 }
 
