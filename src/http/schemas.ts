@@ -37,6 +37,8 @@ export function ListOf<T extends TSchema>(item: T) {
 }
 
 /** Metadata: up to 50 string values, keys up to 40 chars, values up to 600 (spec: Organization.metadata). */
-export const Metadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 600 }), {
+export const Metadata = Type.Record(Type.String(), Type.String({ maxLength: 600 }), {
   maxProperties: 50,
+  // A Record's key schema is not emitted as JSON Schema, so the key limit goes in propertyNames.
+  propertyNames: { maxLength: 40 },
 });

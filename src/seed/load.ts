@@ -93,6 +93,17 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   pinned(env.organization_memberships, 'membership', 'organization_memberships');
   pinned(env.feature_flags, 'flag', 'feature_flags');
   unique(env.organizations, (o) => o.external_id, 'organizations', 'external_id');
+  unique(env.organizations, (o) => o.stripe_customer_id, 'organizations', 'stripe_customer_id');
+  // A domain belongs to one organization (case-insensitively), as over the API.
+  const domains = new Map<string, string>();
+  env.organizations?.forEach((o, i) =>
+    o.domains?.forEach((d, j) => {
+      const domain = (typeof d === 'string' ? d : d.domain).toLowerCase();
+      const owner = domains.get(domain);
+      if (owner) fail(`organizations[${i}].domains[${j}]`, `domain '${domain}' is already a domain of ${owner}`);
+      domains.set(domain, `organizations[${i}]`);
+    }),
+  );
   unique(env.users, (u) => u.email.toLowerCase(), 'users', 'email');
   unique(env.users, (u) => u.external_id, 'users', 'external_id');
   unique(env.feature_flags, (f) => f.slug, 'feature_flags', 'slug');
@@ -148,7 +159,7 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       stores.organizations.insertDomain(environmentId, {
         id: domain.id ?? newId('organizationDomain'),
         organization_id: id,
-        domain: domain.domain,
+        domain: domain.domain.toLowerCase(),
         state: domain.state ?? 'verified',
         verification_strategy: domain.verification_strategy ?? 'manual',
         verification_token: null,
