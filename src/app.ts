@@ -53,6 +53,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     genReqId: genRequestId,
     requestIdHeader: false,
     routerOptions: { ignoreTrailingSlash: true },
+    // No verb aliases: HEAD is not in the spec, so it answers 404 like any unknown method.
+    exposeHeadRoutes: false,
     bodyLimit: 10 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
