@@ -52,7 +52,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     logger: ctx.logLevel && ctx.logLevel !== 'silent' ? { level: ctx.logLevel } : false,
     genReqId: genRequestId,
     requestIdHeader: false,
-    routerOptions: { ignoreTrailingSlash: true },
+    // Slugs may be 255 characters, more once percent-encoded; Fastify's default cap is 100 (then 414).
+    routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // No verb aliases: HEAD is not in the spec, so it answers 404 like any unknown method.
     exposeHeadRoutes: false,
     bodyLimit: 10 * 1024 * 1024,
