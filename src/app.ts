@@ -7,7 +7,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { LogLevel } from './config.js';
 import type { Db } from './db/open.js';
 import { registerAuth } from './http/auth.js';
-import { registerErrorHandling } from './http/errors.js';
+import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { genRequestId, registerRequestId } from './http/request-id.js';
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
@@ -56,6 +56,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     routerOptions: { ignoreTrailingSlash: true, maxParamLength: 2048 },
     // No verb aliases: HEAD is not in the spec, so it answers 404 like any unknown method.
     exposeHeadRoutes: false,
+    frameworkErrors: frameworkErrorHandler,
     bodyLimit: 10 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 

@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { stampRequestId } from './request-id.js';
 
 /** One field-level problem, as workos-node's UnprocessableEntityException and BadRequestException read it. */
 export interface FieldError {
@@ -124,4 +125,13 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setNotFoundHandler((request, reply) =>
     send(reply, new ApiError(404, { message: `Cannot ${request.method} ${request.url.split('?')[0]}`, error: 'Not Found', statusCode: 404 })),
   );
+}
+
+/**
+ * Fastify's `frameworkErrors` option: a malformed URL (bad percent-encoding) fails before routing
+ * and before any hook runs, so it gets its request id and WorkOS-shaped JSON here.
+ */
+export function frameworkErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  stampRequestId(request, reply);
+  void send(reply, new ApiError(error.statusCode ?? 400, { message: error.message, code: 'invalid_request' }));
 }
