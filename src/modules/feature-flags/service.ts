@@ -74,16 +74,17 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     const flag = requireFlag(environmentId, slug);
     requireTargetExists(environmentId, resourceId, type);
     const now = clock.now();
-    flags.setTarget(environmentId, { flag_id: flag.id, resource_id: resourceId, resource_type: type, enabled }, now);
-    flags.touch(environmentId, flag.id, now);
+    // As with enable, a target that already stands as asked is a no-op and leaves updated_at alone.
+    if (flags.setTarget(environmentId, { flag_id: flag.id, resource_id: resourceId, resource_type: type, enabled }, now)) {
+      flags.touch(environmentId, flag.id, now);
+    }
   });
 
   const removeTarget = db.transaction((environmentId: string, slug: string, resourceId: string): void => {
     const type = requireResource(environmentId, resourceId);
     const flag = requireFlag(environmentId, slug);
     requireTargetExists(environmentId, resourceId, type);
-    flags.deleteTarget(environmentId, flag.id, resourceId);
-    flags.touch(environmentId, flag.id, clock.now());
+    if (flags.deleteTarget(environmentId, flag.id, resourceId)) flags.touch(environmentId, flag.id, clock.now());
   });
 
   return {

@@ -68,7 +68,8 @@ export function createFlagStore(db: Db) {
   const upsertTarget = db.prepare(
     `INSERT INTO flag_targets (environment_id, flag_id, resource_id, resource_type, enabled, created_at)
      VALUES (@environment_id, @flag_id, @resource_id, @resource_type, @enabled, @created_at)
-     ON CONFLICT (environment_id, flag_id, resource_id) DO UPDATE SET enabled = excluded.enabled`,
+     ON CONFLICT (environment_id, flag_id, resource_id) DO UPDATE SET enabled = excluded.enabled
+     WHERE flag_targets.enabled <> excluded.enabled`,
   );
   const deleteTarget = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
   const deleteTargetsOf = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND resource_id = ?');
@@ -137,11 +138,14 @@ export function createFlagStore(db: Db) {
     delete(environmentId: string, id: string): void {
       remove.run(environmentId, id);
     },
-    setTarget(environmentId: string, target: Target, now: string): void {
-      upsertTarget.run({ environment_id: environmentId, ...target, enabled: target.enabled ? 1 : 0, created_at: now });
+    /** Creates or updates a target; false when it already stood as asked. */
+    setTarget(environmentId: string, target: Target, now: string): boolean {
+      const { changes } = upsertTarget.run({ environment_id: environmentId, ...target, enabled: target.enabled ? 1 : 0, created_at: now });
+      return changes > 0;
     },
-    deleteTarget(environmentId: string, flagId: string, resourceId: string): void {
-      deleteTarget.run(environmentId, flagId, resourceId);
+    /** False when there was no such target. */
+    deleteTarget(environmentId: string, flagId: string, resourceId: string): boolean {
+      return deleteTarget.run(environmentId, flagId, resourceId).changes > 0;
     },
     /** Removes every target naming a resource (the resource was deleted). */
     deleteTargetsOf(environmentId: string, resourceId: string): void {
