@@ -24,10 +24,16 @@ export interface TargetDirectory {
   activeOrganizationIds(environmentId: string, userId: string): string[];
 }
 
-/** spec: targets are "user_<id>" or "org_<id>"; anything else is 400 invalid_resource_id_format. */
+const RESOURCE_ID = new RegExp(`^(${ID_PREFIXES.user}|${ID_PREFIXES.organization})[0-9A-Za-z]+$`);
+
+/**
+ * spec: targets are "user_<id>" or "org_<id>"; anything else (a bare prefix, another kind such as
+ * org_domain_…) is 400 invalid_resource_id_format. A well-formed id that names nothing is a 404.
+ */
 export function resourceTypeOf(resourceId: string): ResourceType | undefined {
-  if (resourceId.startsWith(ID_PREFIXES.user)) return 'user';
-  if (resourceId.startsWith(ID_PREFIXES.organization)) return 'organization';
+  const prefix = RESOURCE_ID.exec(resourceId)?.[1];
+  if (prefix === ID_PREFIXES.user) return 'user';
+  if (prefix === ID_PREFIXES.organization) return 'organization';
   return undefined;
 }
 
