@@ -47,10 +47,13 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
   const requireResource = (environmentId: string, resourceId: string): ResourceType => {
     const type = resourceTypeOf(resourceId);
     if (!type) {
+      // spec: { message, code, statusCode }. `errors` is added because workos-node raises its
+      // documented BadRequestException only for a 400 carrying both `code` and `errors`.
       throw new ApiError(400, {
         message: `Invalid resource id: '${resourceId}'. Expected a user id (user_…) or an organization id (org_…).`,
         code: 'invalid_resource_id_format',
         statusCode: 400,
+        errors: [{ field: 'resourceId', code: 'invalid_resource_id_format', message: 'must be user_<id> or org_<id>' }],
       });
     }
     return type;
