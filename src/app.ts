@@ -13,6 +13,9 @@ import { genRequestId, registerRequestId } from './http/request-id.js';
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
 import { createFlagService } from './modules/feature-flags/service.js';
+import { Organization, OrganizationDomain } from './modules/organizations/schemas.js';
+import { organizationRoutes } from './modules/organizations/routes.js';
+import { createOrganizationService } from './modules/organizations/service.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
 import type { Stores } from './stores.js';
 
@@ -88,6 +91,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },
   });
   app.addSchema(FeatureFlag);
+  app.addSchema(OrganizationDomain);
+  app.addSchema(Organization);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -104,6 +109,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(featureFlagRoutes, { flags });
   await app.register(sdkRoutes, { flags: ctx.stores.flags });
+  await app.register(organizationRoutes, {
+    organizations: createOrganizationService(ctx.db, ctx.stores.organizations, ctx.stores.flags, clock),
+  });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();

@@ -2,7 +2,7 @@ import type { Statement } from 'better-sqlite3';
 import type { Db } from '../db/open.js';
 import { Type, type Static } from '@sinclair/typebox';
 import { decodeTime } from 'ulid';
-import { invalidParameters } from './errors.js';
+import { invalidParameters, type ValidationStatus } from './errors.js';
 import { StringEnum } from './schemas.js';
 
 /** spec: before/after cursors, limit 1–100 default 10, order normal|desc|asc default desc (by creation time). */
@@ -40,11 +40,17 @@ export interface Page<T> {
  * Turns the query into a keyset request. `findKey` resolves a cursor id to its sort key; a
  * well-formed id that no longer exists (deleted mid-walk) still works through the time in its ULID.
  */
-export function pageRequest(query: ListQuery, idPrefix: string, findKey: (id: string) => SortKey | undefined): PageRequest {
+export function pageRequest(
+  query: ListQuery,
+  idPrefix: string,
+  findKey: (id: string) => SortKey | undefined,
+  /** The status of a bad cursor: 400, or 422 where the spec gives a list only that. */
+  status: ValidationStatus = 400,
+): PageRequest {
   const before = query.before || undefined;
   const after = query.after || undefined;
   if (before && after) {
-    throw invalidParameters([{ field: 'before', code: 'before_after_exclusive', message: "cannot be combined with 'after'" }]);
+    throw invalidParameters([{ field: 'before', code: 'before_after_exclusive', message: "cannot be combined with 'after'" }], status);
   }
   // spec lists `normal` beside asc/desc without defining it; we read it as the default, desc.
   const order: Scan = query.order === 'asc' ? 'asc' : 'desc';
@@ -54,7 +60,7 @@ export function pageRequest(query: ListQuery, idPrefix: string, findKey: (id: st
   const direction = before ? 'before' : 'after';
   const cursor = findKey(cursorId) ?? keyFromId(cursorId, idPrefix);
   if (!cursor) {
-    throw invalidParameters([{ field: direction, code: `${direction}_invalid`, message: `is not a valid ${idPrefix}… id` }]);
+    throw invalidParameters([{ field: direction, code: `${direction}_invalid`, message: `is not a valid ${idPrefix}… id` }], status);
   }
   // Reading "before" the cursor means walking the index against the requested order.
   const scan: Scan = direction === 'before' ? (order === 'asc' ? 'desc' : 'asc') : order;
