@@ -10,14 +10,22 @@ export interface Migration {
   sql: string;
 }
 
+export class MigrationError extends Error {}
+
 export function readMigrations(dir = MIGRATIONS_DIR): Migration[] {
-  return readdirSync(dir)
+  const migrations = readdirSync(dir)
     .filter((f) => /^\d+_.+\.sql$/.test(f))
     .map((name) => ({ version: Number.parseInt(name, 10), name, sql: readFileSync(dir + '/' + name, 'utf8') }))
-    .sort((a, b) => a.version - b.version);
+    .sort((a, b) => a.version - b.version || a.name.localeCompare(b.name));
+  // Two files with one number (branches merged side by side) would otherwise run one and, on a
+  // database that already has that version, skip the other for good.
+  for (let i = 1; i < migrations.length; i++) {
+    if (migrations[i].version === migrations[i - 1].version) {
+      throw new MigrationError(`migrations ${migrations[i - 1].name} and ${migrations[i].name} share version ${migrations[i].version}`);
+    }
+  }
+  return migrations;
 }
-
-export class MigrationError extends Error {}
 
 /** Applies each migration not yet in the ledger, in order, each in its own transaction with its ledger row. */
 export function migrate(db: Db, migrations = readMigrations()): string[] {
