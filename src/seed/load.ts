@@ -34,7 +34,19 @@ export function readSeedFile(path: string): unknown {
   }
 }
 
-function where(error: ErrorObject, prefix: string): string {
+/**
+ * The most telling of AJV's errors: for a union (a target given as string or object) AJV reports
+ * every branch, and "must be string" is no help when an object with an unknown field was given.
+ */
+function telling(errors: ErrorObject[]): ErrorObject {
+  const rank = (e: ErrorObject) => (e.keyword === 'anyOf' || e.keyword === 'oneOf' ? 2 : e.keyword === 'type' ? 1 : 0);
+  const depth = (e: ErrorObject) => e.instancePath.split('/').length;
+  return [...errors].sort((a, b) => depth(b) - depth(a) || rank(a) - rank(b))[0];
+}
+
+/** "seed: <entry path>: <reason>", the path under `base` (an environment label, or nothing). */
+function where(errors: ErrorObject[], base: string): string {
+  const error = telling(errors);
   const path = error.instancePath
     .split('/')
     .slice(1)
@@ -42,21 +54,22 @@ function where(error: ErrorObject, prefix: string): string {
     .join('');
   const extra = error.params as { additionalProperty?: string };
   const detail = extra.additionalProperty ? `unknown field '${extra.additionalProperty}'` : error.message;
-  return `${prefix}${path}: ${detail}`;
+  const entry = (base + path).replace(/^\./, '');
+  return entry ? `seed: ${entry}: ${detail}` : `seed: ${detail}`;
 }
 
 /** Validates the document's shape and returns its environments (a top-level document is one, named "default"). */
 export function normalizeSeed(doc: unknown): SeedEnvironment[] {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new SeedError('seed: the document must be an object');
   if ('environments' in doc) {
-    if (!checkEnvironments(doc)) throw new SeedError(where(checkEnvironments.errors![0], 'seed'));
+    if (!checkEnvironments(doc)) throw new SeedError(where(checkEnvironments.errors!, ''));
     const list = (doc as { environments: unknown[] }).environments;
     return list.map((env, i) => {
-      if (!checkEnvironment(env)) throw new SeedError(where(checkEnvironment.errors![0], `seed: environments[${i}]`));
+      if (!checkEnvironment(env)) throw new SeedError(where(checkEnvironment.errors!, `environments[${i}]`));
       return { ...env, name: env.name ?? (i === 0 ? 'default' : `environment-${i + 1}`) };
     });
   }
-  if (!checkEnvironment(doc)) throw new SeedError(where(checkEnvironment.errors![0], 'seed: '));
+  if (!checkEnvironment(doc)) throw new SeedError(where(checkEnvironment.errors!, ''));
   return [{ ...doc, name: doc.name ?? 'default' }];
 }
 
