@@ -101,6 +101,19 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
     });
   };
 
+  // `date-time` admits what Date cannot read (a leap second, 23:59:60): refuse it here, by entry.
+  const times = (list: Record<string, unknown>[] | undefined, name: string) =>
+    list?.forEach((item, i) => {
+      for (const field of TIME_FIELDS) {
+        const value = item[field];
+        if (typeof value === 'string' && Number.isNaN(Date.parse(value))) fail(`${name}[${i}].${field}`, `'${value}' is not a readable time`);
+      }
+    });
+  times(env.organizations, 'organizations');
+  times(env.users, 'users');
+  times(env.organization_memberships, 'organization_memberships');
+  times(env.feature_flags, 'feature_flags');
+
   const orgIds = pinned(env.organizations, 'organization', 'organizations');
   const userIds = pinned(env.users, 'user', 'users');
   pinned(env.organization_memberships, 'membership', 'organization_memberships');
@@ -149,13 +162,25 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   });
 }
 
+const TIME_FIELDS = ['created_at', 'updated_at', 'last_sign_in_at'] as const;
+
+/**
+ * Seeds may write any RFC 3339 time (`Z` or an offset, with or without ms); rows hold the API's
+ * form, ISO with ms and Z, which is also what keeps string order equal to time order for keyset pages.
+ */
+function iso(value: string): string;
+function iso(value: string | null | undefined): string | null | undefined;
+function iso(value: string | null | undefined): string | null | undefined {
+  return value == null ? value : new Date(value).toISOString();
+}
+
 /** Inserts one environment's entries through the stores. Call inside a transaction. */
 export function insertEnvironmentSeed(stores: Stores, environmentId: string, env: SeedEnvironment, clock: Clock): number {
   const now = clock.now();
   let rows = 0;
   for (const o of env.organizations ?? []) {
     const id = o.id ?? newId('organization');
-    const created_at = o.created_at ?? now;
+    const created_at = iso(o.created_at) ?? now;
     stores.organizations.insert(environmentId, {
       id,
       name: o.name,
@@ -164,7 +189,7 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       allow_profiles_outside_organization: o.allow_profiles_outside_organization ?? false,
       stripe_customer_id: o.stripe_customer_id ?? null,
       created_at,
-      updated_at: o.updated_at ?? created_at,
+      updated_at: iso(o.updated_at) ?? created_at,
     });
     rows++;
     for (const d of o.domains ?? []) {
@@ -184,7 +209,7 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
     }
   }
   for (const u of env.users ?? []) {
-    const created_at = u.created_at ?? now;
+    const created_at = iso(u.created_at) ?? now;
     stores.users.insert(environmentId, {
       id: u.id ?? newId('user'),
       email: u.email.toLowerCase(),
@@ -194,15 +219,15 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       profile_picture_url: u.profile_picture_url ?? null,
       external_id: u.external_id ?? null,
       metadata: u.metadata ?? {},
-      last_sign_in_at: u.last_sign_in_at ?? null,
+      last_sign_in_at: iso(u.last_sign_in_at) ?? null,
       locale: u.locale ?? null,
       created_at,
-      updated_at: u.updated_at ?? created_at,
+      updated_at: iso(u.updated_at) ?? created_at,
     });
     rows++;
   }
   for (const m of env.organization_memberships ?? []) {
-    const created_at = m.created_at ?? now;
+    const created_at = iso(m.created_at) ?? now;
     stores.memberships.insert(environmentId, {
       id: m.id ?? newId('membership'),
       user_id: m.user_id,
@@ -210,13 +235,13 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       status: m.status ?? 'active',
       role_slug: m.role_slug ?? 'member',
       created_at,
-      updated_at: m.updated_at ?? created_at,
+      updated_at: iso(m.updated_at) ?? created_at,
     });
     rows++;
   }
   for (const f of env.feature_flags ?? []) {
     const id = f.id ?? newId('flag');
-    const created_at = f.created_at ?? now;
+    const created_at = iso(f.created_at) ?? now;
     stores.flags.insert(environmentId, {
       id,
       slug: f.slug,
@@ -227,7 +252,7 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       enabled: f.enabled ?? false,
       default_value: f.default_value ?? false,
       created_at,
-      updated_at: f.updated_at ?? created_at,
+      updated_at: iso(f.updated_at) ?? created_at,
     });
     rows++;
     for (const t of f.targets ?? []) {
