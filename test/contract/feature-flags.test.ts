@@ -208,6 +208,12 @@ describe('GET /feature-flags/{slug} (FeatureFlagsController_findBySlug)', () => 
     expect(flag.updated_at).toMatch(ISO_MS_Z);
   });
 
+  it('serves seeded times given with an offset or without ms as ISO with ms and Z', async () => {
+    await start(baseSeed([{ slug: 'x', created_at: '2026-01-01T02:00:00+02:00', updated_at: '2026-01-02T00:00:00Z' }]));
+    const flag = expectSpec(await call('GET', '/feature-flags/x'), 'FeatureFlagsController_findBySlug', 200) as Flag;
+    expect([flag.created_at, flag.updated_at]).toEqual(['2026-01-01T00:00:00.000Z', '2026-01-02T00:00:00.000Z']);
+  });
+
   it('404 names the unknown slug', async () => {
     await start();
     const body = expectSpec(await call('GET', '/feature-flags/nope'), 'FeatureFlagsController_findBySlug', 404) as { message: string };
