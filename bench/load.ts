@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { cpuMs } from './processes.js';
 
 export interface LoadOptions {
   port: number;
@@ -7,6 +8,8 @@ export interface LoadOptions {
   headers?: Record<string, string>;
   connections: number;
   durationSec: number;
+  /** The server's pid, to report the CPU time it spent per request. */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -18,6 +21,8 @@ export interface LoadResult {
   non2xx: number;
   errors: number;
   bytesPerResponse: number;
+  /** Server CPU time (user + system) per response, in µs; robust to other load on the machine. */
+  cpuUsPerRequest?: number;
 }
 
 function percentile(sorted: Float64Array, p: number): number {
@@ -38,6 +43,10 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     requests: options.paths.map((path) => ({ method: 'GET', path })),
     warmup: { connections: options.connections, duration: 1 },
   }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
+  const pid = options.serverPid;
+  let cpuAtStart = 0;
+  // 'start' fires when the measured run begins, after the warm-up.
+  instance.on('start', () => (cpuAtStart = pid === undefined ? 0 : cpuMs(pid)));
   instance.on('response', (_client: unknown, statusCode: number, _bytes: number, responseTime: number) => {
     if (statusCode < 200 || statusCode >= 300) return;
     if (count === latencies.length) {
@@ -48,6 +57,7 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     latencies[count++] = responseTime;
   });
   const result = await instance;
+  const cpuUsed = pid === undefined ? undefined : cpuMs(pid) - cpuAtStart;
   const sorted = latencies.subarray(0, count).sort();
   const total = result.requests.total;
   return {
@@ -58,5 +68,6 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     non2xx: result.non2xx,
     errors: result.errors,
     bytesPerResponse: total > 0 ? result.throughput.total / total : 0,
+    cpuUsPerRequest: cpuUsed === undefined || total === 0 ? undefined : (cpuUsed * 1000) / total,
   };
 }

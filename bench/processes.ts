@@ -81,6 +81,14 @@ export function rssMb(pid: number): number {
   return kb / 1024;
 }
 
+/** CPU time (user + system) a live process has used so far, in ms (Linux /proc; clock ticks are 10 ms). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the parenthesized command name; utime and stime are the 14th and 15th fields.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** GETs a JSON path and returns its status and body size in bytes. */
 export function fetchBody(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; bytes: number; body: string }> {
   return new Promise((resolve, reject) => {

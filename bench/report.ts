@@ -46,6 +46,7 @@ export interface Report {
 const USER_ROUTE = 'GET /user_management/users/{id}/feature-flags';
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+const cpu = (r: LoadResult) => (r.cpuUsPerRequest === undefined ? '' : n0(r.cpuUsPerRequest));
 const stat = (s: Stat, unit = 'ms') => `${ms(s.median)} ${unit} (min ${ms(s.min)}, max ${ms(s.max)}, ${s.runs} runs)`;
 
 interface Check {
@@ -105,13 +106,13 @@ export function toMarkdown(report: Report): string {
   const m = report.machine;
   lines.push(`Run ${report.date} on ${m.cpus} × ${m.cpuModel}, ${m.memoryGb.toFixed(0)} GB, Node ${m.node}; ` +
     `autocannon ${report.settings.connections} connections × ${report.settings.durationSec} s per route.`, '');
-  lines.push('| size | route | req/s | hello-world req/s | × hello | p50 ms | p99 ms | bytes/response |',
-    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  lines.push('| size | route | req/s | hello-world req/s | × hello | p50 ms | p99 ms | bytes/response | server CPU µs/request |',
+    '| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
   for (const s of report.sizes) {
     const h = s.hello[0];
-    lines.push(`| ${s.size} | hello-world (first run) | ${n0(h.rps)} | | 1.00 | ${ms(h.p50)} | ${ms(h.p99)} | ${n0(h.bytesPerResponse)} |`);
+    lines.push(`| ${s.size} | hello-world (first run) | ${n0(h.rps)} | | 1.00 | ${ms(h.p50)} | ${ms(h.p99)} | ${n0(h.bytesPerResponse)} | ${cpu(h)} |`);
     for (const r of s.routes) {
-      lines.push(`| ${s.size} | ${r.route} | ${n0(r.rps)} | ${n0(r.helloRps)} | ${r.ratio.toFixed(2)} | ${ms(r.p50)} | ${ms(r.p99)} | ${n0(r.bytesPerResponse)} |`);
+      lines.push(`| ${s.size} | ${r.route} | ${n0(r.rps)} | ${n0(r.helloRps)} | ${r.ratio.toFixed(2)} | ${ms(r.p50)} | ${ms(r.p99)} | ${n0(r.bytesPerResponse)} | ${cpu(r)} |`);
     }
   }
   lines.push('', '| size | rows | seed file | spawn-to-healthy with seed | rows/s (whole) | rows/s (less empty start) | RSS idle | RSS after load | hello RSS |',

@@ -91,27 +91,28 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
     const headers = { authorization: `Bearer ${seed.apiKey}` };
     const userPaths = sample(seed.userIds, 2000).map((id) => `/user_management/users/${id}/feature-flags`);
     const orgPaths = sample(seed.organizationIds, 2000).map((id) => `/organizations/${id}/feature-flags`);
-    const load = (port: number, paths: string[]) => runLoad({ port, paths, headers, connections, durationSec });
+    const load = (target: Spawned, paths: string[]) =>
+      runLoad({ port: target.port, paths, headers, connections, durationSec, serverPid: target.child.pid });
 
-    const routes: { route: string; port: number; paths: string[] }[] = [
-      { route: 'GET /user_management/users/{id}/feature-flags', port: server.port, paths: userPaths },
-      { route: 'GET /organizations/{id}/feature-flags', port: server.port, paths: orgPaths },
-      { route: 'GET /feature-flags', port: server.port, paths: ['/feature-flags'] },
+    const routes: { route: string; paths: string[] }[] = [
+      { route: 'GET /user_management/users/{id}/feature-flags', paths: userPaths },
+      { route: 'GET /organizations/{id}/feature-flags', paths: orgPaths },
+      { route: 'GET /feature-flags', paths: ['/feature-flags'] },
     ];
-    if (name === 'small') routes.push({ route: 'GET /sdk/feature-flags', port: server.port, paths: ['/sdk/feature-flags'] });
+    if (name === 'small') routes.push({ route: 'GET /sdk/feature-flags', paths: ['/sdk/feature-flags'] });
 
     // Hello-world runs between the routes: each route's ratio uses the hello-world runs on either
     // side of it, so a drift in machine speed (other work on a shared machine) cancels out.
     const helloPaths = userPaths.map(() => '/');
     log(`[${name}] hello-world…`);
-    const helloRuns: LoadResult[] = [await load(hello.port, helloPaths)];
+    const helloRuns: LoadResult[] = [await load(hello, helloPaths)];
     const measured: { route: string; result: LoadResult; helloRps: number }[] = [];
     for (const r of routes) {
       log(`[${name}] ${r.route}…`);
-      const result = await load(r.port, r.paths);
+      const result = await load(server, r.paths);
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${r.route}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       log(`[${name}] hello-world…`);
-      helloRuns.push(await load(hello.port, helloPaths));
+      helloRuns.push(await load(hello, helloPaths));
       const helloRps = (helloRuns[helloRuns.length - 2].rps + helloRuns[helloRuns.length - 1].rps) / 2;
       measured.push({ route: r.route, result, helloRps });
     }

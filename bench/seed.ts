@@ -54,7 +54,7 @@ function makeId(prefix: string, time: number, random: () => number): string {
 /**
  * Writes a JSON seed as an outside user would: pinned ids, users in 1–2 organizations (a few
  * memberships pending or inactive), flags in a mix of enabled/default states, and targets spread
- * over users and organizations, some of them explicitly off.
+ * evenly over users and organizations, some of them explicitly off.
  */
 export function generateSeed(size: SeedSize, path: string, prngSeed = 42): GeneratedSeed {
   const random = mulberry32(prngSeed);
@@ -79,6 +79,8 @@ export function generateSeed(size: SeedSize, path: string, prngSeed = 42): Gener
     }
   }
 
+  // Targets name users and organizations alike: each subject is as likely as any other.
+  const subjects = [...userIds, ...organizationIds];
   const perFlag = Math.floor(size.targets / size.flags);
   const flags = Array.from({ length: size.flags }, (_, i) => {
     const time = BASE_TIME + i * 1000;
@@ -86,7 +88,7 @@ export function generateSeed(size: SeedSize, path: string, prngSeed = 42): Gener
     const taken = new Set<string>();
     const count = perFlag + (i < size.targets % size.flags ? 1 : 0);
     while (targets.length < count) {
-      const id = random() < 0.6 ? pick(userIds) : pick(organizationIds);
+      const id = pick(subjects);
       if (taken.has(id)) continue;
       taken.add(id);
       const roll = random();
