@@ -99,6 +99,29 @@ export function toPage<T extends { id: string }>(req: PageRequest, fetched: T[])
   };
 }
 
+/**
+ * Merges two lists each already in `scan` order of (created_at, id), keeping the first `limit`:
+ * what `ORDER BY created_at, id LIMIT n` over their union gives (both are ASCII, so JS string
+ * order is SQLite's BINARY order).
+ */
+export function mergeKeyset<T extends SortKey>(a: T[], b: T[], scan: Scan, limit: number): T[] {
+  const sign = scan === 'asc' ? 1 : -1;
+  const out: T[] = [];
+  let i = 0;
+  let j = 0;
+  while (out.length < limit && (i < a.length || j < b.length)) {
+    if (j >= b.length) out.push(a[i++]);
+    else if (i >= a.length) out.push(b[j++]);
+    else out.push(compareKeys(a[i], b[j]) * sign <= 0 ? a[i++] : b[j++]);
+  }
+  return out;
+}
+
+function compareKeys(x: SortKey, y: SortKey): number {
+  if (x.created_at !== y.created_at) return x.created_at < y.created_at ? -1 : 1;
+  return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
+}
+
 /** SQL fragments for a keyset read; `alias` prefixes the columns when the query joins. */
 export function keysetSql(scan: Scan, withCursor: boolean, alias = ''): { where: string; orderBy: string } {
   const a = alias ? alias + '.' : '';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, mergeKeyset, prepareKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
 import type { Exceptions, TargetFact } from './evaluate.js';
 import type { FlagOwner } from './schemas.js';
 
@@ -34,6 +34,7 @@ export interface Target {
 }
 
 const COLUMNS = 'id, slug, name, description, owner, tags, enabled, default_value, created_at, updated_at';
+const PREFIXED_COLUMNS = COLUMNS.split(', ').map((c) => `f.${c}`).join(', ');
 
 function toFlag(row: FlagRow): Flag {
   return {
@@ -89,20 +90,31 @@ export function createFlagStore(db: Db) {
     db,
     (k) => `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = @env AND ${k.where} ORDER BY ${k.orderBy} LIMIT @limit`,
   );
-  // Flags on by default (less `off`) merged with the few flags targets turn on: index-only walks.
-  const listEvaluated = prepareKeyset(
+  // A subject's flags are the flags on by default (less `off`) merged with the few flags targets
+  // turn on (`on`), read as two statements: together in one UNION ALL, SQLite sorted both halves
+  // again in temp b-trees and walked every flag in created order to find the `on` ones.
+  // Flags on by default: an index-ordered walk of feature_flags_default_on that stops at the limit.
+  const listDefaultOn = prepareKeyset(
     db,
-    (k) => `SELECT * FROM (
-        SELECT ${COLUMNS} FROM feature_flags
-        WHERE environment_id = @env AND enabled = 1 AND default_value = 1 AND ${k.where}
-          AND id NOT IN (SELECT value FROM json_each(@off))
-        ORDER BY ${k.orderBy} LIMIT @limit)
-      UNION ALL
-      SELECT * FROM (
-        SELECT ${COLUMNS} FROM feature_flags
-        WHERE environment_id = @env AND id IN (SELECT value FROM json_each(@on)) AND enabled = 1 AND ${k.where}
-        ORDER BY ${k.orderBy} LIMIT @limit)
+    (k) => `SELECT ${COLUMNS} FROM feature_flags
+      WHERE environment_id = @env AND enabled = 1 AND default_value = 1 AND ${k.where}
       ORDER BY ${k.orderBy} LIMIT @limit`,
+  );
+  const listDefaultOnExcept = prepareKeyset(
+    db,
+    (k) => `SELECT ${COLUMNS} FROM feature_flags
+      WHERE environment_id = @env AND enabled = 1 AND default_value = 1 AND ${k.where}
+        AND id NOT IN (SELECT value FROM json_each(@off))
+      ORDER BY ${k.orderBy} LIMIT @limit`,
+  );
+  // Flags turned on: a primary-key lookup each, driven from the list (CROSS JOIN fixes that order).
+  const listTurnedOn = prepareKeyset(
+    db,
+    (k) => `SELECT ${PREFIXED_COLUMNS} FROM json_each(@on) AS j
+      CROSS JOIN feature_flags AS f ON f.environment_id = @env AND f.id = j.value
+      WHERE f.enabled = 1 AND ${k.where}
+      ORDER BY ${k.orderBy} LIMIT @limit`,
+    'f',
   );
 
   const rowOf = (environmentId: string, flag: Flag) => ({
@@ -164,8 +176,15 @@ export function createFlagStore(db: Db) {
       return (listAll(req).all({ env: environmentId, ...cursorParams(req) }) as FlagRow[]).map(toFlag);
     },
     listEvaluated(environmentId: string, req: PageRequest, exceptions: Exceptions): Flag[] {
-      const params = { env: environmentId, on: JSON.stringify(exceptions.on), off: JSON.stringify(exceptions.off), ...cursorParams(req) };
-      return (listEvaluated(req).all(params) as FlagRow[]).map(toFlag);
+      const params = { env: environmentId, ...cursorParams(req) };
+      const defaultOn = (
+        exceptions.off.length === 0
+          ? listDefaultOn(req).all(params)
+          : listDefaultOnExcept(req).all({ ...params, off: JSON.stringify(exceptions.off) })
+      ) as FlagRow[];
+      if (exceptions.on.length === 0) return defaultOn.map(toFlag);
+      const turnedOn = listTurnedOn(req).all({ ...params, on: JSON.stringify(exceptions.on) }) as FlagRow[];
+      return mergeKeyset(defaultOn, turnedOn, req.scan, params.limit).map(toFlag);
     },
     all(environmentId: string): Flag[] {
       return allFlags.all(environmentId).map(toFlag);
