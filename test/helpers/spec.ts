@@ -29,8 +29,12 @@ for (const [path, item] of Object.entries(spec.paths)) {
   }
 }
 
-/** Rewrites component refs to the shared `workos` document; `close` adds additionalProperties: false. */
-function rewrite(node: unknown, close: boolean): unknown {
+/**
+ * Rewrites component refs to the shared `workos` document; `close` adds additionalProperties: false.
+ * `part` marks a direct member of an allOf: it stays open, and the allOf is closed as a whole with
+ * unevaluatedProperties (closing each member would make `allOf: [{object}, {data}]` unsatisfiable).
+ */
+function rewrite(node: unknown, close: boolean, part = false): unknown {
   if (Array.isArray(node)) return node.map((n) => rewrite(n, close));
   if (!node || typeof node !== 'object') return node;
   const out: Json = {};
@@ -39,10 +43,12 @@ function rewrite(node: unknown, close: boolean): unknown {
     // The spec repeats some `required` entries, which AJV rejects as a schema error.
     else if (k === 'required' && Array.isArray(v)) out[k] = [...new Set(v)];
     else if (k === 'example' || k === 'examples' || k.startsWith('x-')) continue;
+    else if (k === 'allOf' && Array.isArray(v)) out[k] = v.map((n) => rewrite(n, close, true));
     else out[k] = rewrite(v, close);
   }
   // Fastify's serializer drops unknown fields, so only a closed schema catches a leaked column.
-  if (close && out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (close && !part && out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
+  if (close && !part && out.allOf && out.unevaluatedProperties === undefined) out.unevaluatedProperties = false;
   return out;
 }
 
