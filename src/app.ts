@@ -1,6 +1,6 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv } from 'ajv';
+import { Ajv, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
@@ -35,7 +35,8 @@ export const OPENAPI_INFO = {
 };
 
 // Query strings and params are strings on the wire, so they are coerced; bodies never are,
-// or "true" would pass as a boolean.
+// or "true" would pass as a boolean. Validators are compiled once per process and shared by every
+// app: route schemas are constants, and compiling them dominated building an app (one per test).
 function validatorCompiler() {
   const make = (coerceTypes: boolean | 'array') => {
     const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
@@ -44,9 +45,19 @@ function validatorCompiler() {
   };
   const strict = make(false);
   const coercing = make('array');
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) =>
-    (httpPart === 'body' ? strict : coercing).compile(schema);
+  const compiled = new Map<string, ValidateFunction>();
+  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => {
+    const ajv = httpPart === 'body' ? strict : coercing;
+    const key = `${ajv === strict ? 'body' : 'other'} ${JSON.stringify(schema)}`;
+    let validate = compiled.get(key);
+    if (!validate) {
+      validate = ajv.compile(schema);
+      compiled.set(key, validate);
+    }
+    return validate;
+  };
 }
+const compileValidator = validatorCompiler();
 
 /** Builds the Fastify app on an open, migrated database. Never listens. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
@@ -63,7 +74,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     bodyLimit: 10 * 1024 * 1024,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler());
+  app.setValidatorCompiler(compileValidator);
   registerErrorHandling(app);
   registerRequestId(app);
   registerAuth(app, ctx.db);
