@@ -168,3 +168,30 @@ export function prepareKeyset(
     return statement;
   };
 }
+
+/**
+ * prepareKeyset for a list with optional filters: `conditions` maps each filter to its SQL
+ * condition, and every combination of filters present gets statements of its own, so each shape
+ * is planned on the index that suits it (an `OR @x IS NULL` form would defeat the planner).
+ * `build` receives the WHERE and ORDER BY fragments plus `filters`, the conditions present as `AND …`.
+ */
+export function prepareFilteredKeyset<K extends string>(
+  db: Db,
+  conditions: Record<K, string>,
+  build: (sql: { where: string; orderBy: string; filters: string }) => string,
+  alias = '',
+): (req: PageRequest, present: Partial<Record<K, unknown>>) => Statement {
+  const families = new Map<string, (req: PageRequest) => Statement>();
+  const names = Object.keys(conditions) as K[];
+  return (req, present) => {
+    const used = names.filter((name) => present[name] !== undefined);
+    const key = used.join('+');
+    let family = families.get(key);
+    if (!family) {
+      const filters = used.map((name) => `AND ${conditions[name]}`).join(' ');
+      family = prepareKeyset(db, (sql) => build({ ...sql, filters }), alias);
+      families.set(key, family);
+    }
+    return family(req);
+  };
+}
