@@ -16,7 +16,15 @@ import { createFlagService } from './modules/feature-flags/service.js';
 import { Organization, OrganizationDomain } from './modules/organizations/schemas.js';
 import { organizationRoutes } from './modules/organizations/routes.js';
 import { createOrganizationService } from './modules/organizations/service.js';
+import { OrganizationMembership } from './modules/memberships/schemas.js';
+import { membershipRoutes } from './modules/memberships/routes.js';
+import { createMembershipService } from './modules/memberships/service.js';
+import { roleRoutes } from './modules/roles/routes.js';
+import { Role } from './modules/roles/schemas.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
+import { userRoutes } from './modules/users/routes.js';
+import { User } from './modules/users/schemas.js';
+import { createUserService } from './modules/users/service.js';
 import type { Stores } from './stores.js';
 
 export interface AppContext {
@@ -104,6 +112,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(FeatureFlag);
   app.addSchema(OrganizationDomain);
   app.addSchema(Organization);
+  app.addSchema(User);
+  app.addSchema(OrganizationMembership);
+  app.addSchema(Role);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -123,6 +134,18 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(organizationRoutes, {
     organizations: createOrganizationService(ctx.db, ctx.stores.organizations, ctx.stores.flags, clock),
   });
+
+  const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
+  const users = createUserService(ctx.db, userStore, { deleteTargetsOf: ctx.stores.flags.deleteTargetsOf }, clock);
+  await app.register(userRoutes, { users });
+  const memberships = createMembershipService(
+    ctx.db,
+    membershipStore,
+    { userExists: userStore.exists, organizationExists: organizations.exists, roleExists: roles.exists },
+    clock,
+  );
+  await app.register(membershipRoutes, { memberships });
+  await app.register(roleRoutes, { roles, organizationExists: organizations.exists });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();

@@ -4,6 +4,7 @@ import { createEnvironmentStore } from './modules/environments/store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
 import { createOrganizationStore } from './modules/organizations/store.js';
+import { createRoleStore } from './modules/roles/store.js';
 import { createUserStore } from './modules/users/store.js';
 
 /** Every store of one database, prepared once. */
@@ -13,6 +14,7 @@ export function createStores(db: Db) {
     organizations: createOrganizationStore(db),
     users: createUserStore(db),
     memberships: createMembershipStore(db),
+    roles: createRoleStore(db),
     flags: createFlagStore(db),
     idempotency: createIdempotencyStore(db),
   };

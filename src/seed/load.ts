@@ -6,8 +6,9 @@ import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { isId, newId, type IdKind } from '../ids.js';
+import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
-import { SeedEnvironment, type SeedDocument } from './schema.js';
+import { SeedEnvironment, type SeedDocument, type SeedRole } from './schema.js';
 
 /** A seed that cannot be loaded; the message names the entry and the reason. */
 export class SeedError extends Error {}
@@ -113,11 +114,14 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   times(env.users, 'users');
   times(env.organization_memberships, 'organization_memberships');
   times(env.feature_flags, 'feature_flags');
+  times(env.roles, 'roles');
 
   const orgIds = pinned(env.organizations, 'organization', 'organizations');
   const userIds = pinned(env.users, 'user', 'users');
   pinned(env.organization_memberships, 'membership', 'organization_memberships');
   pinned(env.feature_flags, 'flag', 'feature_flags');
+  pinned(env.roles, 'role', 'roles');
+  unique(env.roles, (r) => r.slug, 'roles', 'slug');
   unique(env.organizations, (o) => o.external_id, 'organizations', 'external_id');
   unique(env.organizations, (o) => o.stripe_customer_id, 'organizations', 'stripe_customer_id');
   // A domain belongs to one organization (case-insensitively), as over the API.
@@ -142,7 +146,11 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
       }
     }),
   );
+  const roleSlugs = new Set(rolesOf(env).map((r) => r.slug));
   env.organization_memberships?.forEach((m, i) => {
+    if (m.role_slug !== undefined && !roleSlugs.has(m.role_slug)) {
+      fail(`organization_memberships[${i}].role_slug`, `'${m.role_slug}' is not a role of this environment (add it under roles)`);
+    }
     if (!userIds.has(m.user_id)) fail(`organization_memberships[${i}].user_id`, `'${m.user_id}' is not a user of this seed (give users pinned ids to reference them)`);
     if (!orgIds.has(m.organization_id)) fail(`organization_memberships[${i}].organization_id`, `'${m.organization_id}' is not an organization of this seed`);
   });
@@ -174,10 +182,33 @@ function iso(value: string | null | undefined): string | null | undefined {
   return value == null ? value : new Date(value).toISOString();
 }
 
+/** The environment's roles: the defaults (fields overridable by a seed entry of the same slug), then the seed's others. */
+function rolesOf(env: SeedEnvironment): SeedRole[] {
+  const seeded = new Map((env.roles ?? []).map((r) => [r.slug, r]));
+  const defaults = DEFAULT_ROLES.map((d) => ({ ...d, ...seeded.get(d.slug) }));
+  const defaultSlugs = new Set(DEFAULT_ROLES.map((d) => d.slug));
+  return [...defaults, ...(env.roles ?? []).filter((r) => !defaultSlugs.has(r.slug))];
+}
+
 /** Inserts one environment's entries through the stores. Call inside a transaction. */
 export function insertEnvironmentSeed(stores: Stores, environmentId: string, env: SeedEnvironment, clock: Clock): number {
   const now = clock.now();
   let rows = 0;
+  // Every environment has its roles from the start, so memberships can name them.
+  rolesOf(env).forEach((r, priority) => {
+    const created_at = iso(r.created_at) ?? now;
+    stores.roles.insert(environmentId, {
+      id: r.id ?? newId('role'),
+      slug: r.slug,
+      name: r.name ?? r.slug,
+      description: r.description ?? null,
+      permissions: r.permissions ?? [],
+      priority,
+      created_at,
+      updated_at: iso(r.updated_at) ?? created_at,
+    });
+  });
+  rows += env.roles?.length ?? 0;
   for (const o of env.organizations ?? []) {
     const id = o.id ?? newId('organization');
     const created_at = iso(o.created_at) ?? now;
@@ -233,7 +264,7 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       user_id: m.user_id,
       organization_id: m.organization_id,
       status: m.status ?? 'active',
-      role_slug: m.role_slug ?? 'member',
+      role_slug: m.role_slug ?? DEFAULT_ROLE_SLUG,
       created_at,
       updated_at: iso(m.updated_at) ?? created_at,
     });

@@ -62,6 +62,20 @@ export const SeedMembership = Type.Object(
   { additionalProperties: false },
 );
 
+// Environment roles beside the default `admin` and `member`; an entry with one of those slugs overrides its fields.
+export const SeedRole = Type.Object(
+  {
+    id: Type.Optional(Id),
+    slug: Type.String({ minLength: 1, maxLength: 255 }),
+    name: Type.Optional(Type.String({ minLength: 1 })),
+    description: Type.Optional(Nullable(Type.String())),
+    permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    created_at: Type.Optional(Timestamp),
+    updated_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
 export const SeedTarget = Type.Union([
   Id,
   Type.Object({ id: Id, enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
@@ -99,6 +113,7 @@ export const SeedFlag = Type.Object(
 const environmentLists = {
   api_keys: Type.Optional(Type.Array(Type.String({ pattern: '^sk_\\S+$' }))),
   organizations: Type.Optional(Type.Array(SeedOrganization)),
+  roles: Type.Optional(Type.Array(SeedRole)),
   users: Type.Optional(Type.Array(SeedUser)),
   organization_memberships: Type.Optional(Type.Array(SeedMembership)),
   feature_flags: Type.Optional(Type.Array(SeedFlag)),
@@ -119,3 +134,4 @@ export const SeedDocument = Type.Union([
 export type SeedEnvironment = Static<typeof SeedEnvironment>;
 export type SeedDocument = Static<typeof SeedDocument>;
 export type SeedFlag = Static<typeof SeedFlag>;
+export type SeedRole = Static<typeof SeedRole>;

@@ -1,0 +1,18 @@
+import type { Role as RoleWire } from './schemas.js';
+import type { Role } from './store.js';
+
+/** Role → wire object in spec order. Every stored role is an environment role scoped to organizations. */
+export function serializeRole(role: Role): RoleWire {
+  return {
+    slug: role.slug,
+    object: 'role',
+    id: role.id,
+    name: role.name,
+    description: role.description,
+    type: 'EnvironmentRole',
+    resource_type_slug: 'organization',
+    permissions: role.permissions,
+    created_at: role.created_at,
+    updated_at: role.updated_at,
+  };
+}

@@ -1,0 +1,153 @@
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/open.js';
+import { ApiError, badRequest, notFound } from '../../http/errors.js';
+import { pageRequest, toPage, type Page } from '../../http/pagination.js';
+import { ID_PREFIXES, newId } from '../../ids.js';
+import { checkPasswordFields } from './password.js';
+import { EMAIL_PATTERN, type CreateUserBody, type ListUsersQuery, type UpdateUserBody } from './schemas.js';
+import type { User, UserStore } from './store.js';
+
+export interface UserService {
+  list(environmentId: string, query: ListUsersQuery): Page<User>;
+  create(environmentId: string, body: CreateUserBody): User;
+  get(environmentId: string, id: string): User;
+  getByExternalId(environmentId: string, externalId: string): User;
+  update(environmentId: string, id: string, body: UpdateUserBody): User;
+  delete(environmentId: string, id: string): void;
+}
+
+/** What deleting a user must clean up beyond its own row and (by cascade) its memberships. */
+export interface UserCleanup {
+  deleteTargetsOf(environmentId: string, resourceId: string): void;
+}
+
+const MAX_METADATA_KEYS = 50;
+const EMAIL = new RegExp(EMAIL_PATTERN);
+
+/** Emails are compared and stored lowercase, so `Ada@X.io` and `ada@x.io` are one user. */
+export const normalizeEmail = (email: string): string => email.trim().toLowerCase();
+
+function isLocale(value: string): boolean {
+  try {
+    return Intl.getCanonicalLocales(value).length === 1;
+  } catch {
+    return false;
+  }
+}
+
+/** spec (SDK `Record<string, string | null>`): update merges metadata; a null value deletes its key, null clears all. */
+function mergeMetadata(current: Record<string, string>, patch: Record<string, string | null> | null): Record<string, string> {
+  if (patch === null) return {};
+  const next = { ...current };
+  for (const [key, value] of Object.entries(patch)) {
+    if (value === null) delete next[key];
+    else next[key] = value;
+  }
+  return next;
+}
+
+const sameUser = (a: User, b: User) => JSON.stringify(a) === JSON.stringify(b);
+
+export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup, clock: Clock): UserService {
+  const requireUser = (environmentId: string, id: string): User => {
+    const user = users.byId(environmentId, id);
+    if (!user) throw notFound('User', id);
+    return user;
+  };
+
+  const create = db.transaction((environmentId: string, body: CreateUserBody): User => {
+    checkPasswordFields(body);
+    const email = normalizeEmail(body.email);
+    // spec: the create 400 is `user_creation_error` with the reasons in `errors`.
+    const creationError = (code: string, message: string) =>
+      new ApiError(400, { code: 'user_creation_error', message: 'Could not create user.', errors: [{ code, message }] });
+    if (users.byEmail(environmentId, email)) throw creationError('email_not_available', 'This email is not available.');
+    const externalId = body.external_id ?? null;
+    if (externalId !== null && users.byExternalId(environmentId, externalId)) {
+      throw creationError('external_id_already_used', 'This external ID is already in use.');
+    }
+    const now = clock.now();
+    const user: User = {
+      id: newId('user'),
+      email,
+      first_name: body.first_name ?? null,
+      last_name: body.last_name ?? null,
+      email_verified: body.email_verified ?? false,
+      profile_picture_url: null,
+      external_id: externalId,
+      metadata: (body.metadata ?? {}) as Record<string, string>,
+      last_sign_in_at: null,
+      locale: null,
+      created_at: now,
+      updated_at: now,
+    };
+    users.insert(environmentId, user);
+    return user;
+  });
+
+  const update = db.transaction((environmentId: string, id: string, body: UpdateUserBody): User => {
+    const user = requireUser(environmentId, id);
+    checkPasswordFields(body);
+    const next: User = { ...user };
+    if (body.email !== undefined) {
+      const email = normalizeEmail(body.email);
+      if (!EMAIL.test(email)) throw badRequest(`Invalid email address: '${body.email}'.`, 'invalid_email');
+      const owner = users.byEmail(environmentId, email);
+      if (owner && owner.id !== id) throw badRequest('This email is not available.', 'email_not_available');
+      next.email = email;
+    }
+    if (body.external_id !== undefined) {
+      const owner = body.external_id === null ? undefined : users.byExternalId(environmentId, body.external_id);
+      if (owner && owner.id !== id) throw badRequest('This external ID is already in use.', 'external_id_already_used');
+      next.external_id = body.external_id;
+    }
+    if (body.locale !== undefined) {
+      if (body.locale !== null && !isLocale(body.locale)) throw badRequest(`Invalid locale: '${body.locale}'.`, 'invalid_locale');
+      next.locale = body.locale;
+    }
+    if (body.first_name !== undefined) next.first_name = body.first_name;
+    if (body.last_name !== undefined) next.last_name = body.last_name;
+    if (body.email_verified !== undefined) next.email_verified = body.email_verified;
+    if (body.metadata !== undefined) {
+      next.metadata = mergeMetadata(user.metadata, body.metadata);
+      // The request passed the 50-key limit, but the merge with stored keys may not.
+      if (Object.keys(next.metadata).length > MAX_METADATA_KEYS) {
+        throw badRequest(`Metadata may hold at most ${MAX_METADATA_KEYS} keys.`, 'invalid_metadata');
+      }
+    }
+    // An update that changes nothing leaves updated_at alone.
+    if (sameUser(next, user)) return user;
+    next.updated_at = clock.now();
+    users.update(environmentId, next);
+    return next;
+  });
+
+  // One unit: the user, its memberships (FK cascade) and every flag target naming it.
+  const remove = db.transaction((environmentId: string, id: string): void => {
+    requireUser(environmentId, id);
+    cleanup.deleteTargetsOf(environmentId, id);
+    users.delete(environmentId, id);
+  });
+
+  return {
+    list(environmentId, query) {
+      // spec: this list answers 422 (it has no 400) for bad parameters.
+      const req = pageRequest(query, ID_PREFIXES.user, (id) => users.sortKey(environmentId, id), 422);
+      const organizationId = query.organization_id ?? query.organization;
+      const filter = {
+        ...(query.email !== undefined && { email: normalizeEmail(query.email) }),
+        ...(organizationId !== undefined && { organization_id: organizationId }),
+      };
+      return toPage(req, users.list(environmentId, req, filter));
+    },
+    create,
+    get: requireUser,
+    getByExternalId(environmentId, externalId) {
+      const user = users.byExternalId(environmentId, externalId);
+      if (!user) throw notFound('User', externalId);
+      return user;
+    },
+    update,
+    delete: remove,
+  };
+}
