@@ -42,3 +42,21 @@ export const Metadata = Type.Record(Type.String(), Type.String({ maxLength: 600 
   // A Record's key schema is not emitted as JSON Schema, so the key limit goes in propertyNames.
   propertyNames: { maxLength: 40 },
 });
+
+// spec: request metadata is `type: [object, null]` with string values; written out rather than as a
+// TypeBox union so a bad value yields one field error, not one per union branch.
+const metadataBody = (owner: string, values: object) => ({
+  type: ['object', 'null'],
+  additionalProperties: values,
+  maxProperties: 50,
+  propertyNames: { maxLength: 40 },
+  description: `Object containing metadata key/value pairs associated with the ${owner}.`,
+});
+
+/** Metadata as a create body gives it: an object of strings, or null for none. */
+export const MetadataInput = (owner: string) =>
+  Type.Unsafe<Record<string, string> | null>(metadataBody(owner, { type: 'string', maxLength: 600 }));
+
+/** Metadata as an update body gives it: merged into the stored keys; a null value deletes its key (WorkOS docs). */
+export const MetadataPatch = (owner: string) =>
+  Type.Unsafe<Record<string, string | null> | null>(metadataBody(owner, { type: ['string', 'null'], maxLength: 600 }));

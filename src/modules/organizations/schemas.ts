@@ -1,6 +1,15 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ListQuery } from '../../http/pagination.js';
-import { ErrorBody, ListOf, Metadata, Nullable, StringEnum, Timestamp } from '../../http/schemas.js';
+import {
+  ErrorBody,
+  ListOf,
+  Metadata,
+  MetadataInput as MetadataInputOf,
+  MetadataPatch as MetadataPatchOf,
+  Nullable,
+  StringEnum,
+  Timestamp,
+} from '../../http/schemas.js';
 
 // TypeBox mirrors of the spec components Organization, OrganizationDomainStandAlone (the same
 // shape as Organization.domains[]), OrganizationList, OrganizationDto and UpdateOrganizationDto
@@ -50,20 +59,8 @@ const DomainData = Type.Object({
 });
 export type DomainData = Static<typeof DomainData>;
 
-// spec: `type: [object, null]` with string values; written out rather than as a TypeBox union so a
-// bad value yields one field error, not one per union branch.
-const metadataSchema = (values: object) => ({
-  type: ['object', 'null'],
-  additionalProperties: values,
-  maxProperties: 50,
-  propertyNames: { maxLength: 40 },
-  description: 'Object containing metadata key/value pairs associated with the Organization.',
-});
-const MetadataInput = Type.Unsafe<Record<string, string> | null>(metadataSchema({ type: 'string', maxLength: 600 }));
-// WorkOS docs: "To delete a metadata attribute, set the key to null" on update.
-const MetadataPatch = Type.Unsafe<Record<string, string | null> | null>(
-  metadataSchema({ type: ['string', 'null'], maxLength: 600 }),
-);
+const MetadataInput = MetadataInputOf('Organization');
+const MetadataPatch = MetadataPatchOf('Organization');
 
 const Name = Type.String({ minLength: 1, pattern: '\\S', description: 'The name of the organization.' });
 const ExternalId = Nullable(Type.String({ maxLength: 128, description: 'An external identifier for the Organization.' }));

@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, conflict, invalidParameters, notFound, type FieldError } from '../../http/errors.js';
+import { mergeMetadata } from '../../http/metadata.js';
 import { pageRequest, toPage, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
 import { isDomainName, newDomainRecord, normalizeDomain, verificationFor } from './domain-names.js';
@@ -23,8 +24,6 @@ export interface OrganizationDependents {
   deleteTargetsOf(environmentId: string, resourceId: string): void;
 }
 
-/** spec: Organization.metadata holds at most 50 keys, after an update's merge too. */
-export const METADATA_MAX_KEYS = 50;
 
 /** A requested domain; `state` undefined (deprecated `domains` field) keeps an existing domain's state. */
 interface WantedDomain {
@@ -196,27 +195,6 @@ export function createOrganizationService(
     update,
     delete: remove,
   };
-}
-
-/** WorkOS: an update merges metadata; a key set to null is removed, and `metadata: null` clears it all. */
-export function mergeMetadata(
-  current: Record<string, string>,
-  patch: Record<string, string | null> | null,
-): Record<string, string> {
-  if (patch === null) return {};
-  const merged = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete merged[key];
-    else merged[key] = value;
-  }
-  if (Object.keys(merged).length > METADATA_MAX_KEYS) {
-    // spec: 400 invalid_metadata; the body itself passed validation, only the merged result is too big.
-    throw new ApiError(400, {
-      code: 'invalid_metadata',
-      message: `Metadata can hold at most ${METADATA_MAX_KEYS} keys; this update would leave ${Object.keys(merged).length}.`,
-    });
-  }
-  return merged;
 }
 
 function sameOrganization(a: Organization, b: Organization): boolean {

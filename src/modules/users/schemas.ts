@@ -1,11 +1,9 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ListQuery } from '../../http/pagination.js';
-import { ErrorBody, ListOf, Nullable, StringEnum, Timestamp } from '../../http/schemas.js';
+import { ErrorBody, ListOf, Metadata, MetadataInput, MetadataPatch, Nullable, StringEnum, Timestamp } from '../../http/schemas.js';
 
 // TypeBox mirrors of the spec components UserlandUser, UserlandUserList, CreateUserlandUserDto and
 // UpdateUserlandUserDto (@workos/openapi-spec 0.1.0).
-
-export const UserMetadata = Type.Record(Type.String({ maxLength: 40 }), Type.String({ maxLength: 600 }), { maxProperties: 50 });
 
 export const User = Type.Object(
   {
@@ -17,7 +15,7 @@ export const User = Type.Object(
     email: Type.String(),
     email_verified: Type.Boolean(),
     external_id: Nullable(Type.String()),
-    metadata: UserMetadata,
+    metadata: Metadata,
     last_sign_in_at: Nullable(Type.String({ format: 'date-time' })),
     locale: Nullable(Type.String()),
     created_at: Timestamp,
@@ -29,21 +27,6 @@ export type User = Static<typeof User>;
 
 /** A plausible address: something@something, no spaces. Deliverability is not checked. */
 export const EMAIL_PATTERN = '^[^@\\s]+@[^@\\s]+$';
-
-/**
- * spec: metadata is an object or null, up to 50 keys of at most 40 characters, string values of
- * at most 600. Written as the spec writes it (`type: [object, null]`) so AJV names `metadata`
- * rather than each branch of a union. `nullValues` admits null values (update: they delete the key).
- */
-function MetadataInput(nullValues: boolean) {
-  return Type.Unsafe<Record<string, string | null> | null>({
-    type: ['object', 'null'],
-    additionalProperties: { type: nullValues ? ['string', 'null'] : 'string', maxLength: 600 },
-    propertyNames: { maxLength: 40 },
-    maxProperties: 50,
-    description: 'Object containing metadata key/value pairs associated with the user.',
-  });
-}
 
 const ExternalId = Nullable(Type.String({ maxLength: 128, description: 'The external ID of the user.' }));
 
@@ -62,7 +45,7 @@ export const CreateUserBody = Type.Object({
   first_name: Type.Optional(Nullable(Type.String())),
   last_name: Type.Optional(Nullable(Type.String())),
   email_verified: Type.Optional(Nullable(Type.Boolean())),
-  metadata: Type.Optional(MetadataInput(false)),
+  metadata: Type.Optional(MetadataInput('user')),
   external_id: Type.Optional(ExternalId),
   ...passwordFields,
 });
@@ -75,7 +58,7 @@ export const UpdateUserBody = Type.Object({
   first_name: Type.Optional(Type.String()),
   last_name: Type.Optional(Type.String()),
   email_verified: Type.Optional(Type.Boolean()),
-  metadata: Type.Optional(MetadataInput(true)),
+  metadata: Type.Optional(MetadataPatch('user')),
   external_id: Type.Optional(ExternalId),
   locale: Type.Optional(Nullable(Type.String())),
   ...passwordFields,

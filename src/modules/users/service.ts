@@ -1,6 +1,7 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, badRequest, notFound } from '../../http/errors.js';
+import { mergeMetadata } from '../../http/metadata.js';
 import { pageRequest, toPage, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
 import { checkPasswordFields } from './password.js';
@@ -21,7 +22,6 @@ export interface UserCleanup {
   deleteTargetsOf(environmentId: string, resourceId: string): void;
 }
 
-const MAX_METADATA_KEYS = 50;
 const EMAIL = new RegExp(EMAIL_PATTERN);
 
 /** Emails are compared and stored lowercase, so `Ada@X.io` and `ada@x.io` are one user. */
@@ -33,17 +33,6 @@ function isLocale(value: string): boolean {
   } catch {
     return false;
   }
-}
-
-/** spec (SDK `Record<string, string | null>`): update merges metadata; a null value deletes its key, null clears all. */
-function mergeMetadata(current: Record<string, string>, patch: Record<string, string | null> | null): Record<string, string> {
-  if (patch === null) return {};
-  const next = { ...current };
-  for (const [key, value] of Object.entries(patch)) {
-    if (value === null) delete next[key];
-    else next[key] = value;
-  }
-  return next;
 }
 
 const sameUser = (a: User, b: User) => JSON.stringify(a) === JSON.stringify(b);
@@ -75,7 +64,7 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
       email_verified: body.email_verified ?? false,
       profile_picture_url: null,
       external_id: externalId,
-      metadata: (body.metadata ?? {}) as Record<string, string>,
+      metadata: body.metadata ?? {},
       last_sign_in_at: null,
       locale: null,
       created_at: now,
@@ -108,13 +97,8 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
     if (body.first_name !== undefined) next.first_name = body.first_name;
     if (body.last_name !== undefined) next.last_name = body.last_name;
     if (body.email_verified !== undefined) next.email_verified = body.email_verified;
-    if (body.metadata !== undefined) {
-      next.metadata = mergeMetadata(user.metadata, body.metadata);
-      // The request passed the 50-key limit, but the merge with stored keys may not.
-      if (Object.keys(next.metadata).length > MAX_METADATA_KEYS) {
-        throw badRequest(`Metadata may hold at most ${MAX_METADATA_KEYS} keys.`, 'invalid_metadata');
-      }
-    }
+    // The request passed the 50-key limit, but the merge with stored keys may not (400 invalid_metadata).
+    if (body.metadata !== undefined) next.metadata = mergeMetadata(user.metadata, body.metadata);
     // An update that changes nothing leaves updated_at alone.
     if (sameUser(next, user)) return user;
     next.updated_at = clock.now();
