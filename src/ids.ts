@@ -11,6 +11,7 @@ export const ID_PREFIXES = {
   apiKey: 'api_key_',
   role: 'role_',
   event: 'event_',
+  snapshot: 'snapshot_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -5,13 +5,26 @@ import { Type } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
+import { fieldErrorsFromAjv } from '../http/errors.js';
 import { isId, newId, type IdKind } from '../ids.js';
 import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
 import { SeedEnvironment, type SeedDocument, type SeedRole } from './schema.js';
 
-/** A seed that cannot be loaded; the message names the entry and the reason. */
-export class SeedError extends Error {}
+/** A seed that cannot be loaded; the message names the entry and the reason, `field` its path (`feature_flags.0.slug`). */
+export class SeedError extends Error {
+  constructor(
+    message: string,
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+/** `feature_flags[1] (beta).targets[0]` → `feature_flags.1.targets.0`, the dotted form of API field errors. */
+function fieldPath(entry: string): string {
+  return entry.replace(/ \([^)]*\)/g, '').replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
+}
 
 const ajv = new Ajv({ allErrors: false, strict: false });
 addFormats.default(ajv);
@@ -59,6 +72,9 @@ function where(errors: ErrorObject[], base: string): string {
   return entry ? `seed: ${entry}: ${detail}` : `seed: ${detail}`;
 }
 
+/** The dotted field of the most telling error, as API field errors name it. */
+const ajvField = (errors: ErrorObject[]) => fieldErrorsFromAjv([telling(errors)])[0].field;
+
 /** Validates the document's shape and returns its environments (a top-level document is one, named "default"). */
 export function normalizeSeed(doc: unknown): SeedEnvironment[] {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new SeedError('seed: the document must be an object');
@@ -66,11 +82,14 @@ export function normalizeSeed(doc: unknown): SeedEnvironment[] {
     if (!checkEnvironments(doc)) throw new SeedError(where(checkEnvironments.errors!, ''));
     const list = (doc as { environments: unknown[] }).environments;
     return list.map((env, i) => {
-      if (!checkEnvironment(env)) throw new SeedError(where(checkEnvironment.errors!, `environments[${i}]`));
+      if (!checkEnvironment(env)) {
+        const errors = checkEnvironment.errors!;
+        throw new SeedError(where(errors, `environments[${i}]`), `environments.${i}.${ajvField(errors)}`);
+      }
       return { ...env, name: env.name ?? (i === 0 ? 'default' : `environment-${i + 1}`) };
     });
   }
-  if (!checkEnvironment(doc)) throw new SeedError(where(checkEnvironment.errors!, ''));
+  if (!checkEnvironment(doc)) throw new SeedError(where(checkEnvironment.errors!, ''), ajvField(checkEnvironment.errors!));
   return [{ ...doc, name: doc.name ?? 'default' }];
 }
 
@@ -80,7 +99,7 @@ export function normalizeSeed(doc: unknown): SeedEnvironment[] {
  */
 export function checkReferences(env: SeedEnvironment, label: string): void {
   const fail = (entry: string, why: string): never => {
-    throw new SeedError(`seed: ${label}${entry}: ${why}`);
+    throw new SeedError(`seed: ${label}${entry}: ${why}`, fieldPath(entry));
   };
   const pinned = (list: { id?: string }[] | undefined, kind: IdKind, name: string): Set<string> => {
     const ids = new Set<string>();
@@ -329,7 +348,7 @@ export function loadSeed(
     if (names.has(env.name!)) throw new SeedError(`seed: ${label}duplicate environment name '${env.name}'`);
     names.add(env.name!);
     for (const key of [...(env.api_keys ?? []), ...(i === 0 ? defaultKeys : [])]) {
-      if (keys.has(key)) throw new SeedError(`seed: ${label}api key '${key}' is given twice`);
+      if (keys.has(key)) throw new SeedError(`seed: ${label}api key '${key}' is given twice`, 'api_keys');
       keys.add(key);
     }
     checkReferences(env, label);

@@ -19,6 +19,7 @@ export function createEnvironmentStore(db: Db) {
   const keysOf = db.prepare<[string], { key: string }>('SELECT key FROM environment_api_keys WHERE environment_id = ? ORDER BY rowid');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM environments');
   const remove = db.prepare('DELETE FROM environments WHERE id = ?');
+  const removeKeys = db.prepare('DELETE FROM environment_api_keys WHERE environment_id = ?');
 
   return {
     insert(environment: Environment): void {
@@ -33,7 +34,9 @@ export function createEnvironmentStore(db: Db) {
     },
     keyOwner: (key: string) => keyOwner.get(key)?.environment_id,
     keysOf: (environmentId: string) => keysOf.all(environmentId).map((r) => r.key),
+    /** Deletes the environment and its keys (explicitly: foreign keys may be off). */
     delete(environmentId: string): void {
+      removeKeys.run(environmentId);
       remove.run(environmentId);
     },
   };

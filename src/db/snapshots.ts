@@ -1,0 +1,273 @@
+import type { Db } from './open.js';
+
+/**
+ * Snapshots of one environment's rows, taken and restored inside SQLite in milliseconds.
+ *
+ * Copies live in an attached in-memory database, one mirror table per environment-scoped table
+ * (any table with an `environment_id` column, found at start-up, so tables added by later
+ * migrations are covered without code). Restoring never rewrites the whole environment: temp
+ * triggers stamp every row written (by primary key) with the current epoch, and each snapshot
+ * remembers the epoch at which the environment last equalled it, so a restore deletes and copies
+ * back only the rows stamped after that. A test that changed five rows restores five rows.
+ */
+
+const SCHEMA = 'flagstand_snapshots';
+// Keys say who an environment is, not what it holds: a restore must never revoke the caller's key.
+const NOT_CONTENT = new Set(['environment_api_keys']);
+
+interface TrackedTable {
+  name: string;
+  /** Columns but environment_id, in table order. */
+  columns: string[];
+  /** Primary-key columns but environment_id. */
+  key: string[];
+}
+
+export interface SnapshotRecord {
+  id: string;
+  environment_id: string;
+  /** The state an environment had when it was created or the server started; what a reset restores. */
+  baseline: boolean;
+  created_at: string;
+}
+
+interface SnapshotRow extends Omit<SnapshotRecord, 'baseline'> {
+  num: number;
+  baseline: 0 | 1;
+  /** The last epoch at which the environment equalled this snapshot. */
+  synced_epoch: number;
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+const list = (names: string[], prefix = '') => names.map((n) => prefix + quote(n)).join(', ');
+
+function trackedTables(db: Db): TrackedTable[] {
+  const tables = db
+    .prepare<[], { name: string }>(
+      `SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`,
+    )
+    .all()
+    .map((r) => r.name)
+    .filter((name) => !NOT_CONTENT.has(name));
+  const info = db.prepare<[string], { name: string; type: string; pk: number }>(
+    'SELECT name, type, pk FROM main.pragma_table_info(?)',
+  );
+  const tracked: TrackedTable[] = [];
+  for (const name of tables) {
+    const cols = info.all(name);
+    if (!cols.some((c) => c.name === 'environment_id')) continue;
+    const pk = cols.filter((c) => c.pk > 0).sort((a, b) => a.pk - b.pk);
+    // Rows are told apart by primary key; without environment_id in it, two environments could share one.
+    if (!pk.some((c) => c.name === 'environment_id') || pk.length < 2) {
+      throw new Error(`table ${name}: snapshots need a PRIMARY KEY (environment_id, …) on every environment-scoped table`);
+    }
+    tracked.push({
+      name,
+      columns: cols.map((c) => c.name).filter((c) => c !== 'environment_id'),
+      key: pk.map((c) => c.name).filter((c) => c !== 'environment_id'),
+    });
+  }
+  return tracked;
+}
+
+export interface Snapshots {
+  /** The environment-scoped tables snapshots cover. */
+  tables: string[];
+  /** Copies the environment's rows as they stand now. */
+  take(snapshot: SnapshotRecord): SnapshotRecord;
+  /** Puts the snapshot's environment back as the snapshot holds it. Foreign keys off. */
+  restore(id: string): void;
+  /** Copies a snapshot's rows into another, empty environment. Foreign keys off. */
+  copyInto(id: string, environmentId: string): void;
+  /** Deletes every row of an environment and everything remembered about it. Foreign keys off. */
+  purge(environmentId: string): void;
+  drop(id: string): void;
+  get(id: string): SnapshotRecord | undefined;
+  baselineOf(environmentId: string): string | undefined;
+  ofEnvironment(environmentId: string): SnapshotRecord[];
+  /** Runs bulk writes to an environment no snapshot remembers yet without stamping each row. */
+  untracked<T>(fn: () => T): T;
+}
+
+/** Builds the snapshot schema and triggers on an open, migrated database. One per connection. */
+export function createSnapshots(db: Db): Snapshots {
+  const tables = trackedTables(db);
+  const declared = db.prepare<[string], { name: string; type: string }>('SELECT name, type FROM main.pragma_table_info(?)');
+  db.exec(`ATTACH DATABASE ':memory:' AS ${SCHEMA}`);
+  db.exec(`
+    CREATE TABLE ${SCHEMA}.state (epoch INTEGER NOT NULL, tracking INTEGER NOT NULL);
+    INSERT INTO ${SCHEMA}.state VALUES (1, 1);
+    CREATE TABLE ${SCHEMA}.snapshots (
+      num INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, environment_id TEXT NOT NULL,
+      baseline INTEGER NOT NULL, synced_epoch INTEGER NOT NULL, created_at TEXT NOT NULL);
+    CREATE INDEX ${SCHEMA}.snapshots_environment ON snapshots (environment_id);`);
+
+  const perTable = tables.map((t) => {
+    const types = new Map(declared.all(t.name).map((c) => [c.name, c.type]));
+    const copy = `${SCHEMA}.${quote('copy_' + t.name)}`;
+    const changed = `${SCHEMA}.${quote('changed_' + t.name)}`;
+    const main = `main.${quote(t.name)}`;
+    // Declared types keep each column's affinity, so values come back exactly as they went in.
+    db.exec(`CREATE TABLE ${copy} (snapshot INTEGER NOT NULL, ${t.columns.map((c) => `${quote(c)} ${types.get(c)}`).join(', ')},
+      PRIMARY KEY (snapshot, ${list(t.key)})) WITHOUT ROWID`);
+    db.exec(`CREATE TABLE ${changed} (environment_id TEXT NOT NULL, ${list(t.key)}, epoch INTEGER NOT NULL,
+      PRIMARY KEY (environment_id, ${list(t.key)})) WITHOUT ROWID`);
+    // An upsert, not OR REPLACE: an outer statement's conflict clause would override the trigger's.
+    const stamp = (row: 'NEW' | 'OLD') =>
+      `INSERT INTO ${changed} VALUES (${row}.environment_id, ${list(t.key, row + '.')}, (SELECT epoch FROM ${SCHEMA}.state))
+       ON CONFLICT DO UPDATE SET epoch = excluded.epoch;`;
+    const when = `WHEN (SELECT tracking FROM ${SCHEMA}.state)`;
+    const trigger = (event: string) => quote(`flagstand_track_${t.name}_${event}`);
+    // TEMP triggers: they may write to the attached database and never touch a file database's schema.
+    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${main} ${when} BEGIN ${stamp('NEW')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${main} ${when} BEGIN ${stamp('OLD')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${main} ${when} BEGIN ${stamp('OLD')} ${stamp('NEW')} END`);
+
+    const keyTuple = `(${list(t.key)})`;
+    const changedKeys = `SELECT ${list(t.key)} FROM ${changed} WHERE environment_id = @env AND epoch > @since`;
+    return {
+      take: db.prepare(`INSERT INTO ${copy} SELECT @num, ${list(t.columns)} FROM ${main} WHERE environment_id = @env`),
+      copyInto: db.prepare(
+        `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy} WHERE snapshot = @num`,
+      ),
+      anyChanged: db.prepare(`SELECT 1 FROM ${changed} WHERE environment_id = @env AND epoch > @since LIMIT 1`).pluck(),
+      deleteChanged: db.prepare(`DELETE FROM ${main} WHERE environment_id = @env AND ${keyTuple} IN (${changedKeys})`),
+      copyChanged: db.prepare(
+        `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy}
+         WHERE snapshot = @num AND ${keyTuple} IN (${changedKeys})`,
+      ),
+      forget: db.prepare(`DELETE FROM ${changed} WHERE environment_id = @env AND epoch <= @upTo`),
+      forgetAll: db.prepare(`DELETE FROM ${changed} WHERE environment_id = ?`),
+      drop: db.prepare(`DELETE FROM ${copy} WHERE snapshot = ?`),
+      purge: db.prepare(`DELETE FROM ${main} WHERE environment_id = ?`),
+    };
+  });
+
+  const epoch = db.prepare(`SELECT epoch FROM ${SCHEMA}.state`).pluck();
+  const nextEpoch = db.prepare(`UPDATE ${SCHEMA}.state SET epoch = epoch + 1`);
+  const setTracking = db.prepare(`UPDATE ${SCHEMA}.state SET tracking = ?`);
+  const register = db.prepare(
+    `INSERT INTO ${SCHEMA}.snapshots (id, environment_id, baseline, synced_epoch, created_at)
+     VALUES (@id, @environment_id, @baseline, @synced_epoch, @created_at)`,
+  );
+  const byId = db.prepare<[string], SnapshotRow>(
+    `SELECT num, id, environment_id, baseline, synced_epoch, created_at FROM ${SCHEMA}.snapshots WHERE id = ?`,
+  );
+  const baselineOf = db.prepare<[string], { id: string }>(
+    `SELECT id FROM ${SCHEMA}.snapshots WHERE environment_id = ? AND baseline = 1`,
+  );
+  const ofEnvironment = db.prepare<[string], SnapshotRow>(
+    `SELECT num, id, environment_id, baseline, synced_epoch, created_at FROM ${SCHEMA}.snapshots WHERE environment_id = ? ORDER BY num`,
+  );
+  const synced = db.prepare(`UPDATE ${SCHEMA}.snapshots SET synced_epoch = ? WHERE num = ?`);
+  const oldestSync = db.prepare(`SELECT min(synced_epoch) FROM ${SCHEMA}.snapshots WHERE environment_id = ?`).pluck();
+  const unregister = db.prepare(`DELETE FROM ${SCHEMA}.snapshots WHERE num = ?`);
+  const numsOf = db.prepare(`SELECT num FROM ${SCHEMA}.snapshots WHERE environment_id = ?`).pluck();
+
+  const toRecord = (r: SnapshotRow): SnapshotRecord => ({
+    id: r.id,
+    environment_id: r.environment_id,
+    baseline: r.baseline === 1,
+    created_at: r.created_at,
+  });
+
+  const find = (id: string) => {
+    const row = byId.get(id);
+    if (!row) throw new Error(`no snapshot ${id}`);
+    return row;
+  };
+
+  // Bulk copies run in table order and a restore must not cascade a parent's delete into children
+  // it is not rewriting, so every bulk operation runs with foreign keys off (see withoutForeignKeys).
+  const foreignKeysOn = db.prepare('PRAGMA foreign_keys').pluck();
+  const requireForeignKeysOff = () => {
+    if (foreignKeysOn.get()) throw new Error('snapshots: bulk operations must run inside withoutForeignKeys()');
+  };
+
+  const untracked = <T>(fn: () => T): T => {
+    setTracking.run(0);
+    try {
+      return fn();
+    } finally {
+      setTracking.run(1);
+    }
+  };
+
+  // Rows written before this point are in the copy; rows written after get a later epoch.
+  const take = db.transaction((snapshot: SnapshotRecord): SnapshotRecord => {
+    const current = epoch.get() as number;
+    const { lastInsertRowid } = register.run({ ...snapshot, baseline: snapshot.baseline ? 1 : 0, synced_epoch: current });
+    for (const t of perTable) t.take.run({ num: lastInsertRowid, env: snapshot.environment_id });
+    nextEpoch.run();
+    return snapshot;
+  });
+
+  const restore = db.transaction((id: string) => {
+    requireForeignKeysOff();
+    const snapshot = find(id);
+    const params = { env: snapshot.environment_id, num: snapshot.num, since: snapshot.synced_epoch };
+    const dirty = perTable.filter((t) => t.anyChanged.get(params) !== undefined);
+    // Every delete before any insert: unique columns (slug, email) may have moved between rows.
+    for (const t of dirty) t.deleteChanged.run(params);
+    for (const t of dirty) t.copyChanged.run(params);
+    // The restore's own writes carry this epoch, which other snapshots of the environment still see.
+    const current = epoch.get() as number;
+    synced.run(current, snapshot.num);
+    nextEpoch.run();
+    const upTo = oldestSync.get(snapshot.environment_id) as number;
+    for (const t of perTable) t.forget.run({ env: snapshot.environment_id, upTo });
+  });
+
+  const copyInto = db.transaction((id: string, environmentId: string) => {
+    requireForeignKeysOff();
+    const snapshot = find(id);
+    untracked(() => {
+      for (const t of perTable) t.copyInto.run({ num: snapshot.num, env: environmentId });
+    });
+  });
+
+  const purge = db.transaction((environmentId: string) => {
+    requireForeignKeysOff();
+    untracked(() => {
+      for (const t of perTable) t.purge.run(environmentId);
+    });
+    for (const t of perTable) t.forgetAll.run(environmentId);
+    for (const num of numsOf.all(environmentId)) {
+      for (const t of perTable) t.drop.run(num);
+      unregister.run(num);
+    }
+  });
+
+  const drop = db.transaction((id: string) => {
+    const snapshot = find(id);
+    for (const t of perTable) t.drop.run(snapshot.num);
+    unregister.run(snapshot.num);
+  });
+
+  return {
+    tables: tables.map((t) => t.name),
+    take,
+    restore,
+    copyInto,
+    purge,
+    drop,
+    get: (id: string): SnapshotRecord | undefined => {
+      const row = byId.get(id);
+      return row && toRecord(row);
+    },
+    baselineOf: (environmentId: string) => baselineOf.get(environmentId)?.id,
+    ofEnvironment: (environmentId: string) => ofEnvironment.all(environmentId).map(toRecord),
+    untracked,
+  };
+}
+
+/** Runs `fn` with foreign keys off; the pragma is a silent no-op inside a transaction, hence the check. */
+export function withoutForeignKeys<T>(db: Db, fn: () => T): T {
+  if (db.inTransaction) throw new Error('withoutForeignKeys: cannot run inside a transaction');
+  db.pragma('foreign_keys = OFF');
+  try {
+    return fn();
+  } finally {
+    db.pragma('foreign_keys = ON');
+  }
+}

@@ -1,0 +1,156 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { createSnapshots, withoutForeignKeys, type Snapshots } from '../../src/db/snapshots.js';
+import { newId } from '../../src/ids.js';
+import { loadSeed } from '../../src/seed/load.js';
+import type { SeedEnvironment } from '../../src/seed/schema.js';
+import { createStores, type Stores } from '../../src/stores.js';
+
+const clock = fixedClock('2026-01-15T12:00:00.000Z');
+
+function seedEnvironment(name: string, key: string): SeedEnvironment {
+  const orgs = Array.from({ length: 6 }, (_, i) => ({ id: newId('organization'), name: `Org ${i}`, domains: [`o${i}.${name}.test`] }));
+  const users = Array.from({ length: 8 }, (_, i) => ({ id: newId('user'), email: `u${i}@${name}.test` }));
+  return {
+    name,
+    api_keys: [key],
+    organizations: orgs,
+    users,
+    organization_memberships: users.map((u, i) => ({ user_id: u.id, organization_id: orgs[i % orgs.length].id })),
+    feature_flags: Array.from({ length: 5 }, (_, i) => ({
+      slug: `flag-${i}`,
+      enabled: i % 2 === 0,
+      targets: [users[i].id, { id: orgs[i].id, enabled: false }],
+    })),
+  };
+}
+
+let db: Db;
+let stores: Stores;
+let snapshots: Snapshots;
+let envA: string;
+let envB: string;
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  migrate(db);
+  stores = createStores(db);
+  const { environments } = loadSeed(db, stores, { environments: [seedEnvironment('a', 'sk_test_a'), seedEnvironment('b', 'sk_test_b')] }, clock);
+  [envA, envB] = environments.map((e) => e.id);
+  snapshots = createSnapshots(db);
+});
+afterEach(() => db.close());
+
+/** Every row of an environment, table by table, in a stable order. */
+function dump(environmentId: string): Record<string, unknown[]> {
+  const out: Record<string, unknown[]> = {};
+  for (const table of snapshots.tables) {
+    const rows = db.prepare(`SELECT * FROM "${table}" WHERE environment_id = ? ORDER BY 2, 3, 4`).all(environmentId) as Record<string, unknown>[];
+    out[table] = rows.map(({ environment_id: _, ...row }) => row);
+  }
+  return out;
+}
+
+const take = (environmentId: string) =>
+  snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: false, created_at: clock.now() }).id;
+const restore = (id: string) => withoutForeignKeys(db, () => snapshots.restore(id));
+
+/** Inserts, updates and deletes across tables, including cascades and a slug moving to a new row. */
+function mutate(environmentId: string, round: number): void {
+  const flags = stores.flags.all(environmentId);
+  const first = flags[0];
+  stores.flags.update(environmentId, { ...first, name: `renamed ${round}`, enabled: !first.enabled });
+  stores.flags.delete(environmentId, flags[1].id); // cascades to its targets
+  stores.flags.insert(environmentId, { ...flags[1], id: newId('flag'), name: `replacement ${round}` }); // same slug, new row
+  const [user] = stores.flags.allTargets(environmentId).filter((t) => t.resource_type === 'user');
+  if (user) stores.flags.setTarget(environmentId, { ...user, enabled: !user.enabled }, clock.now());
+  db.prepare('DELETE FROM organizations WHERE environment_id = ? AND id = (SELECT min(id) FROM organizations WHERE environment_id = ?)').run(
+    environmentId,
+    environmentId,
+  ); // cascades to domains and memberships
+  stores.users.insert(environmentId, {
+    id: newId('user'),
+    email: `new${round}@x.test`,
+    first_name: null,
+    last_name: null,
+    email_verified: false,
+    profile_picture_url: null,
+    external_id: null,
+    metadata: {},
+    last_sign_in_at: null,
+    locale: null,
+    created_at: clock.now(),
+    updated_at: clock.now(),
+  });
+}
+
+describe('snapshots', () => {
+  it('covers every environment-scoped table but the keys', () => {
+    expect(snapshots.tables).toEqual(
+      expect.arrayContaining(['feature_flags', 'flag_targets', 'organizations', 'organization_domains', 'users', 'organization_memberships']),
+    );
+    expect(snapshots.tables).not.toContain('environment_api_keys');
+    expect(snapshots.tables).not.toContain('environments');
+  });
+
+  it('restores inserts, updates, deletes and cascades exactly, and leaves other environments alone', () => {
+    const before = dump(envA);
+    const id = take(envA);
+    mutate(envA, 1);
+    mutate(envB, 1);
+    const otherAfterMutation = dump(envB);
+    expect(dump(envA)).not.toEqual(before);
+    restore(id);
+    expect(dump(envA)).toEqual(before);
+    expect(dump(envB)).toEqual(otherAfterMutation);
+  });
+
+  it('restores again and again, and moves between two snapshots of one environment', () => {
+    const first = dump(envA);
+    const s1 = take(envA);
+    mutate(envA, 1);
+    const second = dump(envA);
+    const s2 = take(envA);
+    mutate(envA, 2);
+    restore(s1);
+    expect(dump(envA)).toEqual(first);
+    restore(s2);
+    expect(dump(envA)).toEqual(second);
+    mutate(envA, 3);
+    restore(s2);
+    expect(dump(envA)).toEqual(second);
+    restore(s1);
+    expect(dump(envA)).toEqual(first);
+    restore(s1);
+    expect(dump(envA)).toEqual(first);
+  });
+
+  it('copies a snapshot into an empty environment and purges an environment', () => {
+    const source = dump(envA);
+    const id = take(envA);
+    const copy = newId('environment');
+    stores.environments.insert({ id: copy, name: 'copy', created_at: clock.now() });
+    withoutForeignKeys(db, () => snapshots.copyInto(id, copy));
+    expect(dump(copy)).toEqual(source);
+    withoutForeignKeys(db, () => snapshots.purge(envA));
+    for (const rows of Object.values(dump(envA))) expect(rows).toEqual([]);
+    expect(snapshots.get(id)).toBeUndefined();
+    expect(dump(copy)).toEqual(source);
+  });
+
+  it('refuses bulk work with foreign keys on, which would cascade into rows it does not rewrite', () => {
+    const id = take(envA);
+    expect(() => snapshots.restore(id)).toThrow(/withoutForeignKeys/);
+    expect(() => withoutForeignKeys(db, () => db.transaction(() => withoutForeignKeys(db, () => 1))())).toThrow(/inside a transaction/);
+  });
+
+  it('names a table whose primary key cannot tell environments apart', () => {
+    const other = openDatabase(':memory:');
+    migrate(other);
+    other.exec('CREATE TABLE widgets (environment_id TEXT NOT NULL, id TEXT PRIMARY KEY)');
+    expect(() => createSnapshots(other)).toThrow(/table widgets/);
+    other.close();
+  });
+});
