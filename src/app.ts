@@ -1,12 +1,11 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
 import type { LogLevel } from './config.js';
 import type { Db } from './db/open.js';
 import { registerAuth } from './http/auth.js';
+import { buildSerializer, validatorCompiler } from './http/compilers.js';
 import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { genRequestId, registerRequestId } from './http/request-id.js';
@@ -42,31 +41,6 @@ export const OPENAPI_INFO = {
   version: '0.1.0',
 };
 
-// Query strings and params are strings on the wire, so they are coerced; bodies never are,
-// or "true" would pass as a boolean. Validators are compiled once per process and shared by every
-// app: route schemas are constants, and compiling them dominated building an app (one per test).
-function validatorCompiler() {
-  const make = (coerceTypes: boolean | 'array') => {
-    const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
-    addFormats.default(ajv);
-    return ajv;
-  };
-  const strict = make(false);
-  const coercing = make('array');
-  const compiled = new Map<string, ValidateFunction>();
-  return ({ schema, httpPart }: { schema: object; httpPart?: string }) => {
-    const ajv = httpPart === 'body' ? strict : coercing;
-    const key = `${ajv === strict ? 'body' : 'other'} ${JSON.stringify(schema)}`;
-    let validate = compiled.get(key);
-    if (!validate) {
-      validate = ajv.compile(schema);
-      compiled.set(key, validate);
-    }
-    return validate;
-  };
-}
-const compileValidator = validatorCompiler();
-
 /** Builds the Fastify app on an open, migrated database. Never listens. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const clock = ctx.clock ?? systemClock;
@@ -80,9 +54,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
     bodyLimit: 10 * 1024 * 1024,
+    schemaController: { compilersFactory: { buildSerializer } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(compileValidator);
+  app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
   registerRequestId(app);
   registerAuth(app, ctx.db);
