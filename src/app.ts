@@ -2,13 +2,17 @@ import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
-import type { LogLevel } from './config.js';
 import type { Db } from './db/open.js';
 import { registerAuth } from './http/auth.js';
-import { buildSerializer, validatorCompiler } from './http/compilers.js';
 import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
+import { buildSerializer, validatorCompiler } from './http/compilers.js';
 import { genRequestId, registerRequestId } from './http/request-id.js';
+import { ADMIN_PREFIX, type LogLevel } from './config.js';
+import { adminRoutes } from './modules/admin/routes.js';
+import { FlagstandEnvironment, FlagstandSnapshot } from './modules/admin/schemas.js';
+import type { AdminService } from './modules/admin/service.js';
+import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js';
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
 import { createFlagService } from './modules/feature-flags/service.js';
@@ -29,6 +33,7 @@ import type { Stores } from './stores.js';
 export interface AppContext {
   db: Db;
   stores: Stores;
+  admin: AdminService;
   clock?: Clock;
   logLevel?: LogLevel;
   /** Runs when the app closes (the server closes the database it opened). */
@@ -90,6 +95,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(User);
   app.addSchema(OrganizationMembership);
   app.addSchema(Role);
+  app.addSchema(FlagstandEnvironment);
+  app.addSchema(FlagstandSnapshot);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -121,6 +128,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(membershipRoutes, { memberships });
   await app.register(roleRoutes, { roles, organizationExists: organizations.exists });
+  await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
+  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();

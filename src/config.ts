@@ -36,3 +36,7 @@ export const ENV_VARS = {
   apiKeys: 'FLAGSTAND_API_KEYS',
   logLevel: 'FLAGSTAND_LOG_LEVEL',
 } as const;
+
+/** flagstand's own routes (reset, snapshots, environments, flag management) live under this prefix;
+ * WorkOS paths never start with an underscore, so no spec path can ever collide with it. */
+export const ADMIN_PREFIX = '/_flagstand';

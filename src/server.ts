@@ -4,6 +4,8 @@ import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_OPTIONS, FALLBACK_API_KEY, type FlagstandOptions } from './config.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
+import { createSnapshots } from './db/snapshots.js';
+import { createAdminService, type AdminService } from './modules/admin/service.js';
 import { loadSeed, readSeedFile, type LoadedEnvironment } from './seed/load.js';
 import { createStores, type Stores } from './stores.js';
 
@@ -11,6 +13,8 @@ export interface Flagstand {
   app: FastifyInstance;
   db: Db;
   stores: Stores;
+  /** Environments, reset and snapshots: what the admin routes and the programmatic API call. */
+  admin: AdminService;
   /** Environments as they stand after start-up, the first being the default one. */
   environments: LoadedEnvironment[];
   /** A key of the default environment. */
@@ -50,10 +54,12 @@ export async function createFlagstand(options: CreateOptions = {}): Promise<Flag
     const environments = stores.environments
       .all()
       .map((env) => ({ id: env.id, name: env.name, keys: stores.environments.keysOf(env.id) }));
-    const app = await buildApp({ db, stores, clock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,
+    // After the seed, so each environment's baseline (what reset returns to) holds it.
+    const admin = createAdminService(db, stores, createSnapshots(db), clock);
+    const app = await buildApp({ db, stores, admin, clock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,
       onClose: () => db.close(),
     });
-    return { app, db, stores, environments, apiKey: environments[0].keys[0], usingFallbackKey, seedSkipped };
+    return { app, db, stores, admin, environments, apiKey: environments[0].keys[0], usingFallbackKey, seedSkipped };
   } catch (err) {
     db.close();
     throw err;

@@ -40,8 +40,8 @@ export function unprocessable(message: string, code: string, errors?: FieldError
   return new ApiError(422, errors ? { message, code, errors } : { message, code });
 }
 
-export function conflict(message: string, code: string): ApiError {
-  return new ApiError(409, { message, code });
+export function conflict(message: string, code: string, errors?: FieldError[]): ApiError {
+  return new ApiError(409, errors ? { message, code, errors } : { message, code });
 }
 
 export function unauthorized(message = 'Unauthorized: a valid API key is required as `Authorization: Bearer sk_…`.'): ApiError {

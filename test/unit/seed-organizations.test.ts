@@ -7,7 +7,7 @@ const load = (organizations: unknown[]) => createFlagstand({ seed: { organizatio
 describe('seeding organizations', () => {
   it('refuses a domain given to two organizations, whatever its case', async () => {
     await expect(load([{ name: 'A', domains: ['acme.com'] }, { name: 'B', domains: [{ domain: 'ACME.com' }] }])).rejects.toThrow(
-      new SeedError("seed: organizations[1].domains[0]: domain 'acme.com' is already a domain of organizations[0]"),
+      new SeedError("seed: organizations[1].domains[0]: domain 'acme.com' is already a domain of organizations[0]", 'organizations.1.domains.0'),
     );
   });
 

@@ -1,13 +1,33 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
-import { ApiError, notFound } from '../../http/errors.js';
+import { ApiError, conflict, notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
-import { ID_PREFIXES } from '../../ids.js';
+import { ID_PREFIXES, newId } from '../../ids.js';
 import { exceptionsForOrganization, exceptionsForUser } from './evaluate.js';
 import type { Flag, FlagStore, ResourceType } from './store.js';
 
+/** A flag as the admin API creates it (WorkOS creates flags only in its dashboard). */
+export interface NewFlag {
+  slug: string;
+  name?: string;
+  description?: string | null;
+  owner?: FlagOwnerInput | null;
+  tags?: string[];
+  enabled?: boolean;
+  default_value?: boolean;
+}
+export type FlagChanges = Partial<Omit<NewFlag, 'slug'>>;
+interface FlagOwnerInput {
+  email: string;
+  first_name?: string | null;
+  last_name?: string | null;
+}
+
 export interface FlagService {
   get(environmentId: string, slug: string): Flag;
+  create(environmentId: string, input: NewFlag): Flag;
+  update(environmentId: string, slug: string, changes: FlagChanges): Flag;
+  delete(environmentId: string, slug: string): void;
   setEnabled(environmentId: string, slug: string, enabled: boolean): Flag;
   setTarget(environmentId: string, slug: string, resourceId: string, enabled: boolean): void;
   removeTarget(environmentId: string, slug: string, resourceId: string): void;
@@ -69,6 +89,55 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
   const flagPage = (environmentId: string, query: ListQuery) =>
     pageRequest(query, ID_PREFIXES.flag, (id) => flags.sortKey(environmentId, id));
 
+  const ownerOf = (owner: FlagOwnerInput | null | undefined): Flag['owner'] =>
+    owner ? { email: owner.email, first_name: owner.first_name ?? null, last_name: owner.last_name ?? null } : null;
+
+  const create = db.transaction((environmentId: string, input: NewFlag): Flag => {
+    if (flags.bySlug(environmentId, input.slug)) {
+      throw conflict(`A feature flag with slug '${input.slug}' already exists.`, 'feature_flag_slug_conflict', [
+        { field: 'slug', code: 'slug_not_unique' },
+      ]);
+    }
+    const now = clock.now();
+    const flag: Flag = {
+      id: newId('flag'),
+      slug: input.slug,
+      name: input.name ?? input.slug,
+      description: input.description ?? null,
+      owner: ownerOf(input.owner),
+      tags: input.tags ?? [],
+      // As in the WorkOS dashboard, a new flag starts disabled.
+      enabled: input.enabled ?? false,
+      default_value: input.default_value ?? false,
+      created_at: now,
+      updated_at: now,
+    };
+    flags.insert(environmentId, flag);
+    return flag;
+  });
+
+  const update = db.transaction((environmentId: string, slug: string, changes: FlagChanges): Flag => {
+    const flag = requireFlag(environmentId, slug);
+    const next: Flag = {
+      ...flag,
+      ...(changes.name !== undefined && { name: changes.name }),
+      ...(changes.description !== undefined && { description: changes.description }),
+      ...(changes.owner !== undefined && { owner: ownerOf(changes.owner) }),
+      ...(changes.tags !== undefined && { tags: changes.tags }),
+      ...(changes.enabled !== undefined && { enabled: changes.enabled }),
+      ...(changes.default_value !== undefined && { default_value: changes.default_value }),
+    };
+    if (JSON.stringify(next) === JSON.stringify(flag)) return flag;
+    next.updated_at = clock.now();
+    flags.update(environmentId, next);
+    return next;
+  });
+
+  // Its targets go with it (ON DELETE CASCADE).
+  const remove = db.transaction((environmentId: string, slug: string): void => {
+    flags.delete(environmentId, requireFlag(environmentId, slug).id);
+  });
+
   // Unchanged state leaves updated_at alone, so repeated enables are true no-ops.
   const setEnabled = db.transaction((environmentId: string, slug: string, enabled: boolean): Flag => {
     const flag = requireFlag(environmentId, slug);
@@ -98,6 +167,9 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
 
   return {
     get: requireFlag,
+    create,
+    update,
+    delete: remove,
     setEnabled,
     setTarget,
     removeTarget,

@@ -1,0 +1,19 @@
+import type { Static } from '@sinclair/typebox';
+import type { SnapshotRecord } from '../../db/snapshots.js';
+import type { FlagstandEnvironment, FlagstandSnapshot } from './schemas.js';
+import type { EnvironmentView } from './service.js';
+
+export function serializeEnvironment(env: EnvironmentView): Static<typeof FlagstandEnvironment> {
+  return {
+    object: 'environment',
+    id: env.id,
+    name: env.name,
+    api_key: env.api_keys[0] ?? null,
+    api_keys: env.api_keys,
+    created_at: env.created_at,
+  };
+}
+
+export function serializeSnapshot(snapshot: SnapshotRecord): Static<typeof FlagstandSnapshot> {
+  return { object: 'snapshot', id: snapshot.id, environment_id: snapshot.environment_id, created_at: snapshot.created_at };
+}

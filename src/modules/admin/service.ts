@@ -1,0 +1,211 @@
+import { randomBytes } from 'node:crypto';
+import type { Clock } from '../../clock.js';
+import type { Db } from '../../db/open.js';
+import { withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../db/snapshots.js';
+import { ApiError, conflict, notFound, unprocessable } from '../../http/errors.js';
+import { newId } from '../../ids.js';
+import { loadSeed, SeedError } from '../../seed/load.js';
+import type { SeedEnvironment } from '../../seed/schema.js';
+import type { Stores } from '../../stores.js';
+import type { Environment } from '../environments/store.js';
+
+export interface EnvironmentView extends Environment {
+  api_keys: string[];
+}
+
+/** A new environment: the lists of one seed environment, or a copy of another's start-up state. */
+export interface NewEnvironment extends SeedEnvironment {
+  /** Id or name of an environment whose baseline (its state after start-up or creation) is copied. */
+  from_environment?: string;
+}
+
+/** `current` in a path names the environment of the caller's key. */
+export const CURRENT = 'current';
+
+export interface AdminService {
+  /** Environments that existed when the server started; reset puts the server back to exactly these. */
+  startupIds: ReadonlySet<string>;
+  list(): EnvironmentView[];
+  /** By id, name, or `current` (needs the caller's environment). */
+  resolve(ref: string, callerId?: string): EnvironmentView;
+  create(input: NewEnvironment): EnvironmentView;
+  delete(environmentId: string): void;
+  reset(environmentId: string): EnvironmentView;
+  resetAll(): EnvironmentView[];
+  snapshot(environmentId: string): SnapshotRecord;
+  /** A snapshot taken through the API (baselines are internal). */
+  getSnapshot(snapshotId: string): SnapshotRecord;
+  listSnapshots(environmentId: string): SnapshotRecord[];
+  restore(environmentId: string, snapshotId: string): EnvironmentView;
+  deleteSnapshot(environmentId: string, snapshotId: string): void;
+}
+
+const SEED_LISTS = ['organizations', 'users', 'organization_memberships', 'feature_flags'] as const;
+
+/** A random secret key, in the shape WorkOS test keys have. */
+export function mintApiKey(): string {
+  return `sk_test_${randomBytes(24).toString('base64url')}`;
+}
+
+export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots, clock: Clock): AdminService {
+  const envs = stores.environments;
+  const view = (env: Environment): EnvironmentView => ({ ...env, api_keys: envs.keysOf(env.id) });
+
+  const takeBaseline = (environmentId: string) =>
+    snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: true, created_at: clock.now() });
+
+  const startupIds = new Set(envs.all().map((env) => env.id));
+  // A file database reopened keeps no snapshots: its state at this start is what reset returns to.
+  for (const id of startupIds) if (!snapshots.baselineOf(id)) takeBaseline(id);
+
+  const find = (environmentId: string): Environment => {
+    const env = envs.byId(environmentId);
+    if (!env) throw notFound('Environment', environmentId);
+    return env;
+  };
+
+  // Baselines are internal: reset restores them, the snapshot routes never show them.
+  const findSnapshot = (environmentId: string, snapshotId: string): SnapshotRecord => {
+    const snapshot = snapshots.get(snapshotId);
+    if (!snapshot || snapshot.baseline || snapshot.environment_id !== environmentId) throw notFound('Snapshot', snapshotId);
+    return snapshot;
+  };
+
+  const resolve = (ref: string, callerId?: string): EnvironmentView => {
+    if (ref === CURRENT && callerId) return view(find(callerId));
+    const env = envs.byId(ref) ?? envs.byName(ref);
+    if (!env) throw notFound('Environment', ref);
+    return view(env);
+  };
+
+  const uniqueName = (): string => {
+    let n = envs.count() + 1;
+    while (envs.byName(`environment-${n}`)) n++;
+    return `environment-${n}`;
+  };
+
+  const checkNew = (input: NewEnvironment, name: string, keys: string[]): void => {
+    if (name === CURRENT) {
+      throw unprocessable(`'${CURRENT}' is reserved: it names the caller's environment in admin paths.`, 'invalid_environment_name', [
+        { field: 'name', code: 'name_reserved' },
+      ]);
+    }
+    if (envs.byName(name)) {
+      throw conflict(`An environment named '${name}' already exists.`, 'environment_name_conflict', [{ field: 'name', code: 'name_not_unique' }]);
+    }
+    for (const key of keys) {
+      if (envs.keyOwner(key)) {
+        throw conflict(`The API key '${key}' already belongs to an environment.`, 'api_key_conflict', [{ field: 'api_keys', code: 'api_key_not_unique' }]);
+      }
+    }
+    if (input.from_environment !== undefined) {
+      const lists = SEED_LISTS.filter((list) => input[list] !== undefined);
+      if (lists.length) {
+        throw unprocessable(`'from_environment' copies another environment and cannot be combined with '${lists[0]}'.`, 'invalid_request_parameters', [
+          { field: 'from_environment', code: 'from_environment_exclusive', message: `cannot be combined with '${lists[0]}'` },
+        ]);
+      }
+    }
+  };
+
+  const createInTransaction = db.transaction((input: NewEnvironment): Environment => {
+    const name = input.name ?? uniqueName();
+    const keys = input.api_keys?.length ? input.api_keys : [mintApiKey()];
+    checkNew(input, name, keys);
+    let id: string;
+    if (input.from_environment !== undefined) {
+      const source = envs.byId(input.from_environment) ?? envs.byName(input.from_environment);
+      if (!source) {
+        throw unprocessable(`Environment not found: '${input.from_environment}'.`, 'invalid_request_parameters', [
+          { field: 'from_environment', code: 'from_environment_not_found' },
+        ]);
+      }
+      id = newId('environment');
+      envs.insert({ id, name, created_at: clock.now() });
+      for (const key of keys) envs.addKey(id, key);
+      snapshots.copyInto(snapshots.baselineOf(source.id)!, id);
+    } else {
+      const { from_environment: _, ...seed } = input;
+      try {
+        // No snapshot knows the new environment yet, so its rows need no change stamps.
+        id = snapshots.untracked(() => loadSeed(db, stores, { environments: [{ ...seed, name, api_keys: keys }] }, clock)).environments[0].id;
+      } catch (err) {
+        if (!(err instanceof SeedError)) throw err;
+        const message = err.message.replace(/^seed: (environments\[0\] \([^)]*\): )?/, 'Invalid environment: ');
+        const field = err.field?.replace(/^environments\.0\./, '') ?? 'body';
+        throw unprocessable(message, 'invalid_seed', [{ field, code: 'invalid_seed_entry' }]);
+      }
+    }
+    takeBaseline(id);
+    return find(id);
+  });
+
+  const deleteInTransaction = db.transaction((environmentId: string) => {
+    snapshots.purge(environmentId);
+    envs.delete(environmentId);
+  });
+
+  const resetAllInTransaction = db.transaction(() => {
+    for (const env of envs.all()) {
+      if (startupIds.has(env.id)) snapshots.restore(snapshots.baselineOf(env.id)!);
+      else deleteInTransaction(env.id);
+    }
+  });
+
+  return {
+    startupIds,
+    list: () => envs.all().map(view),
+    resolve,
+
+    create: (input) => view(withoutForeignKeys(db, () => createInTransaction(input))),
+
+    delete(environmentId) {
+      const env = find(environmentId);
+      if (startupIds.has(env.id)) {
+        throw new ApiError(409, {
+          message: `Environment '${env.name}' was loaded at start-up and cannot be deleted; reset it instead.`,
+          code: 'environment_not_deletable',
+        });
+      }
+      withoutForeignKeys(db, () => deleteInTransaction(env.id));
+    },
+
+    reset(environmentId) {
+      const env = find(environmentId);
+      withoutForeignKeys(db, () => snapshots.restore(snapshots.baselineOf(env.id)!));
+      return view(env);
+    },
+
+    resetAll() {
+      withoutForeignKeys(db, () => resetAllInTransaction());
+      return envs.all().map(view);
+    },
+
+    snapshot(environmentId) {
+      find(environmentId);
+      return snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: false, created_at: clock.now() });
+    },
+
+    getSnapshot(snapshotId) {
+      const snapshot = snapshots.get(snapshotId);
+      if (!snapshot || snapshot.baseline) throw notFound('Snapshot', snapshotId);
+      return snapshot;
+    },
+
+    listSnapshots(environmentId) {
+      find(environmentId);
+      return snapshots.ofEnvironment(environmentId).filter((s) => !s.baseline);
+    },
+
+    restore(environmentId, snapshotId) {
+      const env = find(environmentId);
+      const snapshot = findSnapshot(env.id, snapshotId);
+      withoutForeignKeys(db, () => snapshots.restore(snapshot.id));
+      return view(env);
+    },
+
+    deleteSnapshot(environmentId, snapshotId) {
+      snapshots.drop(findSnapshot(find(environmentId).id, snapshotId).id);
+    },
+  };
+}
