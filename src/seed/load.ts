@@ -341,13 +341,19 @@ export function loadSeed(
   defaultKeys: string[] = [],
 ): { environments: LoadedEnvironment[]; rows: number } {
   const environments = normalizeSeed(doc);
+  // A CLI key the first environment already lists (or a repeated --api-key) says the same thing
+  // twice; only a key claimed by two environments, or listed twice in one, is a conflict.
+  const keysOf = (env: SeedEnvironment, i: number): string[] => {
+    const own = env.api_keys ?? [];
+    return i === 0 ? [...own, ...new Set(defaultKeys.filter((k) => !own.includes(k)))] : own;
+  };
   const names = new Set<string>();
   const keys = new Set<string>();
   environments.forEach((env, i) => {
     const label = environments.length > 1 ? `environments[${i}] (${env.name}): ` : '';
     if (names.has(env.name!)) throw new SeedError(`seed: ${label}duplicate environment name '${env.name}'`);
     names.add(env.name!);
-    for (const key of [...(env.api_keys ?? []), ...(i === 0 ? defaultKeys : [])]) {
+    for (const key of keysOf(env, i)) {
       if (keys.has(key)) throw new SeedError(`seed: ${label}api key '${key}' is given twice`, 'api_keys');
       keys.add(key);
     }
@@ -361,7 +367,7 @@ export function loadSeed(
       environments.forEach((env, i) => {
         const id = newId('environment');
         stores.environments.insert({ id, name: env.name!, created_at: clock.now() });
-        const envKeys = [...(env.api_keys ?? []), ...(i === 0 ? defaultKeys : [])];
+        const envKeys = keysOf(env, i);
         for (const key of envKeys) stores.environments.addKey(id, key);
         rows += insertEnvironmentSeed(stores, id, env, clock);
         loaded.push({ id, name: env.name!, keys: envKeys });
