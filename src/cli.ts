@@ -1,7 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS, ENV_VARS, LOG_LEVELS, type FlagstandOptions, type LogLevel } from './config.js';
-import { startServer } from './server.js';
 
 const HELP = `flagstand — a local stand-in for the WorkOS Feature Flags API
 
@@ -76,6 +75,8 @@ async function main(): Promise<void> {
     process.stdout.write(HELP);
     return;
   }
+  // Loaded only now, so --help and argument errors answer without loading Fastify and SQLite.
+  const { startServer } = await import('./server.js');
   let server;
   try {
     server = await startServer(options);
