@@ -152,6 +152,12 @@ describe('GET /feature-flags (FeatureFlagsController_list)', () => {
     expect(all.list_metadata.after).toBeNull();
   });
 
+  it('ignores empty cursors, as if absent', async () => {
+    await start();
+    const body = expectSpec(await call('GET', '/feature-flags?before=&after='), 'FeatureFlagsController_list', 200) as FlagList;
+    expect(body.data.map((f) => f.slug)).toEqual(['beta', 'advanced-analytics']);
+  });
+
   it('pages with a well-formed cursor that names no flag, by the time in its ULID', async () => {
     await start();
     // 01HX… decodes to 2024, before both flags: in desc order nothing is older.
