@@ -16,6 +16,8 @@ import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js'
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
 import { createFlagService } from './modules/feature-flags/service.js';
+import { organizationDomainRoutes } from './modules/organization-domains/routes.js';
+import { createOrganizationDomainService } from './modules/organization-domains/service.js';
 import { Organization, OrganizationDomain } from './modules/organizations/schemas.js';
 import { organizationRoutes } from './modules/organizations/routes.js';
 import { createOrganizationService } from './modules/organizations/service.js';
@@ -115,6 +117,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(sdkRoutes, { flags: ctx.stores.flags });
   await app.register(organizationRoutes, {
     organizations: createOrganizationService(ctx.db, ctx.stores.organizations, ctx.stores.flags, clock),
+  });
+  await app.register(organizationDomainRoutes, {
+    domains: createOrganizationDomainService(ctx.db, ctx.stores.organizations, clock),
   });
 
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
