@@ -16,6 +16,9 @@ import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js'
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
 import { createFlagService } from './modules/feature-flags/service.js';
+import { OrganizationApiKey } from './modules/api-keys/schemas.js';
+import { apiKeyRoutes } from './modules/api-keys/routes.js';
+import { createApiKeyService } from './modules/api-keys/service.js';
 import { organizationDomainRoutes } from './modules/organization-domains/routes.js';
 import { createOrganizationDomainService } from './modules/organization-domains/service.js';
 import { Organization, OrganizationDomain } from './modules/organizations/schemas.js';
@@ -99,6 +102,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(Role);
   app.addSchema(FlagstandEnvironment);
   app.addSchema(FlagstandSnapshot);
+  app.addSchema(OrganizationApiKey);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -120,6 +124,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   await app.register(organizationDomainRoutes, {
     domains: createOrganizationDomainService(ctx.db, ctx.stores.organizations, clock),
+  });
+  await app.register(apiKeyRoutes, {
+    apiKeys: createApiKeyService(ctx.db, ctx.stores.apiKeys, ctx.stores.organizations.exists, clock),
   });
 
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;

@@ -1,5 +1,6 @@
 import type { Db } from './db/open.js';
 import { createIdempotencyStore } from './http/idempotency-store.js';
+import { createApiKeyStore } from './modules/api-keys/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
@@ -17,6 +18,7 @@ export function createStores(db: Db) {
     roles: createRoleStore(db),
     flags: createFlagStore(db),
     idempotency: createIdempotencyStore(db),
+    apiKeys: createApiKeyStore(db),
   };
 }
 

@@ -7,6 +7,7 @@ import type { Clock } from '../clock.js';
 import type { Db } from '../db/open.js';
 import { fieldErrorsFromAjv } from '../http/errors.js';
 import { isId, newId, type IdKind } from '../ids.js';
+import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
 import { SeedEnvironment, type SeedDocument, type SeedRole } from './schema.js';
@@ -165,6 +166,18 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
       }
     }),
   );
+  const apiKeyIds = new Set<string>();
+  const apiKeyValues = new Set<string>();
+  env.organizations?.forEach((o, i) =>
+    o.api_keys?.forEach((k, j) => {
+      const entry = `organizations[${i}].api_keys[${j}]`;
+      if (k.id !== undefined && !isId('apiKey', k.id)) fail(`${entry}.id`, `'${k.id}' is not a valid api key id (prefix + ULID)`);
+      if (k.id !== undefined && apiKeyIds.has(k.id)) fail(`${entry}.id`, `duplicate id '${k.id}'`);
+      if (apiKeyValues.has(k.value)) fail(`${entry}.value`, 'the same value is given to another API key');
+      if (k.id !== undefined) apiKeyIds.add(k.id);
+      apiKeyValues.add(k.value);
+    }),
+  );
   const roleSlugs = new Set(rolesOf(env).map((r) => r.slug));
   env.organization_memberships?.forEach((m, i) => {
     if (m.role_slug !== undefined && !roleSlugs.has(m.role_slug)) {
@@ -255,6 +268,10 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
         created_at,
         updated_at: created_at,
       });
+      rows++;
+    }
+    for (const k of o.api_keys ?? []) {
+      stores.apiKeys.insert(environmentId, apiKeyRecord(id, k, k.created_at ?? created_at));
       rows++;
     }
   }

@@ -16,6 +16,18 @@ export const SeedDomain = Type.Object(
   { additionalProperties: false },
 );
 
+/** An organization API key with a known secret, so tests can validate it (the API only shows new secrets once). */
+export const SeedOrganizationApiKey = Type.Object(
+  {
+    id: Type.Optional(Id),
+    name: Type.String({ minLength: 1 }),
+    value: Type.String({ pattern: '^\\S+$' }),
+    permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    created_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
 export const SeedOrganization = Type.Object(
   {
     id: Type.Optional(Id),
@@ -25,6 +37,7 @@ export const SeedOrganization = Type.Object(
     allow_profiles_outside_organization: Type.Optional(Type.Boolean()),
     stripe_customer_id: Type.Optional(Nullable(Type.String())),
     domains: Type.Optional(Type.Array(Type.Union([Type.String({ minLength: 1 }), SeedDomain]))),
+    api_keys: Type.Optional(Type.Array(SeedOrganizationApiKey)),
     created_at: Type.Optional(Timestamp),
     updated_at: Type.Optional(Timestamp),
   },

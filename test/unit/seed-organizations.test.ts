@@ -23,6 +23,18 @@ describe('seeding organizations', () => {
     await ok.app.close();
   });
 
+  it('refuses two organization API keys with one value, and bad api key ids', async () => {
+    await expect(
+      load([
+        { name: 'A', api_keys: [{ name: 'k', value: 'sk_same' }] },
+        { name: 'B', api_keys: [{ name: 'k', value: 'sk_same' }] },
+      ]),
+    ).rejects.toThrow(/organizations\[1\]\.api_keys\[0\]\.value: the same value is given to another API key/);
+    await expect(load([{ name: 'A', api_keys: [{ id: 'key_1', name: 'k', value: 'sk_1' }] }])).rejects.toThrow(
+      /organizations\[0\]\.api_keys\[0\]\.id: 'key_1' is not a valid api key id/,
+    );
+  });
+
   it('stores domains lowercased', async () => {
     const f = await load([{ id: 'org_01HZ0000000000000000000001', name: 'A', domains: ['Acme.COM'] }]);
     const row = f.db.prepare('SELECT domain FROM organization_domains').get() as { domain: string };

@@ -1,5 +1,5 @@
-import { randomBytes } from 'node:crypto';
 import { newId } from '../../ids.js';
+import { LOWER_ALPHANUMERIC, randomString } from '../../random-string.js';
 import type { DomainState, OrganizationDomain } from './store.js';
 
 // Labels of letters, digits and inner hyphens, at least two of them, 253 characters at most.
@@ -15,13 +15,6 @@ export function isDomainName(normalized: string): boolean {
   return DOMAIN_NAME.test(normalized);
 }
 
-const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-
-function randomString(length: number, alphabet = ALPHANUMERIC): string {
-  const bytes = randomBytes(length);
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
-}
-
 /**
  * The verification fields of a domain in `state`: a pending domain awaits a DNS TXT record
  * (prefix and token, spec example `superapp-domain-verification-z3kjny` / `m5Oztg3jdK4NJLgs8uIlIprMw`);
@@ -35,7 +28,7 @@ export function verificationFor(state: DomainState): Pick<
   return {
     verification_strategy: 'dns',
     verification_token: randomString(25),
-    verification_prefix: `flagstand-domain-verification-${randomString(6, 'abcdefghijklmnopqrstuvwxyz0123456789')}`,
+    verification_prefix: `flagstand-domain-verification-${randomString(6, LOWER_ALPHANUMERIC)}`,
   };
 }
 
