@@ -271,7 +271,7 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       rows++;
     }
     for (const k of o.api_keys ?? []) {
-      stores.apiKeys.insert(environmentId, apiKeyRecord(id, k, k.created_at ?? created_at));
+      stores.apiKeys.insert(environmentId, apiKeyRecord(id, k, iso(k.created_at) ?? created_at));
       rows++;
     }
   }
