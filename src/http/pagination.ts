@@ -117,6 +117,19 @@ export function mergeKeyset<T extends SortKey>(a: T[], b: T[], scan: Scan, limit
   return out;
 }
 
+/** True when `key` lies past the request's cursor in scan order: keysetSql's WHERE, for rows in hand. */
+export function pastCursor(req: PageRequest, key: SortKey): boolean {
+  if (!req.cursor) return true;
+  const order = compareKeys(key, req.cursor);
+  return req.scan === 'asc' ? order > 0 : order < 0;
+}
+
+/** Sorts in place into scan order of (created_at, id), as keysetSql's ORDER BY does. */
+export function sortKeyset<T extends SortKey>(rows: T[], scan: Scan): T[] {
+  const sign = scan === 'asc' ? 1 : -1;
+  return rows.sort((x, y) => compareKeys(x, y) * sign);
+}
+
 function compareKeys(x: SortKey, y: SortKey): number {
   if (x.created_at !== y.created_at) return x.created_at < y.created_at ? -1 : 1;
   return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;

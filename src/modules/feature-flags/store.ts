@@ -1,6 +1,7 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, mergeKeyset, prepareKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, mergeKeyset, pastCursor, prepareKeyset, sortKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
 import type { Exceptions, TargetFact } from './evaluate.js';
+import { createFlagCache } from './flag-cache.js';
 import type { FlagOwner } from './schemas.js';
 
 /** A flag as stored: JSON columns parsed, 0/1 as booleans. */
@@ -34,7 +35,6 @@ export interface Target {
 }
 
 const COLUMNS = 'id, slug, name, description, owner, tags, enabled, default_value, created_at, updated_at';
-const PREFIXED_COLUMNS = COLUMNS.split(', ').map((c) => `f.${c}`).join(', ');
 
 function toFlag(row: FlagRow): Flag {
   return {
@@ -74,10 +74,10 @@ export function createFlagStore(db: Db) {
   );
   const deleteTarget = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
   const deleteTargetsOf = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND resource_id = ?');
-  const targetsOf = db.prepare<[string, string], { flag_id: string; resource_id: string; enabled: 0 | 1; default_value: 0 | 1 }>(
-    `SELECT t.flag_id, t.resource_id, t.enabled, f.default_value
-     FROM flag_targets t JOIN feature_flags f ON f.environment_id = t.environment_id AND f.id = t.flag_id
-     WHERE t.environment_id = ? AND t.resource_id IN (SELECT value FROM json_each(?)) AND f.enabled = 1`,
+  // A subject's targets by flag_targets_resource; each flag's state comes from the cache.
+  const targetsOf = db.prepare<[string, string], { flag_id: string; resource_id: string; enabled: 0 | 1 }>(
+    `SELECT flag_id, resource_id, enabled FROM flag_targets
+     WHERE environment_id = ? AND resource_id IN (SELECT value FROM json_each(?))`,
   );
   const allFlags = db.prepare<[string], FlagRow>(
     `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? ORDER BY created_at, id`,
@@ -86,36 +86,37 @@ export function createFlagStore(db: Db) {
     `SELECT flag_id, resource_id, resource_type, enabled FROM flag_targets WHERE environment_id = ? ORDER BY flag_id, created_at, resource_id`,
   );
 
-  const listAll = prepareKeyset(
+  const byIds = db.prepare<[string, string], FlagRow>(
+    `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? AND id IN (SELECT value FROM json_each(?))`,
+  );
+  const cached = createFlagCache(db, (environmentId, ids) => byIds.all(environmentId, JSON.stringify(ids)).map(toFlag));
+
+  // The list walks read ids only, index-only, and take the flags from the cache.
+  const listAllIds = prepareKeyset(
     db,
-    (k) => `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = @env AND ${k.where} ORDER BY ${k.orderBy} LIMIT @limit`,
+    (k) => `SELECT id FROM feature_flags WHERE environment_id = @env AND ${k.where} ORDER BY ${k.orderBy} LIMIT @limit`,
   );
   // A subject's flags are the flags on by default (less `off`) merged with the few flags targets
-  // turn on (`on`), read as two statements: together in one UNION ALL, SQLite sorted both halves
-  // again in temp b-trees and walked every flag in created order to find the `on` ones.
-  // Flags on by default: an index-ordered walk of feature_flags_default_on that stops at the limit.
-  const listDefaultOn = prepareKeyset(
+  // turn on (`on`). The first are an index-ordered walk of feature_flags_default_on that stops at
+  // the limit; the second come from the cache. (One UNION ALL of both made SQLite sort both halves
+  // again and walk every flag in created order to find the `on` ones.)
+  const listDefaultOnIds = prepareKeyset(
     db,
-    (k) => `SELECT ${COLUMNS} FROM feature_flags
+    (k) => `SELECT id FROM feature_flags
       WHERE environment_id = @env AND enabled = 1 AND default_value = 1 AND ${k.where}
       ORDER BY ${k.orderBy} LIMIT @limit`,
   );
-  const listDefaultOnExcept = prepareKeyset(
+  const listDefaultOnIdsExcept = prepareKeyset(
     db,
-    (k) => `SELECT ${COLUMNS} FROM feature_flags
+    (k) => `SELECT id FROM feature_flags
       WHERE environment_id = @env AND enabled = 1 AND default_value = 1 AND ${k.where}
         AND id NOT IN (SELECT value FROM json_each(@off))
       ORDER BY ${k.orderBy} LIMIT @limit`,
   );
-  // Flags turned on: a primary-key lookup each, driven from the list (CROSS JOIN fixes that order).
-  const listTurnedOn = prepareKeyset(
-    db,
-    (k) => `SELECT ${PREFIXED_COLUMNS} FROM json_each(@on) AS j
-      CROSS JOIN feature_flags AS f ON f.environment_id = @env AND f.id = j.value
-      WHERE f.enabled = 1 AND ${k.where}
-      ORDER BY ${k.orderBy} LIMIT @limit`,
-    'f',
-  );
+  const flagsOf = (environmentId: string, ids: string[]): Flag[] => {
+    const flags = cached(environmentId, ids);
+    return ids.map((id) => flags.get(id)).filter((flag) => flag !== undefined);
+  };
 
   const rowOf = (environmentId: string, flag: Flag) => ({
     environment_id: environmentId,
@@ -165,26 +166,30 @@ export function createFlagStore(db: Db) {
     },
     /** Targets of enabled flags naming any of `resourceIds`, with each flag's default. */
     targetsOf(environmentId: string, resourceIds: readonly string[]): TargetFact[] {
-      return targetsOf.all(environmentId, JSON.stringify(resourceIds)).map((t) => ({
-        flag_id: t.flag_id,
-        resource_id: t.resource_id,
-        enabled: t.enabled === 1,
-        default_value: t.default_value === 1,
-      }));
+      const targets = targetsOf.all(environmentId, JSON.stringify(resourceIds));
+      const flags = cached(environmentId, [...new Set(targets.map((t) => t.flag_id))]);
+      const facts: TargetFact[] = [];
+      for (const t of targets) {
+        const flag = flags.get(t.flag_id);
+        if (!flag?.enabled) continue;
+        facts.push({ flag_id: t.flag_id, resource_id: t.resource_id, enabled: t.enabled === 1, default_value: flag.default_value });
+      }
+      return facts;
     },
     list(environmentId: string, req: PageRequest): Flag[] {
-      return (listAll(req).all({ env: environmentId, ...cursorParams(req) }) as FlagRow[]).map(toFlag);
+      return flagsOf(environmentId, listAllIds(req).pluck().all({ env: environmentId, ...cursorParams(req) }) as string[]);
     },
     listEvaluated(environmentId: string, req: PageRequest, exceptions: Exceptions): Flag[] {
       const params = { env: environmentId, ...cursorParams(req) };
-      const defaultOn = (
+      const defaultOnIds = (
         exceptions.off.length === 0
-          ? listDefaultOn(req).all(params)
-          : listDefaultOnExcept(req).all({ ...params, off: JSON.stringify(exceptions.off) })
-      ) as FlagRow[];
-      if (exceptions.on.length === 0) return defaultOn.map(toFlag);
-      const turnedOn = listTurnedOn(req).all({ ...params, on: JSON.stringify(exceptions.on) }) as FlagRow[];
-      return mergeKeyset(defaultOn, turnedOn, req.scan, params.limit).map(toFlag);
+          ? listDefaultOnIds(req).pluck().all(params)
+          : listDefaultOnIdsExcept(req).pluck().all({ ...params, off: JSON.stringify(exceptions.off) })
+      ) as string[];
+      const defaultOn = flagsOf(environmentId, defaultOnIds);
+      if (exceptions.on.length === 0) return defaultOn;
+      const turnedOn = flagsOf(environmentId, exceptions.on).filter((flag) => flag.enabled && pastCursor(req, flag));
+      return mergeKeyset(defaultOn, sortKeyset(turnedOn, req.scan).slice(0, params.limit), req.scan, params.limit);
     },
     all(environmentId: string): Flag[] {
       return allFlags.all(environmentId).map(toFlag);

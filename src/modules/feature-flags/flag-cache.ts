@@ -1,0 +1,38 @@
+import { createChangeStamp } from '../../db/change-stamp.js';
+import type { Db } from '../../db/open.js';
+import type { Flag } from './store.js';
+
+/**
+ * Parsed flags by id, per environment, for the read paths every SDK call takes (the lists and
+ * the targets behind evaluation): reading and parsing ten columns a flag cost more than the
+ * rest of such a request. Filled lazily, a flag at a time, and dropped whole whenever the
+ * database may have changed (createChangeStamp), so a read never sees a stale flag. Inside a
+ * transaction it reads through without keeping anything. Cached flags are frozen: callers
+ * copy them to change them (as the service does).
+ */
+export function createFlagCache(db: Db, fetch: (environmentId: string, ids: readonly string[]) => Flag[]) {
+  const stamp = createChangeStamp(db);
+  let filledAt = -1;
+  const byEnvironment = new Map<string, Map<string, Flag>>();
+
+  /** The flags of `ids` that exist, by id. */
+  return (environmentId: string, ids: readonly string[]): Map<string, Flag> => {
+    if (db.inTransaction) return new Map(fetch(environmentId, ids).map((flag) => [flag.id, flag]));
+    const now = stamp();
+    if (now !== filledAt) {
+      byEnvironment.clear();
+      filledAt = now;
+    }
+    let cached = byEnvironment.get(environmentId);
+    if (!cached) byEnvironment.set(environmentId, (cached = new Map()));
+    const missing = ids.filter((id) => !cached.has(id));
+    if (missing.length > 0) for (const flag of fetch(environmentId, missing)) cached.set(flag.id, freeze(flag));
+    return cached;
+  };
+}
+
+function freeze(flag: Flag): Flag {
+  Object.freeze(flag.tags);
+  if (flag.owner) Object.freeze(flag.owner);
+  return Object.freeze(flag);
+}
