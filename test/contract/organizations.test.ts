@@ -97,6 +97,20 @@ describe('GET /organizations', () => {
     expect(ids(await list('?domains=nobody.example.com'))).toEqual([]);
   });
 
+  it('answers an organization matched by several of the domains once, and pages through domain matches', async () => {
+    await app({
+      organizations: [
+        { id: ORG(1), name: 'One', domains: ['a.one.com', 'b.one.com'], created_at: '2026-01-01T00:00:01.000Z' },
+        { id: ORG(2), name: 'Two', domains: ['two.com'], created_at: '2026-01-01T00:00:02.000Z' },
+        { id: ORG(3), name: 'Three', domains: ['three.com'], created_at: '2026-01-01T00:00:03.000Z' },
+      ],
+    });
+    expect(ids(await list('?domains=a.one.com,b.one.com'))).toEqual([ORG(1)]);
+    const page = await list('?domains=a.one.com,b.one.com,three.com&limit=1');
+    expect(ids(page)).toEqual([ORG(3)]);
+    expect(ids(await list(`?domains=a.one.com,b.one.com,three.com&limit=1&after=${page.list_metadata.after}`))).toEqual([ORG(1)]);
+  });
+
   it('filters by search on the name, case-insensitively, combined with domains and pagination', async () => {
     await app(fiveOrgs);
     expect(ids(await list('?search=acme'))).toEqual([ORG(5), ORG(3), ORG(1)]);

@@ -81,16 +81,19 @@ export function createOrganizationStore(db: Db) {
     'SELECT created_at, id FROM organizations WHERE environment_id = ? AND id = ?',
   );
 
-  // One keyset statement set per filter combination, so each keeps a plan that fits it: the
-  // domain filter is driven by the (environment_id, domain) index, not by a scan.
+  // One keyset statement set per filter combination, so each keeps a plan that fits it. With a
+  // domain filter the few matching organizations are found through the (environment_id, domain)
+  // index first (CROSS JOIN fixes that loop order in SQLite; GROUP BY folds an organization
+  // matched by two domains), then sorted; otherwise the walk follows (environment_id, created_at, id).
   const listWith = (domains: boolean, search: boolean) =>
     prepareKeyset(
       db,
-      (k) => `SELECT ${COLUMNS.split(', ').map((c) => 'o.' + c).join(', ')} FROM organizations o
+      (k) => `SELECT ${COLUMNS.split(', ').map((c) => 'o.' + c).join(', ')}
+        FROM ${domains ? 'organization_domains d CROSS JOIN organizations o ON o.environment_id = d.environment_id AND o.id = d.organization_id' : 'organizations o'}
         WHERE o.environment_id = @env AND ${k.where}
-          ${domains ? `AND o.id IN (SELECT organization_id FROM organization_domains
-            WHERE environment_id = @env AND domain IN (SELECT value FROM json_each(@domains)))` : ''}
+          ${domains ? 'AND d.environment_id = @env AND d.domain IN (SELECT value FROM json_each(@domains))' : ''}
           ${search ? 'AND instr(lower(o.name), lower(@search)) > 0' : ''}
+        ${domains ? 'GROUP BY o.id' : ''}
         ORDER BY ${k.orderBy} LIMIT @limit`,
       'o',
     );
