@@ -112,16 +112,17 @@ export function createSnapshots(db: Db): Snapshots {
       PRIMARY KEY (snapshot, ${list(t.key)})) WITHOUT ROWID`);
     db.exec(`CREATE TABLE ${changed} (environment_id TEXT NOT NULL, ${list(t.key)}, epoch INTEGER NOT NULL,
       PRIMARY KEY (environment_id, ${list(t.key)})) WITHOUT ROWID`);
-    // An upsert, not OR REPLACE: an outer statement's conflict clause would override the trigger's.
-    const stamp = (row: 'NEW' | 'OLD') =>
-      `INSERT INTO ${changed} VALUES (${row}.environment_id, ${list(t.key, row + '.')}, (SELECT epoch FROM ${SCHEMA}.state))
-       ON CONFLICT DO UPDATE SET epoch = excluded.epoch;`;
-    const when = `WHEN (SELECT tracking FROM ${SCHEMA}.state)`;
+    // One read of the state row per written row; an upsert, not OR REPLACE, because an outer
+    // statement's conflict clause would override the trigger's.
+    const stamp = (row: 'NEW' | 'OLD', extra = '') =>
+      `INSERT INTO ${changed} SELECT ${row}.environment_id, ${list(t.key, row + '.')}, epoch FROM ${SCHEMA}.state
+       WHERE tracking${extra} ON CONFLICT DO UPDATE SET epoch = excluded.epoch;`;
+    const keyMoved = ' AND (' + t.key.map((k) => `OLD.${quote(k)} IS NOT NEW.${quote(k)}`).join(' OR ') + ')';
     const trigger = (event: string) => quote(`flagstand_track_${t.name}_${event}`);
     // TEMP triggers: they may write to the attached database and never touch a file database's schema.
-    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${main} ${when} BEGIN ${stamp('NEW')} END`);
-    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${main} ${when} BEGIN ${stamp('OLD')} END`);
-    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${main} ${when} BEGIN ${stamp('OLD')} ${stamp('NEW')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${main} BEGIN ${stamp('NEW')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${main} BEGIN ${stamp('OLD')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${main} BEGIN ${stamp('OLD')} ${stamp('NEW', keyMoved)} END`);
 
     const keyTuple = `(${list(t.key)})`;
     const changedKeys = `SELECT ${list(t.key)} FROM ${changed} WHERE environment_id = @env AND epoch > @since`;
@@ -130,7 +131,8 @@ export function createSnapshots(db: Db): Snapshots {
       copyInto: db.prepare(
         `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy} WHERE snapshot = @num`,
       ),
-      anyChanged: db.prepare(`SELECT 1 FROM ${changed} WHERE environment_id = @env AND epoch > @since LIMIT 1`).pluck(),
+      countChanged: db.prepare(`SELECT count(*) FROM ${changed} WHERE environment_id = @env AND epoch > @since`).pluck(),
+      countCopy: db.prepare(`SELECT count(*) FROM ${copy} WHERE snapshot = ?`).pluck(),
       deleteChanged: db.prepare(`DELETE FROM ${main} WHERE environment_id = @env AND ${keyTuple} IN (${changedKeys})`),
       copyChanged: db.prepare(
         `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy}
@@ -163,6 +165,7 @@ export function createSnapshots(db: Db): Snapshots {
   const oldestSync = db.prepare(`SELECT min(synced_epoch) FROM ${SCHEMA}.snapshots WHERE environment_id = ?`).pluck();
   const unregister = db.prepare(`DELETE FROM ${SCHEMA}.snapshots WHERE num = ?`);
   const numsOf = db.prepare(`SELECT num FROM ${SCHEMA}.snapshots WHERE environment_id = ?`).pluck();
+  const snapshotCount = db.prepare(`SELECT count(*) FROM ${SCHEMA}.snapshots WHERE environment_id = ?`).pluck();
 
   const toRecord = (r: SnapshotRow): SnapshotRecord => ({
     id: r.id,
@@ -205,18 +208,29 @@ export function createSnapshots(db: Db): Snapshots {
   const restore = db.transaction((id: string) => {
     requireForeignKeysOff();
     const snapshot = find(id);
-    const params = { env: snapshot.environment_id, num: snapshot.num, since: snapshot.synced_epoch };
-    const dirty = perTable.filter((t) => t.anyChanged.get(params) !== undefined);
-    // Every delete before any insert: unique columns (slug, email) may have moved between rows.
-    for (const t of dirty) t.deleteChanged.run(params);
-    for (const t of dirty) t.copyChanged.run(params);
-    // The restore's own writes carry this epoch, which other snapshots of the environment still see.
+    const env = snapshot.environment_id;
+    const params = { env, num: snapshot.num, since: snapshot.synced_epoch };
+    const plan = perTable.flatMap((t) => {
+      const changed = t.countChanged.get(params) as number;
+      if (changed === 0) return [];
+      // Past a quarter of the table, rewriting it whole is cheaper than matching keys.
+      return [{ t, whole: changed * 4 > (t.countCopy.get(snapshot.num) as number) }];
+    });
+    const rewrite = () => {
+      // Every delete before any insert: unique columns (slug, email) may have moved between rows.
+      for (const { t, whole } of plan) (whole ? t.purge.run(env) : t.deleteChanged.run(params));
+      for (const { t, whole } of plan) (whole ? t.copyInto.run(params) : t.copyChanged.run(params));
+    };
+    // The restore's own writes must be stamped for the environment's other snapshots, if it has any.
+    if ((snapshotCount.get(env) as number) > 1) rewrite();
+    else untracked(rewrite);
     const current = epoch.get() as number;
     synced.run(current, snapshot.num);
     nextEpoch.run();
-    const upTo = oldestSync.get(snapshot.environment_id) as number;
-    for (const t of perTable) t.forget.run({ env: snapshot.environment_id, upTo });
+    const upTo = oldestSync.get(env) as number;
+    for (const t of perTable) t.forget.run({ env, upTo });
   });
+
 
   const copyInto = db.transaction((id: string, environmentId: string) => {
     requireForeignKeysOff();

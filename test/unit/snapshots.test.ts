@@ -19,10 +19,11 @@ function seedEnvironment(name: string, key: string): SeedEnvironment {
     organizations: orgs,
     users,
     organization_memberships: users.map((u, i) => ({ user_id: u.id, organization_id: orgs[i % orgs.length].id })),
-    feature_flags: Array.from({ length: 5 }, (_, i) => ({
+    // Enough flags and targets that a test-sized change restores row by row (a large one rewrites the table).
+    feature_flags: Array.from({ length: 20 }, (_, i) => ({
       slug: `flag-${i}`,
       enabled: i % 2 === 0,
-      targets: [users[i].id, { id: orgs[i].id, enabled: false }],
+      targets: [...[0, 1, 2, 3].map((k) => users[(i + k) % users.length].id), { id: orgs[i % orgs.length].id, enabled: false }],
     })),
   };
 }
@@ -64,8 +65,17 @@ function mutate(environmentId: string, round: number): void {
   stores.flags.update(environmentId, { ...first, name: `renamed ${round}`, enabled: !first.enabled });
   stores.flags.delete(environmentId, flags[1].id); // cascades to its targets
   stores.flags.insert(environmentId, { ...flags[1], id: newId('flag'), name: `replacement ${round}` }); // same slug, new row
-  const [user] = stores.flags.allTargets(environmentId).filter((t) => t.resource_type === 'user');
+  const [user, other] = stores.flags.allTargets(environmentId).filter((t) => t.resource_type === 'user');
   if (user) stores.flags.setTarget(environmentId, { ...user, enabled: !user.enabled }, clock.now());
+  // A primary key that moves: the row is gone from its old key and present at a new one.
+  db.prepare('UPDATE flag_targets SET resource_id = ? WHERE environment_id = ? AND flag_id = ? AND resource_id = ?').run(
+    `user_moved_${round}`,
+    environmentId,
+    other.flag_id,
+    other.resource_id,
+  );
+  // Most of a table at once, which a restore rewrites whole.
+  db.prepare("UPDATE users SET first_name = 'Bulk' || ? WHERE environment_id = ?").run(round, environmentId);
   db.prepare('DELETE FROM organizations WHERE environment_id = ? AND id = (SELECT min(id) FROM organizations WHERE environment_id = ?)').run(
     environmentId,
     environmentId,
