@@ -1,0 +1,105 @@
+#!/usr/bin/env node
+// `npm run test:pack [-- --keep]`: packs flagstand as `npm pack` does and uses the tarball as an
+// outside project would. Slow (an empty project installs everything, better-sqlite3 compiles if
+// no prebuilt binary can be fetched) and needs the npm registry, hence not part of `npm test`.
+//   1. the tarball holds dist/ (JS + .d.ts), the bin, every migration and the README, and no sources;
+//   2. in an empty project (`npm init -y`, `npm install <tarball>`), `npx flagstand` starts and serves;
+//   3. `import { startFlagstand } from 'flagstand'` type-checks (strict, NodeNext) and runs with the SDK;
+//   4. two worker processes drive one server through @workos-inc/node, each in its own environment.
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const keep = process.argv.includes('--keep');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8'));
+const work = mkdtempSync(join(tmpdir(), 'flagstand-pack-'));
+const consumer = join(work, 'consumer');
+const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
+const npx = process.platform === 'win32' ? 'npx.cmd' : 'npx';
+
+let failed = false;
+const step = (title) => process.stdout.write(`\n== ${title}\n`);
+const check = (ok, what) => {
+  process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${what}\n`);
+  if (!ok) failed = true;
+};
+const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+
+try {
+  step('npm pack');
+  const [packed] = JSON.parse(run(npm, ['pack', '--json', '--pack-destination', work], ROOT));
+  const tarball = join(work, packed.filename);
+  const files = packed.files.map((f) => f.path);
+  process.stdout.write(`${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB\n`);
+  for (const required of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/db/migrate.js']) {
+    check(files.includes(required), `contains ${required}`);
+  }
+  for (const migration of readdirSync(join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql'))) {
+    check(files.includes(`migrations/${migration}`), `contains migrations/${migration}`);
+  }
+  const strays = files.filter((f) => /^(src|test|bench|scripts|node_modules)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  check(strays.length === 0, `holds no sources or tests${strays.length ? `: ${strays.slice(0, 5).join(', ')}` : ''}`);
+
+  step('install into an empty project');
+  mkdirSync(consumer);
+  run(npm, ['init', '-y'], consumer);
+  const dev = pkg.devDependencies;
+  run(npm, ['install', '--no-audit', '--no-fund', tarball, `@workos-inc/node@${dev['@workos-inc/node']}`, `typescript@${dev.typescript}`, `@types/node@${dev['@types/node']}`], consumer);
+  check(true, 'npm install <tarball> @workos-inc/node typescript');
+
+  step('npx flagstand');
+  const served = await new Promise((resolve) => {
+    // Its own process group: npx runs the server as a child of its own, and both must stop.
+    const child = spawn(npx, ['flagstand', '--port', '0'], { cwd: consumer, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    const done = (result) => {
+      clearTimeout(timer);
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      resolve(result);
+    };
+    const timer = setTimeout(() => done({ error: `no banner within 60 s: ${out}` }), 60_000);
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => done({ error: `exited with ${code}: ${out}` }));
+    child.stdout.on('data', async (d) => {
+      out += d;
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (!url) return;
+      try {
+        const health = await fetch(`${url}/health`);
+        const flags = await fetch(`${url}/feature-flags`, { headers: { authorization: 'Bearer sk_test_default' } });
+        done({ url, health: health.status, flags: flags.status, body: await flags.json() });
+      } catch (err) {
+        done({ error: String(err) });
+      }
+    });
+  });
+  check(!served.error, `starts and prints its URL${served.error ? `: ${served.error}` : ` (${served.url})`}`);
+  check(served.health === 200, 'GET /health answers 200');
+  check(served.flags === 200 && served.body?.object === 'list', 'GET /feature-flags with sk_test_default answers a list');
+
+  step("import { startFlagstand } from 'flagstand' (types, then run)");
+  cpSync(join(ROOT, 'scripts/pack-consumer'), consumer, { recursive: true });
+  run(npx, ['tsc', '-p', 'tsconfig.json'], consumer);
+  check(true, 'check.mts type-checks against the installed .d.ts files (strict, NodeNext, skipLibCheck off)');
+  const result = JSON.parse(run(process.execPath, ['out/check.mjs'], consumer));
+  check(result.enabled === true && result.restored === true && result.key === true && result.status === 200, `check.mjs runs: ${JSON.stringify(result)}`);
+
+  step('two worker processes, one server, separate environments');
+  const parallel = run(process.execPath, ['parallel.mjs'], consumer);
+  process.stdout.write(parallel);
+  check(/worker a: ok/.test(parallel) && /worker b: ok/.test(parallel), 'both workers saw only their own environment');
+} catch (err) {
+  check(false, String(err.message ?? err));
+} finally {
+  if (keep) process.stdout.write(`\nkept ${work}\n`);
+  else rmSync(work, { recursive: true, force: true });
+}
+process.stdout.write(failed ? '\npack check FAILED\n' : '\npack check passed\n');
+process.exit(failed ? 1 : 0);
