@@ -4,6 +4,7 @@ import addFormats from 'ajv-formats';
 import { Type } from '@sinclair/typebox';
 import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock.js';
+import { bulkLoad, BULK_LOAD_MIN_ROWS } from '../db/bulk-load.js';
 import type { Db } from '../db/open.js';
 import { fieldErrorsFromAjv } from '../http/errors.js';
 import { isId, newId, type IdKind } from '../ids.js';
@@ -188,16 +189,17 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   });
   env.feature_flags?.forEach((f, i) => {
     const seen = new Set<string>();
+    // The entry's name is built only on failure: a big seed has a million targets.
+    const entry = (j: number) => `feature_flags[${i}] (${f.slug}).targets[${j}]`;
     f.targets?.forEach((t, j) => {
       const id = typeof t === 'string' ? t : t.id;
-      const entry = `feature_flags[${i}] (${f.slug}).targets[${j}]`;
-      if (seen.has(id)) fail(entry, `duplicate target '${id}'`);
+      if (seen.has(id)) fail(entry(j), `duplicate target '${id}'`);
       seen.add(id);
       if (id.startsWith('user_')) {
-        if (!userIds.has(id)) fail(entry, `'${id}' is not a user of this seed`);
+        if (!userIds.has(id)) fail(entry(j), `'${id}' is not a user of this seed`);
       } else if (id.startsWith('org_')) {
-        if (!orgIds.has(id)) fail(entry, `'${id}' is not an organization of this seed`);
-      } else fail(entry, `'${id}' is neither a user_… nor an org_… id`);
+        if (!orgIds.has(id)) fail(entry(j), `'${id}' is not an organization of this seed`);
+      } else fail(entry(j), `'${id}' is neither a user_… nor an org_… id`);
     });
   });
 }
@@ -306,6 +308,9 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
     });
     rows++;
   }
+  // Targets go in last, all at once and in primary-key order (flag, then resource), which is
+  // what keeps a million of them cheap to insert.
+  const targets: { flagId: string; createdAt: string; list: { id: string; enabled: boolean }[] }[] = [];
   for (const f of env.feature_flags ?? []) {
     const id = f.id ?? newId('flag');
     const created_at = iso(f.created_at) ?? now;
@@ -322,22 +327,34 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       updated_at: iso(f.updated_at) ?? created_at,
     });
     rows++;
-    for (const t of f.targets ?? []) {
-      const target = typeof t === 'string' ? { id: t, enabled: true } : { id: t.id, enabled: t.enabled ?? true };
-      stores.flags.setTarget(
-        environmentId,
-        {
-          flag_id: id,
-          resource_id: target.id,
-          resource_type: target.id.startsWith('user_') ? 'user' : 'organization',
-          enabled: target.enabled,
-        },
-        created_at,
-      );
-      rows++;
-    }
+    const list = (f.targets ?? []).map((t) => (typeof t === 'string' ? { id: t, enabled: true } : { id: t.id, enabled: t.enabled ?? true }));
+    targets.push({ flagId: id, createdAt: created_at, list: list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) });
   }
+  targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
+  const targetRows = targets.flatMap(({ flagId, createdAt, list }) =>
+    list.map((t) => ({
+      flag_id: flagId,
+      resource_id: t.id,
+      resource_type: t.id.startsWith('user_') ? ('user' as const) : ('organization' as const),
+      enabled: t.enabled,
+      created_at: createdAt,
+    })),
+  );
+  stores.flags.insertTargets(environmentId, targetRows);
+  rows += targetRows.length;
   return rows;
+}
+
+/** Rows an environment's seed will insert, near enough to choose how to load it. */
+function roughRowCount(env: SeedEnvironment): number {
+  const flags = env.feature_flags ?? [];
+  return (
+    (env.organizations?.length ?? 0) +
+    (env.users?.length ?? 0) +
+    (env.organization_memberships?.length ?? 0) +
+    flags.length +
+    flags.reduce((n, f) => n + (f.targets?.length ?? 0), 0)
+  );
 }
 
 export interface LoadedEnvironment {
@@ -379,17 +396,18 @@ export function loadSeed(
 
   let rows = 0;
   const loaded: LoadedEnvironment[] = [];
+  const insertAll = () =>
+    environments.forEach((env, i) => {
+      const id = newId('environment');
+      stores.environments.insert({ id, name: env.name!, created_at: clock.now() });
+      const envKeys = keysOf(env, i);
+      for (const key of envKeys) stores.environments.addKey(id, key);
+      rows += insertEnvironmentSeed(stores, id, env, clock);
+      loaded.push({ id, name: env.name!, keys: envKeys });
+    });
   try {
-    db.transaction(() => {
-      environments.forEach((env, i) => {
-        const id = newId('environment');
-        stores.environments.insert({ id, name: env.name!, created_at: clock.now() });
-        const envKeys = keysOf(env, i);
-        for (const key of envKeys) stores.environments.addKey(id, key);
-        rows += insertEnvironmentSeed(stores, id, env, clock);
-        loaded.push({ id, name: env.name!, keys: envKeys });
-      });
-    })();
+    if (environments.reduce((n, env) => n + roughRowCount(env), 0) >= BULK_LOAD_MIN_ROWS) bulkLoad(db, insertAll);
+    else db.transaction(insertAll)();
   } catch (err) {
     if (err instanceof SeedError) throw err;
     throw new SeedError(`seed: ${(err as Error).message}`);

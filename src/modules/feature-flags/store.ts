@@ -1,3 +1,4 @@
+import { prepareInsertMany } from '../../db/insert-many.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, mergeKeyset, pastCursor, prepareKeyset, sortKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
 import type { Exceptions, TargetFact } from './evaluate.js';
@@ -72,6 +73,9 @@ export function createFlagStore(db: Db) {
      ON CONFLICT (environment_id, flag_id, resource_id) DO UPDATE SET enabled = excluded.enabled
      WHERE flag_targets.enabled <> excluded.enabled`,
   );
+  const insertTargetRows = prepareInsertMany(db, 'flag_targets', [
+    'environment_id', 'flag_id', 'resource_id', 'resource_type', 'enabled', 'created_at',
+  ]);
   const deleteTarget = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
   const deleteTargetsOf = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND resource_id = ?');
   // A subject's targets by flag_targets_resource; each flag's state comes from the cache.
@@ -155,6 +159,12 @@ export function createFlagStore(db: Db) {
     setTarget(environmentId: string, target: Target, now: string): boolean {
       const { changes } = upsertTarget.run({ environment_id: environmentId, ...target, enabled: target.enabled ? 1 : 0, created_at: now });
       return changes > 0;
+    },
+    /** Adds many targets none of which exists yet (a seed), in one go. */
+    insertTargets(environmentId: string, targets: readonly (Target & { created_at: string })[]): void {
+      insertTargetRows(
+        targets.map((t) => [environmentId, t.flag_id, t.resource_id, t.resource_type, t.enabled ? 1 : 0, t.created_at]),
+      );
     },
     /** False when there was no such target. */
     deleteTarget(environmentId: string, flagId: string, resourceId: string): boolean {
