@@ -2,16 +2,26 @@
 import type { FastifyInstance } from 'fastify';
 import type { Clock } from './clock.js';
 import type { LogLevel } from './config.js';
-import type { SnapshotRecord } from './db/snapshots.js';
-import type { EnvironmentView } from './modules/admin/service.js';
-import { readSeedFile } from './seed/load.js';
-import type { SeedDocument, SeedEnvironment } from './seed/schema.js';
+import {
+  newEnvironmentBody,
+  sdkOptionsFor,
+  toEnvironment,
+  toSnapshot,
+  type CreateEnvironmentOptions,
+  type FlagstandEnvironment,
+  type FlagstandSnapshot,
+  type SdkOptions,
+} from './api-types.js';
+import type { SeedDocument } from './seed/schema.js';
 import { createFlagstand, startServer, type Flagstand } from './server.js';
 
 export { ADMIN_PREFIX, type LogLevel } from './config.js';
 export { fixedClock, systemClock, type Clock } from './clock.js';
 export { ApiError } from './http/errors.js';
 export type { SeedDocument, SeedEnvironment } from './seed/schema.js';
+export type { CreateEnvironmentOptions, FlagstandEnvironment, FlagstandSnapshot, SdkOptions } from './api-types.js';
+export { connectFlagstand, type FlagstandClient } from './client.js';
+export type { FlagChanges, NewFlag } from './modules/feature-flags/service.js';
 
 export interface StartFlagstandOptions {
   /** A JSON/YAML seed file path, or the seed document itself. Default: one empty environment. */
@@ -28,32 +38,6 @@ export interface StartFlagstandOptions {
   logLevel?: LogLevel;
   /** Pins time in tests, e.g. fixedClock('2026-01-15T12:00:00.000Z'). */
   clock?: Clock;
-}
-
-export interface FlagstandEnvironment {
-  id: string;
-  name: string;
-  /** The first of apiKeys: the one to give the SDK. Null for an environment that has none. */
-  apiKey: string | null;
-  apiKeys: string[];
-  createdAt: string;
-}
-
-export interface FlagstandSnapshot {
-  id: string;
-  environmentId: string;
-  createdAt: string;
-}
-
-export interface CreateEnvironmentOptions {
-  /** Unique; default `environment-N`. `current` is reserved. */
-  name?: string;
-  /** Default: one new random `sk_test_…` key. */
-  apiKeys?: string[];
-  /** One environment of a seed file (its lists, optionally name and api_keys), or a file path holding one. */
-  seed?: SeedEnvironment | string;
-  /** Id or name of an environment whose start-up state is copied instead (fast: no seed parsing). */
-  fromEnvironment?: string;
 }
 
 /** Everything a test needs to drive one flagstand: environments, reset, snapshots. */
@@ -93,18 +77,8 @@ export interface RunningFlagstand extends FlagstandControls {
   url: string;
   port: number;
   /** `new WorkOS(apiKey, sdkOptions)` reaches this server. */
-  sdkOptions: { apiHostname: string; port: number; https: false };
+  sdkOptions: SdkOptions;
 }
-
-const toEnvironment = (env: EnvironmentView): FlagstandEnvironment => ({
-  id: env.id,
-  name: env.name,
-  apiKey: env.api_keys[0] ?? null,
-  apiKeys: env.api_keys,
-  createdAt: env.created_at,
-});
-
-const toSnapshot = (s: SnapshotRecord): FlagstandSnapshot => ({ id: s.id, environmentId: s.environment_id, createdAt: s.created_at });
 
 function controls(flagstand: Flagstand): FlagstandControls {
   const { admin, app } = flagstand;
@@ -127,17 +101,8 @@ function controls(flagstand: Flagstand): FlagstandControls {
       const found = snapshotOf(snapshot);
       admin.deleteSnapshot(found.environment_id, found.id);
     },
-    createEnvironment: async (options = {}) => {
-      // Validated by the seed loader, which names the bad entry.
-      const seed = typeof options.seed === 'string' ? (readSeedFile(options.seed) as SeedEnvironment) : options.seed;
-      const env = admin.create({
-        ...seed,
-        name: options.name ?? seed?.name,
-        api_keys: options.apiKeys ?? seed?.api_keys,
-        from_environment: options.fromEnvironment,
-      });
-      return toEnvironment(env) as FlagstandEnvironment & { apiKey: string };
-    },
+    createEnvironment: async (options = {}) =>
+      toEnvironment(admin.create(newEnvironmentBody(options))) as FlagstandEnvironment & { apiKey: string },
     deleteEnvironment: async (environment) => admin.delete(idOf(environment)),
     close: () => app.close(),
   };
@@ -152,11 +117,5 @@ export async function createFlagstandApp(options: Omit<StartFlagstandOptions, 'p
 /** Starts a flagstand on a free port (by default) and returns its URL, key and controls. */
 export async function startFlagstand(options: StartFlagstandOptions = {}): Promise<RunningFlagstand> {
   const running = await startServer({ ...options, port: options.port ?? 0 });
-  const apiHostname = new URL(running.url).hostname.replace(/^\[|\]$/g, '');
-  return {
-    ...controls(running),
-    url: running.url,
-    port: running.port,
-    sdkOptions: { apiHostname, port: running.port, https: false },
-  };
+  return { ...controls(running), url: running.url, port: running.port, sdkOptions: sdkOptionsFor(running.url) };
 }
