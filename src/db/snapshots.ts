@@ -112,17 +112,20 @@ export function createSnapshots(db: Db): Snapshots {
       PRIMARY KEY (snapshot, ${list(t.key)})) WITHOUT ROWID`);
     db.exec(`CREATE TABLE ${changed} (environment_id TEXT NOT NULL, ${list(t.key)}, epoch INTEGER NOT NULL,
       PRIMARY KEY (environment_id, ${list(t.key)})) WITHOUT ROWID`);
-    // One read of the state row per written row; an upsert, not OR REPLACE, because an outer
-    // statement's conflict clause would override the trigger's.
-    const stamp = (row: 'NEW' | 'OLD', extra = '') =>
+    // The WHEN skips the body while untracked (bulk copies); an upsert, not OR REPLACE, because an
+    // outer statement's conflict clause would override the trigger's (and after a SELECT, an upsert
+    // needs a WHERE to parse).
+    const stamp = (row: 'NEW' | 'OLD', where = 'WHERE true') =>
       `INSERT INTO ${changed} SELECT ${row}.environment_id, ${list(t.key, row + '.')}, epoch FROM ${SCHEMA}.state
-       WHERE tracking${extra} ON CONFLICT DO UPDATE SET epoch = excluded.epoch;`;
-    const keyMoved = ' AND (' + t.key.map((k) => `OLD.${quote(k)} IS NOT NEW.${quote(k)}`).join(' OR ') + ')';
+       ${where} ON CONFLICT DO UPDATE SET epoch = excluded.epoch;`;
+    // An update stamps its new key too only when the key moved.
+    const keyMoved = 'WHERE ' + t.key.map((k) => `OLD.${quote(k)} IS NOT NEW.${quote(k)}`).join(' OR ');
     const trigger = (event: string) => quote(`flagstand_track_${t.name}_${event}`);
     // TEMP triggers: they may write to the attached database and never touch a file database's schema.
-    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${main} BEGIN ${stamp('NEW')} END`);
-    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${main} BEGIN ${stamp('OLD')} END`);
-    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${main} BEGIN ${stamp('OLD')} ${stamp('NEW', keyMoved)} END`);
+    const when = `WHEN (SELECT tracking FROM ${SCHEMA}.state)`;
+    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${main} ${when} BEGIN ${stamp('NEW')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${main} ${when} BEGIN ${stamp('OLD')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${main} ${when} BEGIN ${stamp('OLD')} ${stamp('NEW', keyMoved)} END`);
 
     const keyTuple = `(${list(t.key)})`;
     const changedKeys = `SELECT ${list(t.key)} FROM ${changed} WHERE environment_id = @env AND epoch > @since`;
@@ -230,7 +233,6 @@ export function createSnapshots(db: Db): Snapshots {
     const upTo = oldestSync.get(env) as number;
     for (const t of perTable) t.forget.run({ env, upTo });
   });
-
 
   const copyInto = db.transaction((id: string, environmentId: string) => {
     requireForeignKeysOff();
