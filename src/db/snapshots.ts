@@ -1,3 +1,4 @@
+import type { Statement } from 'better-sqlite3';
 import type { Db } from './open.js';
 
 /**
@@ -102,6 +103,12 @@ export function createSnapshots(db: Db): Snapshots {
       baseline INTEGER NOT NULL, synced_epoch INTEGER NOT NULL, created_at TEXT NOT NULL);
     CREATE INDEX ${SCHEMA}.snapshots_environment ON snapshots (environment_id);`);
 
+  // Statements are prepared on first use: most servers never reset, and start-up is paid per test.
+  const lazy = (sql: string, pluck = false) => {
+    let statement: Statement | undefined;
+    return () => (statement ??= pluck ? db.prepare(sql).pluck() : db.prepare(sql));
+  };
+
   const perTable = tables.map((t) => {
     const types = new Map(declared.all(t.name).map((c) => [c.name, c.type]));
     const copy = `${SCHEMA}.${quote('copy_' + t.name)}`;
@@ -130,21 +137,21 @@ export function createSnapshots(db: Db): Snapshots {
     const keyTuple = `(${list(t.key)})`;
     const changedKeys = `SELECT ${list(t.key)} FROM ${changed} WHERE environment_id = @env AND epoch > @since`;
     return {
-      take: db.prepare(`INSERT INTO ${copy} SELECT @num, ${list(t.columns)} FROM ${main} WHERE environment_id = @env`),
-      copyInto: db.prepare(
+      take: lazy(`INSERT INTO ${copy} SELECT @num, ${list(t.columns)} FROM ${main} WHERE environment_id = @env`),
+      copyInto: lazy(
         `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy} WHERE snapshot = @num`,
       ),
-      countChanged: db.prepare(`SELECT count(*) FROM ${changed} WHERE environment_id = @env AND epoch > @since`).pluck(),
-      countCopy: db.prepare(`SELECT count(*) FROM ${copy} WHERE snapshot = ?`).pluck(),
-      deleteChanged: db.prepare(`DELETE FROM ${main} WHERE environment_id = @env AND ${keyTuple} IN (${changedKeys})`),
-      copyChanged: db.prepare(
+      countChanged: lazy(`SELECT count(*) FROM ${changed} WHERE environment_id = @env AND epoch > @since`, true),
+      countCopy: lazy(`SELECT count(*) FROM ${copy} WHERE snapshot = ?`, true),
+      deleteChanged: lazy(`DELETE FROM ${main} WHERE environment_id = @env AND ${keyTuple} IN (${changedKeys})`),
+      copyChanged: lazy(
         `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy}
          WHERE snapshot = @num AND ${keyTuple} IN (${changedKeys})`,
       ),
-      forget: db.prepare(`DELETE FROM ${changed} WHERE environment_id = @env AND epoch <= @upTo`),
-      forgetAll: db.prepare(`DELETE FROM ${changed} WHERE environment_id = ?`),
-      drop: db.prepare(`DELETE FROM ${copy} WHERE snapshot = ?`),
-      purge: db.prepare(`DELETE FROM ${main} WHERE environment_id = ?`),
+      forget: lazy(`DELETE FROM ${changed} WHERE environment_id = @env AND epoch <= @upTo`),
+      forgetAll: lazy(`DELETE FROM ${changed} WHERE environment_id = ?`),
+      drop: lazy(`DELETE FROM ${copy} WHERE snapshot = ?`),
+      purge: lazy(`DELETE FROM ${main} WHERE environment_id = ?`),
     };
   });
 
@@ -203,7 +210,7 @@ export function createSnapshots(db: Db): Snapshots {
   const take = db.transaction((snapshot: SnapshotRecord): SnapshotRecord => {
     const current = epoch.get() as number;
     const { lastInsertRowid } = register.run({ ...snapshot, baseline: snapshot.baseline ? 1 : 0, synced_epoch: current });
-    for (const t of perTable) t.take.run({ num: lastInsertRowid, env: snapshot.environment_id });
+    for (const t of perTable) t.take().run({ num: lastInsertRowid, env: snapshot.environment_id });
     nextEpoch.run();
     return snapshot;
   });
@@ -214,15 +221,15 @@ export function createSnapshots(db: Db): Snapshots {
     const env = snapshot.environment_id;
     const params = { env, num: snapshot.num, since: snapshot.synced_epoch };
     const plan = perTable.flatMap((t) => {
-      const changed = t.countChanged.get(params) as number;
+      const changed = t.countChanged().get(params) as number;
       if (changed === 0) return [];
       // Past a quarter of the table, rewriting it whole is cheaper than matching keys.
-      return [{ t, whole: changed * 4 > (t.countCopy.get(snapshot.num) as number) }];
+      return [{ t, whole: changed * 4 > (t.countCopy().get(snapshot.num) as number) }];
     });
     const rewrite = () => {
       // Every delete before any insert: unique columns (slug, email) may have moved between rows.
-      for (const { t, whole } of plan) (whole ? t.purge.run(env) : t.deleteChanged.run(params));
-      for (const { t, whole } of plan) (whole ? t.copyInto.run(params) : t.copyChanged.run(params));
+      for (const { t, whole } of plan) (whole ? t.purge().run(env) : t.deleteChanged().run(params));
+      for (const { t, whole } of plan) (whole ? t.copyInto().run(params) : t.copyChanged().run(params));
     };
     // The restore's own writes must be stamped for the environment's other snapshots, if it has any.
     if ((snapshotCount.get(env) as number) > 1) rewrite();
@@ -231,32 +238,32 @@ export function createSnapshots(db: Db): Snapshots {
     synced.run(current, snapshot.num);
     nextEpoch.run();
     const upTo = oldestSync.get(env) as number;
-    for (const t of perTable) t.forget.run({ env, upTo });
+    for (const t of perTable) t.forget().run({ env, upTo });
   });
 
   const copyInto = db.transaction((id: string, environmentId: string) => {
     requireForeignKeysOff();
     const snapshot = find(id);
     untracked(() => {
-      for (const t of perTable) t.copyInto.run({ num: snapshot.num, env: environmentId });
+      for (const t of perTable) t.copyInto().run({ num: snapshot.num, env: environmentId });
     });
   });
 
   const purge = db.transaction((environmentId: string) => {
     requireForeignKeysOff();
     untracked(() => {
-      for (const t of perTable) t.purge.run(environmentId);
+      for (const t of perTable) t.purge().run(environmentId);
     });
-    for (const t of perTable) t.forgetAll.run(environmentId);
+    for (const t of perTable) t.forgetAll().run(environmentId);
     for (const num of numsOf.all(environmentId)) {
-      for (const t of perTable) t.drop.run(num);
+      for (const t of perTable) t.drop().run(num);
       unregister.run(num);
     }
   });
 
   const drop = db.transaction((id: string) => {
     const snapshot = find(id);
-    for (const t of perTable) t.drop.run(snapshot.num);
+    for (const t of perTable) t.drop().run(snapshot.num);
     unregister.run(snapshot.num);
   });
 
