@@ -134,10 +134,17 @@ describe('startFlagstand', () => {
     server = await startFlagstand({ logLevel: 'silent' });
     const attempt = server.createEnvironment({ seed: { feature_flags: [{ slug: 'x', targets: [ORG] }] } });
     await expect(attempt).rejects.toBeInstanceOf(ApiError);
-    await expect(attempt).rejects.toMatchObject({ status: 422, body: { errors: [{ field: 'feature_flags.0.targets.0' }] } });
+    await expect(attempt).rejects.toMatchObject({
+      status: 422,
+      body: {
+        code: 'invalid_seed',
+        message: `Invalid environment: feature_flags[0] (x).targets[0]: '${ORG}' is not an organization of this seed`,
+        errors: [{ field: 'feature_flags.0.targets.0' }],
+      },
+    });
     await expect(server.createEnvironment({ seed: { feature_flags: [{ slug: 5 as unknown as string }] } })).rejects.toMatchObject({
       status: 422,
-      body: { errors: [{ field: 'feature_flags.0.slug' }] },
+      body: { message: 'Invalid environment: feature_flags[0].slug: must be string', errors: [{ field: 'feature_flags.0.slug' }] },
     });
     expect(await server.listEnvironments()).toHaveLength(1);
   });

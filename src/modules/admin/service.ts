@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
 import { withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../db/snapshots.js';
-import { ApiError, conflict, notFound, unprocessable } from '../../http/errors.js';
+import { conflict, notFound, unprocessable } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { loadSeed, SeedError } from '../../seed/load.js';
 import type { SeedEnvironment } from '../../seed/schema.js';
@@ -23,8 +23,6 @@ export interface NewEnvironment extends SeedEnvironment {
 export const CURRENT = 'current';
 
 export interface AdminService {
-  /** Environments that existed when the server started; reset puts the server back to exactly these. */
-  startupIds: ReadonlySet<string>;
   list(): EnvironmentView[];
   /** By id, name, or `current` (needs the caller's environment). */
   resolve(ref: string, callerId?: string): EnvironmentView;
@@ -65,9 +63,14 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   };
 
   // Baselines are internal: reset restores them, the snapshot routes never show them.
-  const findSnapshot = (environmentId: string, snapshotId: string): SnapshotRecord => {
+  const getSnapshot = (snapshotId: string): SnapshotRecord => {
     const snapshot = snapshots.get(snapshotId);
-    if (!snapshot || snapshot.baseline || snapshot.environment_id !== environmentId) throw notFound('Snapshot', snapshotId);
+    if (!snapshot || snapshot.baseline) throw notFound('Snapshot', snapshotId);
+    return snapshot;
+  };
+  const findSnapshot = (environmentId: string, snapshotId: string): SnapshotRecord => {
+    const snapshot = getSnapshot(snapshotId);
+    if (snapshot.environment_id !== environmentId) throw notFound('Snapshot', snapshotId);
     return snapshot;
   };
 
@@ -131,7 +134,8 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
         id = snapshots.untracked(() => loadSeed(db, stores, { environments: [{ ...seed, name, api_keys: keys }] }, clock)).environments[0].id;
       } catch (err) {
         if (!(err instanceof SeedError)) throw err;
-        const message = err.message.replace(/^seed: (environments\[0\] \([^)]*\): )?/, 'Invalid environment: ');
+        // The loader speaks of a one-environment seed document; the caller sent one environment.
+        const message = 'Invalid environment: ' + err.message.replace(/^seed: /, '').replace(/^environments\[0\](?: \([^)]*\))?(?:: |\.)/, '');
         const field = err.field?.replace(/^environments\.0\./, '') ?? 'body';
         throw unprocessable(message, 'invalid_seed', [{ field, code: 'invalid_seed_entry' }]);
       }
@@ -153,7 +157,6 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   });
 
   return {
-    startupIds,
     list: () => envs.all().map(view),
     resolve,
 
@@ -162,10 +165,10 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
     delete(environmentId) {
       const env = find(environmentId);
       if (startupIds.has(env.id)) {
-        throw new ApiError(409, {
-          message: `Environment '${env.name}' was loaded at start-up and cannot be deleted; reset it instead.`,
-          code: 'environment_not_deletable',
-        });
+        throw conflict(
+          `Environment '${env.name}' was loaded at start-up and cannot be deleted; reset it instead.`,
+          'environment_not_deletable',
+        );
       }
       withoutForeignKeys(db, () => deleteInTransaction(env.id));
     },
@@ -186,11 +189,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
       return snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: false, created_at: clock.now() });
     },
 
-    getSnapshot(snapshotId) {
-      const snapshot = snapshots.get(snapshotId);
-      if (!snapshot || snapshot.baseline) throw notFound('Snapshot', snapshotId);
-      return snapshot;
-    },
+    getSnapshot,
 
     listSnapshots(environmentId) {
       find(environmentId);
