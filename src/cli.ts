@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { DEFAULT_OPTIONS, ENV_VARS, LOG_LEVELS, type FlagstandOptions, type LogLevel } from './config.js';
+import { ADMIN_PREFIX, DEFAULT_OPTIONS, ENV_VARS, LOG_LEVELS, type FlagstandOptions, type LogLevel } from './config.js';
 
 const HELP = `flagstand — a local stand-in for the WorkOS Feature Flags API
 
@@ -20,6 +20,8 @@ Options (each also from an environment variable):
 
 With no key configured anywhere, the key sk_test_default is accepted.
 GET /health answers 200 once the server is ready.
+Reset, snapshots, new environments and flag management: POST ${ADMIN_PREFIX}/environments/current/reset
+and the other routes under ${ADMIN_PREFIX}/ (any valid key; see docs/testing.md).
 `;
 
 function fail(message: string): never {
@@ -89,6 +91,7 @@ async function main(): Promise<void> {
   if (server.seedSkipped) say(`seed not loaded: ${options.db} already holds data`);
   for (const env of server.environments) say(`  environment ${env.name}: ${env.keys.join(', ') || '(no keys)'}`);
   if (server.usingFallbackKey) say('  no API key configured: accepting sk_test_default');
+  say(`  admin API (reset, snapshots, environments, flags): ${server.url}${ADMIN_PREFIX}/`);
 
   const shutdown = () => {
     server.close().then(

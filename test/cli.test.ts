@@ -101,6 +101,7 @@ describe.concurrent('flagstand CLI arguments', { timeout: 60_000 }, () => {
     expect(code).toBe(0);
     expect(stdout).toMatch(/^Usage: flagstand \[options\]/m);
     for (const name of Object.values(ENV_VARS)) expect(stdout).toContain(name);
+    expect(stdout).toContain('/_flagstand/environments/current/reset');
   });
 
   it.for([
