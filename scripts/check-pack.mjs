@@ -26,7 +26,14 @@ const check = (ok, what) => {
   process.stdout.write(`${ok ? 'ok  ' : 'FAIL'} ${what}\n`);
   if (!ok) failed = true;
 };
-const run = (cmd, args, cwd) => execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+const run = (cmd, args, cwd) => {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
+  } catch (err) {
+    // tsc and node report on stdout: show it with the failure.
+    throw new Error(`${cmd} ${args.join(' ')} failed (${err.status}):\n${err.stdout ?? ''}`);
+  }
+};
 
 try {
   step('npm pack');

@@ -1,6 +1,6 @@
 import { readSeedFile } from './seed/load.js';
 import type { SeedEnvironment } from './seed/schema.js';
-import type { NewEnvironment } from './modules/admin/service.js';
+import type { NewEnvironment } from './modules/admin/input.js';
 
 // The shapes the package's JavaScript API speaks (camelCase), shared by the in-process controls
 // (src/index.ts) and the HTTP client (src/client.ts).

@@ -12,8 +12,8 @@ import {
 import { ADMIN_PREFIX } from './config.js';
 import { ApiError, type ErrorBody } from './http/errors.js';
 import type { FlagstandEnvironment as EnvironmentWire, FlagstandSnapshot as SnapshotWire } from './modules/admin/schemas.js';
-import type { FeatureFlag } from './modules/feature-flags/schemas.js';
-import type { FlagChanges, NewFlag } from './modules/feature-flags/service.js';
+import type { FeatureFlag } from './modules/feature-flags/flag-schema.js';
+import type { FlagChanges, NewFlag } from './modules/feature-flags/input.js';
 
 /**
  * flagstand's admin API over HTTP, for code that did not start the server: a test worker given

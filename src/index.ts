@@ -21,7 +21,7 @@ export { ApiError } from './http/errors.js';
 export type { SeedDocument, SeedEnvironment } from './seed/schema.js';
 export type { CreateEnvironmentOptions, FlagstandEnvironment, FlagstandSnapshot, SdkOptions } from './api-types.js';
 export { connectFlagstand, type FlagstandClient } from './client.js';
-export type { FlagChanges, NewFlag } from './modules/feature-flags/service.js';
+export type { FlagChanges, NewFlag } from './modules/feature-flags/input.js';
 
 export interface StartFlagstandOptions {
   /** A JSON/YAML seed file path, or the seed document itself. Default: one empty environment. */

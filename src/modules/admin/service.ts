@@ -5,19 +5,14 @@ import { withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../d
 import { conflict, notFound, unprocessable } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { loadSeed, SeedError } from '../../seed/load.js';
-import type { SeedEnvironment } from '../../seed/schema.js';
 import type { Stores } from '../../stores.js';
 import type { Environment } from '../environments/store.js';
+import type { NewEnvironment } from './input.js';
 
 export interface EnvironmentView extends Environment {
   api_keys: string[];
 }
 
-/** A new environment: the lists of one seed environment, or a copy of another's start-up state. */
-export interface NewEnvironment extends SeedEnvironment {
-  /** Id or name of an environment whose baseline (its state after start-up or creation) is copied. */
-  from_environment?: string;
-}
 
 /** `current` in a path names the environment of the caller's key. */
 export const CURRENT = 'current';

@@ -1,32 +1,10 @@
-import { Type, type Static } from '@sinclair/typebox';
-import { ErrorBody, ListOf, Nullable, Timestamp } from '../../http/schemas.js';
+import { Type } from '@sinclair/typebox';
+import { ErrorBody, ListOf } from '../../http/schemas.js';
 import { ListQuery } from '../../http/pagination.js';
 
-// TypeBox mirrors of the spec components Flag and FlagList (@workos/openapi-spec 0.1.0).
-export const FlagOwner = Type.Object({
-  email: Type.String(),
-  first_name: Nullable(Type.String()),
-  last_name: Nullable(Type.String()),
-});
-export type FlagOwner = Static<typeof FlagOwner>;
-
-export const FeatureFlag = Type.Object(
-  {
-    object: Type.Literal('feature_flag'),
-    id: Type.String(),
-    slug: Type.String(),
-    name: Type.String(),
-    description: Nullable(Type.String()),
-    owner: Type.Union([FlagOwner, Type.Null()]),
-    tags: Type.Array(Type.String()),
-    enabled: Type.Boolean(),
-    default_value: Type.Boolean(),
-    created_at: Timestamp,
-    updated_at: Timestamp,
-  },
-  { $id: 'FeatureFlag' },
-);
-export type FeatureFlag = Static<typeof FeatureFlag>;
+// The Flag component lives in flag-schema.ts, which the package's public types can import without
+// the server's internals; FlagList and the route schemas are here.
+export { FeatureFlag, FlagOwner } from './flag-schema.js';
 
 export const FlagList = ListOf(Type.Ref('FeatureFlag'));
 

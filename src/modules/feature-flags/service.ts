@@ -4,24 +4,8 @@ import { ApiError, conflict, notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
 import { exceptionsForOrganization, exceptionsForUser } from './evaluate.js';
+import type { FlagChanges, FlagOwnerInput, NewFlag } from './input.js';
 import type { Flag, FlagStore, ResourceType } from './store.js';
-
-/** A flag as the admin API creates it (WorkOS creates flags only in its dashboard). */
-export interface NewFlag {
-  slug: string;
-  name?: string;
-  description?: string | null;
-  owner?: FlagOwnerInput | null;
-  tags?: string[];
-  enabled?: boolean;
-  default_value?: boolean;
-}
-export type FlagChanges = Partial<Omit<NewFlag, 'slug'>>;
-interface FlagOwnerInput {
-  email: string;
-  first_name?: string | null;
-  last_name?: string | null;
-}
 
 export interface FlagService {
   get(environmentId: string, slug: string): Flag;
