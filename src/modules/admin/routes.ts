@@ -8,6 +8,9 @@ import type { AdminService } from './service.js';
  * them (the server is a local test double); `current` in a path is the caller's own environment.
  */
 export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = async (app, { admin }) => {
+  /** The id of the environment a path names (id, name or `current`), for a caller in `callerId`. */
+  const target = (ref: string, callerId: string) => admin.resolve(ref, callerId).id;
+
   app.post('/reset', { schema: S.resetServer }, async () => ({
     object: 'list' as const,
     data: admin.resetAll().map(serializeEnvironment),
@@ -31,30 +34,30 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
   );
 
   app.delete('/environments/:environment', { schema: S.deleteEnvironment }, async (req, reply) => {
-    admin.delete(admin.resolve(req.params.environment, req.environmentId).id);
+    admin.delete(target(req.params.environment, req.environmentId));
     return reply.status(204).send(null);
   });
 
   app.post('/environments/:environment/reset', { schema: S.resetEnvironment }, async (req) =>
-    serializeEnvironment(admin.reset(admin.resolve(req.params.environment, req.environmentId).id)),
+    serializeEnvironment(admin.reset(target(req.params.environment, req.environmentId))),
   );
 
   app.get('/environments/:environment/snapshots', { schema: S.listSnapshots }, async (req) => ({
     object: 'list' as const,
-    data: admin.listSnapshots(admin.resolve(req.params.environment, req.environmentId).id).map(serializeSnapshot),
+    data: admin.listSnapshots(target(req.params.environment, req.environmentId)).map(serializeSnapshot),
   }));
 
   app.post('/environments/:environment/snapshots', { schema: S.createSnapshot }, async (req, reply) => {
-    const snapshot = admin.snapshot(admin.resolve(req.params.environment, req.environmentId).id);
+    const snapshot = admin.snapshot(target(req.params.environment, req.environmentId));
     return reply.status(201).send(serializeSnapshot(snapshot));
   });
 
   app.post('/environments/:environment/snapshots/:snapshotId/restore', { schema: S.restoreSnapshot }, async (req) =>
-    serializeEnvironment(admin.restore(admin.resolve(req.params.environment, req.environmentId).id, req.params.snapshotId)),
+    serializeEnvironment(admin.restore(target(req.params.environment, req.environmentId), req.params.snapshotId)),
   );
 
   app.delete('/environments/:environment/snapshots/:snapshotId', { schema: S.deleteSnapshot }, async (req, reply) => {
-    admin.deleteSnapshot(admin.resolve(req.params.environment, req.environmentId).id, req.params.snapshotId);
+    admin.deleteSnapshot(target(req.params.environment, req.environmentId), req.params.snapshotId);
     return reply.status(204).send(null);
   });
 };
