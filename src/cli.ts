@@ -21,7 +21,7 @@ Options (each also from an environment variable):
 With no key configured anywhere, the key sk_test_default is accepted.
 GET /health answers 200 once the server is ready.
 Reset, snapshots, new environments and flag management: POST ${ADMIN_PREFIX}/environments/current/reset
-and the other routes under ${ADMIN_PREFIX}/ (any valid key; see docs/testing.md).
+and the other routes under ${ADMIN_PREFIX}/ (any valid key; see README.md, "Testing with flagstand").
 `;
 
 function fail(message: string): never {
