@@ -42,7 +42,7 @@ export function createApiKeyStore(db: Db) {
     db,
     (k) => `SELECT ${COLUMNS} FROM organization_api_keys
       WHERE environment_id = @env AND organization_id = @organization_id AND ${k.where}
-      ORDER BY ${k.orderBy} LIMIT @limit`,
+      ORDER BY ${k.orderBy} ${k.limit}`,
   );
 
   return {

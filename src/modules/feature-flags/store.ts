@@ -98,7 +98,7 @@ export function createFlagStore(db: Db) {
   // The list walks read ids only, index-only, and take the flags from the cache.
   const listAllIds = prepareKeyset(
     db,
-    (k) => `SELECT id FROM feature_flags WHERE environment_id = @env AND ${k.where} ORDER BY ${k.orderBy} LIMIT @limit`,
+    (k) => `SELECT id FROM feature_flags WHERE environment_id = @env AND ${k.where} ORDER BY ${k.orderBy} ${k.limit}`,
   );
   // A subject's flags are the flags on by default (less `off`) merged with the few flags targets
   // turn on (`on`). The first are an index-ordered walk of feature_flags_default_on that stops at
@@ -108,14 +108,14 @@ export function createFlagStore(db: Db) {
     db,
     (k) => `SELECT id FROM feature_flags
       WHERE environment_id = @env AND enabled = 1 AND default_value = 1 AND ${k.where}
-      ORDER BY ${k.orderBy} LIMIT @limit`,
+      ORDER BY ${k.orderBy} ${k.limit}`,
   );
   const listDefaultOnIdsExcept = prepareKeyset(
     db,
     (k) => `SELECT id FROM feature_flags
       WHERE environment_id = @env AND enabled = 1 AND default_value = 1 AND ${k.where}
         AND id NOT IN (SELECT value FROM json_each(@off))
-      ORDER BY ${k.orderBy} LIMIT @limit`,
+      ORDER BY ${k.orderBy} ${k.limit}`,
   );
   const flagsOf = (environmentId: string, ids: string[]): Flag[] => {
     const flags = cached(environmentId, ids);

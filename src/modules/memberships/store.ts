@@ -83,7 +83,7 @@ export function createMembershipStore(db: Db) {
     { user_id: 'm.user_id = @user_id', organization_id: 'm.organization_id = @organization_id' },
     (k) => `${VIEW} WHERE m.environment_id = @env ${k.filters}
       AND m.status IN (SELECT value FROM json_each(@statuses)) AND ${k.where}
-      ORDER BY ${k.orderBy} LIMIT @limit`,
+      ORDER BY ${k.orderBy} ${k.limit}`,
     'm',
   );
 

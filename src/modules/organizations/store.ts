@@ -94,7 +94,7 @@ export function createOrganizationStore(db: Db) {
           ${domains ? 'AND d.environment_id = @env AND d.domain IN (SELECT value FROM json_each(@domains))' : ''}
           ${search ? 'AND instr(lower(o.name), lower(@search)) > 0' : ''}
         ${domains ? 'GROUP BY o.id' : ''}
-        ORDER BY ${k.orderBy} LIMIT @limit`,
+        ORDER BY ${k.orderBy} ${k.limit}`,
       'o',
     );
   const lists = [listWith(false, false), listWith(false, true), listWith(true, false), listWith(true, true)];

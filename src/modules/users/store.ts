@@ -78,7 +78,7 @@ export function createUserStore(db: Db) {
       organization_id: `EXISTS (SELECT 1 FROM organization_memberships m
         WHERE m.environment_id = u.environment_id AND m.user_id = u.id AND m.organization_id = @organization_id)`,
     },
-    (k) => `SELECT ${COLUMNS} FROM users u WHERE u.environment_id = @env ${k.filters} AND ${k.where} ORDER BY ${k.orderBy} LIMIT @limit`,
+    (k) => `SELECT ${COLUMNS} FROM users u WHERE u.environment_id = @env ${k.filters} AND ${k.where} ORDER BY ${k.orderBy} ${k.limit}`,
     'u',
   );
 
