@@ -78,10 +78,12 @@ export function createFlagStore(db: Db) {
   ]);
   const deleteTarget = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
   const deleteTargetsOf = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND resource_id = ?');
-  // A subject's targets by flag_targets_resource; each flag's state comes from the cache.
+  // Index-only on flag_targets_subject, one seek per subject (driven from the list: an IN
+  // (SELECT …) would build a temp index of the list on every run); each flag's state comes from
+  // the cache.
   const targetsOf = db.prepare<[string, string], { flag_id: string; resource_id: string; enabled: 0 | 1 }>(
-    `SELECT flag_id, resource_id, enabled FROM flag_targets
-     WHERE environment_id = ? AND resource_id IN (SELECT value FROM json_each(?))`,
+    `SELECT t.flag_id, t.resource_id, t.enabled FROM json_each(?) AS j
+     CROSS JOIN flag_targets AS t ON t.environment_id = ? AND t.resource_id = j.value`,
   );
   const allFlags = db.prepare<[string], FlagRow>(
     `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? ORDER BY created_at, id`,
@@ -176,7 +178,7 @@ export function createFlagStore(db: Db) {
     },
     /** Targets of enabled flags naming any of `resourceIds`, with each flag's default. */
     targetsOf(environmentId: string, resourceIds: readonly string[]): TargetFact[] {
-      const targets = targetsOf.all(environmentId, JSON.stringify(resourceIds));
+      const targets = targetsOf.all(JSON.stringify([...new Set(resourceIds)]), environmentId);
       const flags = cached(environmentId, [...new Set(targets.map((t) => t.flag_id))]);
       const facts: TargetFact[] = [];
       for (const t of targets) {
