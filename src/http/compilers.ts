@@ -4,7 +4,8 @@ import addFormats from 'ajv-formats';
 
 // Compiling schemas is most of what building an app costs, and test suites build one per test.
 // What one app compiled serves every later app in the process, keyed by the schema's JSON so that
-// equal schemas built as different objects share too.
+// equal schemas built as different objects share too. And a schema is compiled on its route's
+// first use, not at start-up: a server answers /health sooner, and a test compiles only what it calls.
 
 // Query strings and params are strings on the wire, so they are coerced; bodies never are,
 // or "true" would pass as a boolean.
@@ -21,9 +22,31 @@ export const validatorCompiler = ({ schema, httpPart }: { schema: object; httpPa
   const body = httpPart === 'body';
   const key = `${body ? 'body' : 'other'} ${JSON.stringify(schema)}`;
   let validate = validators.get(key);
-  if (!validate) validators.set(key, (validate = (body ? strictAjv : coercingAjv).compile(schema)));
+  if (!validate) validators.set(key, (validate = compiledOnFirstUse(() => (body ? strictAjv : coercingAjv).compile(schema))));
   return validate;
 };
+
+// What every schema handed out so far needs to compile: for a test to prove they all do.
+const pending: (() => unknown)[] = [];
+
+/** Compiles every validator and serializer handed out so far; throws what a broken schema throws. */
+export function compileAll(): void {
+  for (const compile of pending) compile();
+}
+
+/** A validator that compiles on its first call; like Ajv's, it leaves its errors on itself. */
+function compiledOnFirstUse(compileNow: () => ValidateFunction): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const compile = () => (compiled ??= compileNow());
+  pending.push(compile);
+  const validate = ((data: unknown) => {
+    compile();
+    const valid = compiled!(data);
+    validate.errors = compiled!.errors;
+    return valid;
+  }) as ValidateFunction;
+  return validate;
+}
 
 const buildDefault = SerializerSelector();
 const serializers = new Map<string, SerializerSelector.Serializer>();
@@ -37,7 +60,12 @@ export const buildSerializer: SerializerSelector.SerializerFactory = (externalSc
   return (route) => {
     const key = `${route.httpStatus} ${(route as { contentType?: string }).contentType ?? ''} ${JSON.stringify(route.schema)}`;
     let serialize = serializers.get(key);
-    if (!serialize) serializers.set(key, (serialize = compile(route)));
+    if (!serialize) {
+      let compiled: SerializerSelector.Serializer | undefined;
+      const compileNow = () => (compiled ??= compile(route));
+      pending.push(compileNow);
+      serializers.set(key, (serialize = (data) => compileNow()(data)));
+    }
     return serialize;
   };
 };
