@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { Ajv, type ErrorObject } from 'ajv';
+import { createRequire } from 'node:module';
+import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 import { Type } from '@sinclair/typebox';
-import { parse as parseYaml } from 'yaml';
 import type { Clock } from '../clock.js';
 import { bulkLoad, BULK_LOAD_MIN_ROWS } from '../db/bulk-load.js';
 import type { Db } from '../db/open.js';
@@ -28,12 +28,26 @@ function fieldPath(entry: string): string {
   return entry.replace(/ \([^)]*\)/g, '').replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
 }
 
-const ajv = new Ajv({ allErrors: false, strict: false });
-addFormats.default(ajv);
-const checkEnvironment = ajv.compile<SeedEnvironment>(SeedEnvironment);
-const checkEnvironments = ajv.compile(
-  Type.Object({ environments: Type.Array(Type.Unknown(), { minItems: 1 }) }, { additionalProperties: false }),
-);
+// Compiled for the first seed with content: most starts load none, and compiling costs start-up time.
+let checkers: { environment: ValidateFunction<SeedEnvironment>; environments: ValidateFunction } | undefined;
+function seedCheckers() {
+  if (!checkers) {
+    const ajv = new Ajv({ allErrors: false, strict: false });
+    addFormats.default(ajv);
+    checkers = {
+      environment: ajv.compile<SeedEnvironment>(SeedEnvironment),
+      environments: ajv.compile(
+        Type.Object({ environments: Type.Array(Type.Unknown(), { minItems: 1 }) }, { additionalProperties: false }),
+      ),
+    };
+  }
+  return checkers;
+}
+
+// The YAML parser is loaded for the first YAML seed only (a tenth of start-up otherwise).
+const requireModule = createRequire(import.meta.url);
+const parseYaml = (text: string, options: { maxAliasCount: number }): unknown =>
+  (requireModule('yaml') as typeof import('yaml')).parse(text, options);
 
 /** Reads a JSON or YAML seed file (YAML is a superset, but JSON.parse is much faster for big seeds). */
 export function readSeedFile(path: string): unknown {
@@ -80,6 +94,9 @@ const ajvField = (errors: ErrorObject[]) => fieldErrorsFromAjv([telling(errors)]
 /** Validates the document's shape and returns its environments (a top-level document is one, named "default"). */
 export function normalizeSeed(doc: unknown): SeedEnvironment[] {
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) throw new SeedError('seed: the document must be an object');
+  // An empty document (a start without --seed) is one empty environment: no need to compile the checks.
+  if (Object.keys(doc).length === 0) return [{ name: 'default' }];
+  const { environment: checkEnvironment, environments: checkEnvironments } = seedCheckers();
   if ('environments' in doc) {
     if (!checkEnvironments(doc)) throw new SeedError(where(checkEnvironments.errors!, ''));
     const list = (doc as { environments: unknown[] }).environments;
