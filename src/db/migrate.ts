@@ -1,8 +1,20 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Db } from './open.js';
 
-export const MIGRATIONS_DIR = fileURLToPath(new URL('../../migrations/', import.meta.url));
+/**
+ * The package's migrations folder: two levels up from src/db/ or dist/db/, one level up from the
+ * bundled CLI (dist/cli.js), so the first ancestor holding it wins.
+ */
+export const MIGRATIONS_DIR = findMigrationsDir();
+
+function findMigrationsDir(): string {
+  for (const up of ['../migrations/', '../../migrations/']) {
+    const dir = fileURLToPath(new URL(up, import.meta.url));
+    if (existsSync(dir + '0001_init.sql')) return dir;
+  }
+  return fileURLToPath(new URL('../../migrations/', import.meta.url));
+}
 
 export interface Migration {
   version: number;
