@@ -8,8 +8,8 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadResult } from './load.js';
-import { freePort, rssMb, sleep, spawnUntilHealthy, type Spawned } from './processes.js';
-import { writeReport, type Report, type RouteResult, type SizeReport, type Stat } from './report.js';
+import { fetchBody, freePort, rssMb, sleep, spawnUntilHealthy, type Spawned } from './processes.js';
+import { writeReport, type AdminResult, type Report, type RouteResult, type SizeReport, type Stat } from './report.js';
 import { generateSeed, SIZES, type GeneratedSeed, type SizeName } from './seed.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -141,18 +141,68 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
   }
 }
 
+const ADMIN_SEED = { flags: 200, organizations: 1_000, users: 3_000, targets: 2_000 };
+
+/**
+ * Reset and snapshot restore over HTTP on a ~10k-row environment, each after what a test
+ * typically does (a few enables, disables and targets), median of `runs`.
+ */
+async function measureAdmin(runs: number): Promise<AdminResult> {
+  const seedPath = join(tmpdir(), 'flagstand-bench-admin.json');
+  const seed = generateSeed(ADMIN_SEED, seedPath);
+  const server = await startFlagstand(['--seed', seedPath]);
+  const headers = { authorization: `Bearer ${seed.apiKey}`, 'content-type': 'application/json' };
+  const call = async (method: string, path: string) => {
+    const res = await fetchBody(server.port, path, headers, method);
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
+    return res.body;
+  };
+  const timed = async (method: string, path: string) => {
+    const start = process.hrtime.bigint();
+    await call(method, path);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  };
+  const typicalTest = async (round: number) => {
+    for (let i = 0; i < 3; i++) await call('PUT', `/feature-flags/flag-${i}/enable`);
+    for (let i = 3; i < 5; i++) await call('PUT', `/feature-flags/flag-${i}/disable`);
+    for (let i = 0; i < 5; i++) await call('POST', `/feature-flags/flag-${10 + i}/targets/${seed.organizationIds[(round * 5 + i) % 1000]}`);
+  };
+  try {
+    const snapshot = (JSON.parse(await call('POST', '/_flagstand/environments/current/snapshots')) as { id: string }).id;
+    const reset: number[] = [];
+    const restore: number[] = [];
+    for (let i = 0; i <= runs; i++) {
+      await typicalTest(i);
+      const r = await timed('POST', '/_flagstand/environments/current/reset');
+      await typicalTest(i);
+      const s = await timed('POST', `/_flagstand/environments/current/snapshots/${snapshot}/restore`);
+      // The first round warms the routes up.
+      if (i === 0) continue;
+      reset.push(r);
+      restore.push(s);
+    }
+    return { rows: seed.rows, reset: stat(reset), restore: stat(restore) };
+  } finally {
+    await server.stop();
+    rmSync(seedPath, { force: true });
+  }
+}
+
 async function main(): Promise<void> {
   mkdirSync(values.out!, { recursive: true });
   log(`spawn-to-healthy, ${startRuns} runs…`);
   const starts = await measureStarts();
   const reports: SizeReport[] = [];
   for (const size of sizes) reports.push(await benchSize(size, starts.flagstand.median));
+  log('reset and restore on a ~10k-row environment…');
+  const admin = await measureAdmin(startRuns * 2);
 
   const report: Report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: totalmem() / 2 ** 30, node: process.version },
     settings: { durationSec, connections, startRuns },
     starts,
+    admin,
     sizes: reports,
   };
   const table = writeReport(report, values.out!);
