@@ -6,7 +6,7 @@ import type { Db } from './db/open.js';
 import { registerAuth } from './http/auth.js';
 import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
-import { buildSerializer, validatorCompiler } from './http/compilers.js';
+import { buildSerializer, buildValidator } from './http/compilers.js';
 import { genRequestId, registerRequestId } from './http/request-id.js';
 import { ADMIN_PREFIX, type LogLevel } from './config.js';
 import { adminRoutes } from './modules/admin/routes.js';
@@ -64,10 +64,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
     bodyLimit: 10 * 1024 * 1024,
-    schemaController: { compilersFactory: { buildSerializer } },
+    // Both compilers ours: Fastify then never loads its default Ajv set-up (JTD included).
+    schemaController: { compilersFactory: { buildSerializer, buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  app.setValidatorCompiler(validatorCompiler);
   registerErrorHandling(app);
   registerRequestId(app);
   registerAuth(app, ctx.db);

@@ -1,30 +1,44 @@
-import SerializerSelector from '@fastify/fast-json-stringify-compiler';
-import { Ajv, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type SerializerSelector from '@fastify/fast-json-stringify-compiler';
+import type { Ajv, ValidateFunction } from 'ajv';
+import type { FastifyServerOptions } from 'fastify';
+import { createRequire } from 'node:module';
 
 // Compiling schemas is most of what building an app costs, and test suites build one per test.
 // What one app compiled serves every later app in the process, keyed by the schema's JSON so that
 // equal schemas built as different objects share too. And a schema is compiled on its route's
 // first use, not at start-up: a server answers /health sooner, and a test compiles only what it calls.
 
+// The compilers themselves (Ajv, fast-json-stringify: a third of the modules a start loads) are
+// loaded for the first schema compiled, synchronously, as Fastify calls compilers.
+const requireModule = createRequire(import.meta.url);
+
 // Query strings and params are strings on the wire, so they are coerced; bodies never are,
 // or "true" would pass as a boolean.
-function makeAjv(coerceTypes: boolean | 'array') {
+function makeAjv(coerceTypes: boolean | 'array'): Ajv {
+  const { Ajv } = requireModule('ajv') as typeof import('ajv');
+  const addFormats = requireModule('ajv-formats') as typeof import('ajv-formats').default;
   const ajv = new Ajv({ coerceTypes, useDefaults: true, removeAdditional: false, allErrors: false, strict: false });
-  addFormats.default(ajv);
+  addFormats(ajv);
   return ajv;
 }
-const strictAjv = makeAjv(false);
-const coercingAjv = makeAjv('array');
+let ajvs: { strict: Ajv; coercing: Ajv } | undefined;
+const ajvFor = (body: boolean): Ajv => {
+  ajvs ??= { strict: makeAjv(false), coercing: makeAjv('array') };
+  return body ? ajvs.strict : ajvs.coercing;
+};
 const validators = new Map<string, ValidateFunction>();
 
 export const validatorCompiler = ({ schema, httpPart }: { schema: object; httpPart?: string }): ValidateFunction => {
   const body = httpPart === 'body';
   const key = `${body ? 'body' : 'other'} ${JSON.stringify(schema)}`;
   let validate = validators.get(key);
-  if (!validate) validators.set(key, (validate = compiledOnFirstUse(() => (body ? strictAjv : coercingAjv).compile(schema))));
+  if (!validate) validators.set(key, (validate = compiledOnFirstUse(() => ajvFor(body).compile(schema))));
   return validate;
 };
+
+type CompilersFactory = NonNullable<NonNullable<FastifyServerOptions['schemaController']>['compilersFactory']>;
+/** For `schemaController.compilersFactory` (typed there as an Ajv pool, but any factory of a validator compiler will do). */
+export const buildValidator = (() => validatorCompiler) as unknown as CompilersFactory['buildValidator'];
 
 // What every schema handed out so far needs to compile: for a test to prove they all do.
 const pending: (() => unknown)[] = [];
@@ -48,7 +62,7 @@ function compiledOnFirstUse(compileNow: () => ValidateFunction): ValidateFunctio
   return validate;
 }
 
-const buildDefault = SerializerSelector();
+let buildDefault: SerializerSelector.SerializerFactory | undefined;
 const serializers = new Map<string, SerializerSelector.Serializer>();
 
 /**
@@ -56,7 +70,12 @@ const serializers = new Map<string, SerializerSelector.Serializer>();
  * same shared schemas (the targets of `Type.Ref`), from the same module constants.
  */
 export const buildSerializer: SerializerSelector.SerializerFactory = (externalSchemas, options) => {
-  const compile = buildDefault(externalSchemas, options);
+  let compileRoute: ReturnType<SerializerSelector.SerializerFactory> | undefined;
+  const compile: typeof compileRoute = (route) => {
+    buildDefault ??= (requireModule('@fastify/fast-json-stringify-compiler') as typeof import('@fastify/fast-json-stringify-compiler')).SerializerSelector();
+    compileRoute ??= buildDefault(externalSchemas, options);
+    return compileRoute(route);
+  };
   return (route) => {
     const key = `${route.httpStatus} ${(route as { contentType?: string }).contentType ?? ''} ${JSON.stringify(route.schema)}`;
     let serialize = serializers.get(key);

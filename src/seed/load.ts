@@ -1,7 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
-import addFormats from 'ajv-formats';
+import type { ErrorObject, ValidateFunction } from 'ajv';
 import { Type } from '@sinclair/typebox';
 import type { Clock } from '../clock.js';
 import { bulkLoad, BULK_LOAD_MIN_ROWS } from '../db/bulk-load.js';
@@ -28,13 +27,17 @@ function fieldPath(entry: string): string {
   return entry.replace(/ \([^)]*\)/g, '').replace(/\[(\d+)\]/g, '.$1').replace(/^\./, '');
 }
 
-// Compiled for the first seed with content: most starts load none, and compiling costs start-up time.
+const requireModule = createRequire(import.meta.url);
+
+// Loaded and compiled for the first seed with content: most starts load none, and both cost start-up time.
 let checkers: { environment: ValidateFunction<SeedEnvironment>; environments: ValidateFunction } | undefined;
 function seedCheckers() {
   if (!checkers) {
+    const { Ajv } = requireModule('ajv') as typeof import('ajv');
+    const addFormats = requireModule('ajv-formats') as typeof import('ajv-formats').default;
     // Unoptimized code without inlined refs compiles in a third of the time; start-up waits for it.
     const ajv = new Ajv({ allErrors: false, strict: false, inlineRefs: false, code: { optimize: false } });
-    addFormats.default(ajv);
+    addFormats(ajv);
     checkers = {
       environment: ajv.compile<SeedEnvironment>(SeedEnvironment),
       environments: ajv.compile(
@@ -46,7 +49,6 @@ function seedCheckers() {
 }
 
 // The YAML parser is loaded for the first YAML seed only (a tenth of start-up otherwise).
-const requireModule = createRequire(import.meta.url);
 const parseYaml = (text: string, options: { maxAliasCount: number }): unknown =>
   (requireModule('yaml') as typeof import('yaml')).parse(text, options);
 
