@@ -1,7 +1,7 @@
 /**
  * flagstand benchmarks: `npm run bench [-- --size small|large|all --duration S --connections N --starts N]`.
  * Drives a built server (dist/cli.js) from outside, as a user would: a generated seed file given
- * with --seed, autocannon for load, GET /health for readiness. See docs/benchmarks.md.
+ * with --seed, autocannon for load, GET /health for readiness. See README.md, "Benchmarks".
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
