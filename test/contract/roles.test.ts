@@ -42,6 +42,19 @@ describe('list the roles of an organization', () => {
     expect(body.data[2]).toMatchObject({ name: 'Billing', permissions: ['invoices:read'] });
   });
 
+  it('answers the same list at /organizations/{id}/roles, where workos-node before 11 asks', async () => {
+    const org = newId('organization');
+    t = await buildTestApp({ seed: { organizations: [{ id: org, name: 'Acme' }], roles: [{ slug: 'billing' }] } });
+    const current = await t.app.inject({ method: 'GET', url: `/authorization/organizations/${org}/roles`, headers: t.headers });
+    const legacy = await t.app.inject({ method: 'GET', url: `/organizations/${org}/roles`, headers: t.headers });
+    const body = expectSpec(legacy, OP, 200) as { data: Role[] };
+    expect(body.data.map((r) => r.slug)).toEqual(['admin', 'member', 'billing']);
+    expect(legacy.body).toBe(current.body);
+    const missing = newId('organization');
+    const unknown = await t.app.inject({ method: 'GET', url: `/organizations/${missing}/roles`, headers: t.headers });
+    expect((expectSpec(unknown, OP, 404) as { message: string }).message).toBe(`Organization not found: '${missing}'.`);
+  });
+
   it('answers 404 for an unknown organization', async () => {
     t = await buildTestApp();
     const org = newId('organization');

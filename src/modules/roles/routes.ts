@@ -11,10 +11,14 @@ export interface RoleRouteDeps {
 
 /** The roles that apply to an organization: the environment's roles (custom organization roles are not modelled). */
 export const roleRoutes: FastifyPluginAsyncTypebox<RoleRouteDeps> = async (app, { roles, organizationExists }) => {
-  app.get('/authorization/organizations/:organizationId/roles', { schema: S.listOrganizationRoles }, async (req) => {
-    if (!organizationExists(req.environmentId, req.params.organizationId)) {
-      throw notFound('Organization', req.params.organizationId);
-    }
-    return { object: 'list' as const, data: roles.all(req.environmentId).map(serializeRole) };
-  });
+  const list = (environmentId: string, organizationId: string) => {
+    if (!organizationExists(environmentId, organizationId)) throw notFound('Organization', organizationId);
+    return { object: 'list' as const, data: roles.all(environmentId).map(serializeRole) };
+  };
+  app.get('/authorization/organizations/:organizationId/roles', { schema: S.listOrganizationRoles }, async (req) =>
+    list(req.environmentId, req.params.organizationId),
+  );
+  app.get('/organizations/:organizationId/roles', { schema: S.listOrganizationRolesLegacy }, async (req) =>
+    list(req.environmentId, req.params.organizationId),
+  );
 };

@@ -28,3 +28,12 @@ export const listOrganizationRoles = {
   params: Type.Object({ organizationId: Type.String({ description: 'The ID of the organization.' }) }),
   response: { 200: RoleList, 403: ErrorBody, 404: ErrorBody },
 };
+
+// workos-node before 11 (`organizations.listOrganizationRoles`, e.g. 8.x) reads the same list from
+// /organizations/{id}/roles, a path the spec no longer gives; served so both SDK lines work.
+export const listOrganizationRolesLegacy = {
+  ...listOrganizationRoles,
+  operationId: 'FlagstandCompat_listOrganizationRoles',
+  tags: ['compat'],
+  description: 'The roles of an organization at the path workos-node before 11 calls (same body as /authorization/organizations/{id}/roles).',
+};
