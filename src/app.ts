@@ -70,7 +70,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   registerRequestId(app);
-  registerAuth(app, ctx.db);
+  registerAuth(app, ctx.stores.environments.keyOwner);
   registerIdempotency(app, ctx.stores.idempotency, clock);
 
   // The SDK sends `Content-Type: application/json` with an empty body on bodiless PUT/DELETE: read it as {}.

@@ -1,5 +1,4 @@
 import type { FastifyInstance } from 'fastify';
-import type { Db } from '../db/open.js';
 import { unauthorized } from './errors.js';
 
 declare module 'fastify' {
@@ -14,18 +13,15 @@ declare module 'fastify' {
 }
 
 /** Bearer key → request.environmentId, or a 401 in the WorkOS shape. */
-export function registerAuth(app: FastifyInstance, db: Db): void {
-  const findEnvironment = db.prepare<[string], { environment_id: string }>(
-    'SELECT environment_id FROM environment_api_keys WHERE key = ?',
-  );
+export function registerAuth(app: FastifyInstance, keyOwner: (key: string) => string | undefined): void {
   app.decorateRequest('environmentId', '');
   app.addHook('onRequest', async (request) => {
     // Unknown routes answer 404 whatever the key, so a typo never hides behind a 401.
     if (request.is404 || request.routeOptions.config.public) return;
     const header = request.headers.authorization;
     const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-    const row = match ? findEnvironment.get(match[1]) : undefined;
-    if (!row) throw unauthorized();
-    request.environmentId = row.environment_id;
+    const environmentId = match ? keyOwner(match[1]) : undefined;
+    if (!environmentId) throw unauthorized();
+    request.environmentId = environmentId;
   });
 }
