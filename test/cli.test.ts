@@ -34,7 +34,8 @@ function run(args: string[], env: Record<string, string> = {}): Promise<{ code: 
     child.stdout!.on('data', (d) => (stdout += d));
     child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
-    child.on('exit', (code) => resolve({ code, stdout, stderr }));
+    // 'close', not 'exit': 'exit' can fire before the pipes are drained, losing the message.
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
   });
 }
 
