@@ -3,11 +3,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
 import type { Db } from './db/open.js';
-import { registerAuth } from './http/auth.js';
 import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { buildSerializer, buildValidator } from './http/compilers.js';
-import { genRequestId, registerRequestId } from './http/request-id.js';
+import { registerRequestHook } from './http/request-hook.js';
+import { genRequestId } from './http/request-id.js';
 import { ADMIN_PREFIX, type LogLevel } from './config.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { FlagstandEnvironment, FlagstandSnapshot } from './modules/admin/schemas.js';
@@ -69,8 +69,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   registerErrorHandling(app);
-  registerRequestId(app);
-  registerAuth(app, ctx.stores.environments.keyOwner);
+  registerRequestHook(app, ctx.stores.environments.keyOwner);
   registerIdempotency(app, ctx.stores.idempotency, clock);
 
   // The SDK sends `Content-Type: application/json` with an empty body on bodiless PUT/DELETE: read it as {}.

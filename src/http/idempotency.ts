@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onResponseHookHandler, onSendHookHandler, preValidationHookHandler, RouteOptions } from 'fastify';
 import type { Clock } from '../clock.js';
 import { ApiError, badRequest } from './errors.js';
 import type { IdempotencyStore } from './idempotency-store.js';
@@ -45,9 +45,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
 
   // preValidation: after auth (environmentId) and body parsing, before schema validation, so a
   // request that fails validation is recorded and replayed like any other.
-  app.addHook('preValidation', async (request, reply) => {
+  const claim: preValidationHookHandler = async (request, reply) => {
     const key = request.headers[IDEMPOTENCY_HEADER];
-    if (request.method !== 'POST' || key === undefined || !request.environmentId) return;
+    if (key === undefined || !request.environmentId) return;
     if (typeof key !== 'string' || key.length === 0 || key.length > IDEMPOTENCY_KEY_MAX_LENGTH) {
       throw badRequest(
         `The Idempotency-Key header must be 1 to ${IDEMPOTENCY_KEY_MAX_LENGTH} characters.`,
@@ -78,9 +78,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     reply.status(record.status).header('idempotent-replayed', 'true');
     if (record.content_type) reply.header('content-type', record.content_type);
     return reply.send(record.body ?? undefined);
-  });
+  };
 
-  app.addHook('onSend', async (request, reply, payload) => {
+  const complete: onSendHookHandler = async (request, reply, payload) => {
     const key = request.idempotencyKey;
     if (key === null) return payload;
     request.idempotencyKey = null;
@@ -89,10 +89,21 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     if (reply.statusCode >= 500 || body === undefined) store.abandon(request.environmentId, key);
     else store.complete(request.environmentId, key, reply.statusCode, (reply.getHeader('content-type') as string) ?? null, body);
     return payload;
-  });
+  };
 
   // Should a response never reach onSend, the claim must not block retries for a day.
-  app.addHook('onResponse', async (request) => {
+  const release: onResponseHookHandler = async (request) => {
     if (request.idempotencyKey !== null) store.abandon(request.environmentId, request.idempotencyKey);
+  };
+
+  // On POST routes only: the reads SDKs poll should not pay for three hooks that never apply.
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const methods = Array.isArray(route.method) ? route.method : [route.method];
+    if (!methods.includes('POST')) return;
+    route.preValidation = [...hooksOf(route.preValidation), claim];
+    route.onSend = [...hooksOf(route.onSend), complete];
+    route.onResponse = [...hooksOf(route.onResponse), release];
   });
 }
+
+const hooksOf = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]);
