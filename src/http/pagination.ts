@@ -175,6 +175,15 @@ export function toList<T, W>(page: Page<T>, serialize: (row: T) => W) {
 }
 
 /**
+ * toList as JSON text, for rows whose JSON is already at hand (see flagJson). Same envelope,
+ * same field order; the route sends it as application/json without another serialization.
+ */
+export function toListJson<T>(page: Page<T>, json: (row: T) => string): string {
+  const data = page.rows.map(json).join(',');
+  return `{"object":"list","data":[${data}],"list_metadata":{"before":${JSON.stringify(page.before)},"after":${JSON.stringify(page.after)}}}`;
+}
+
+/**
  * The four keyset statements of one list (scan asc/desc × with/without cursor), prepared on
  * first use and reused. `build` receives the WHERE and ORDER BY fragments.
  */

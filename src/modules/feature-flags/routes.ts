@@ -1,14 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { toList } from '../../http/pagination.js';
+import { sendJsonText } from '../../http/json-text.js';
+import { toListJson } from '../../http/pagination.js';
 import * as S from './schemas.js';
-import { serializeFlag } from './serialize.js';
+import { flagJson, serializeFlag } from './serialize.js';
 import type { FlagService } from './service.js';
 
 /** The 8 Feature Flags operations of the spec: verbs, paths and statuses exactly as given there. */
 export const featureFlagRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }> = async (app, { flags }) => {
-  app.get('/feature-flags', { schema: S.listFeatureFlags }, async (req) =>
-    toList(flags.list(req.environmentId, req.query), serializeFlag),
-  );
+  // The lists are what SDKs poll: sent as JSON text built from each flag's cached JSON (flagJson).
+  app.get('/feature-flags', { schema: S.listFeatureFlags }, (req, reply) => {
+    sendJsonText(reply, toListJson(flags.list(req.environmentId, req.query), flagJson));
+  });
 
   app.get('/feature-flags/:slug', { schema: S.getFeatureFlag }, async (req) =>
     serializeFlag(flags.get(req.environmentId, req.params.slug)),
@@ -34,11 +36,11 @@ export const featureFlagRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }
     return reply.status(204).send(null);
   });
 
-  app.get('/organizations/:organizationId/feature-flags', { schema: S.listOrganizationFeatureFlags }, async (req) =>
-    toList(flags.listForOrganization(req.environmentId, req.params.organizationId, req.query), serializeFlag),
-  );
+  app.get('/organizations/:organizationId/feature-flags', { schema: S.listOrganizationFeatureFlags }, (req, reply) => {
+    sendJsonText(reply, toListJson(flags.listForOrganization(req.environmentId, req.params.organizationId, req.query), flagJson));
+  });
 
-  app.get('/user_management/users/:userId/feature-flags', { schema: S.listUserFeatureFlags }, async (req) =>
-    toList(flags.listForUser(req.environmentId, req.params.userId, req.query), serializeFlag),
-  );
+  app.get('/user_management/users/:userId/feature-flags', { schema: S.listUserFeatureFlags }, (req, reply) => {
+    sendJsonText(reply, toListJson(flags.listForUser(req.environmentId, req.params.userId, req.query), flagJson));
+  });
 };

@@ -17,3 +17,17 @@ export function serializeFlag(flag: Flag): FeatureFlag {
     updated_at: flag.updated_at,
   };
 }
+
+// Flags read through the flag cache are frozen and shared until the data changes, so their JSON
+// is worth keeping with them: the lists SDKs poll then cost string joins, not serialization.
+const jsonOf = new WeakMap<Flag, string>();
+
+/** serializeFlag as JSON text, kept for frozen (cached) flags. */
+export function flagJson(flag: Flag): string {
+  let json = jsonOf.get(flag);
+  if (json === undefined) {
+    json = JSON.stringify(serializeFlag(flag));
+    if (Object.isFrozen(flag)) jsonOf.set(flag, json);
+  }
+  return json;
+}
