@@ -10,6 +10,14 @@ import type { Db } from './open.js';
  * triggers stamp every row written (by primary key) with the current epoch, and each snapshot
  * remembers the epoch at which the environment last equalled it, so a restore deletes and copies
  * back only the rows stamped after that. A test that changed five rows restores five rows.
+ *
+ * A lazy snapshot (every baseline) copies nothing when taken, so a server seeded with a million
+ * rows starts without copying them. Temp BEFORE UPDATE/DELETE triggers save a row's old values
+ * into the copy the first time it is written after the snapshot's synced epoch, i.e. while it
+ * still holds the snapshot's state. A lazy copy is therefore partial: a key not stamped since the
+ * synced epoch holds the snapshot's row in the main table, and a stamped key holds it in the copy
+ * (or nowhere: a row inserted since). Every copied row is the snapshot's row for good, so a save
+ * never overwrites one. Writes must not use OR REPLACE: its implicit deletes fire no trigger.
  */
 
 const SCHEMA = 'flagstand_snapshots';
@@ -35,6 +43,8 @@ export interface SnapshotRecord {
 interface SnapshotRow extends Omit<SnapshotRecord, 'baseline'> {
   num: number;
   baseline: 0 | 1;
+  /** The copy holds only the rows written since synced_epoch (see the top of this file). */
+  lazy: 0 | 1;
   /** The last epoch at which the environment equalled this snapshot. */
   synced_epoch: number;
 }
@@ -74,8 +84,11 @@ function trackedTables(db: Db): TrackedTable[] {
 export interface Snapshots {
   /** The environment-scoped tables snapshots cover. */
   tables: string[];
-  /** Copies the environment's rows as they stand now. */
-  take(snapshot: SnapshotRecord): SnapshotRecord;
+  /**
+   * Remembers the environment's rows as they stand now: copies them, or with `lazy` copies
+   * nothing now and each row on its first write after (cheap to take, a little cost per write).
+   */
+  take(snapshot: SnapshotRecord, options?: { lazy?: boolean }): SnapshotRecord;
   /** Puts the snapshot's environment back as the snapshot holds it. Foreign keys off. */
   restore(id: string): void;
   /** Copies a snapshot's rows into another, empty environment. Foreign keys off. */
@@ -100,7 +113,7 @@ export function createSnapshots(db: Db): Snapshots {
     INSERT INTO ${SCHEMA}.state VALUES (1, 1);
     CREATE TABLE ${SCHEMA}.snapshots (
       num INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, environment_id TEXT NOT NULL,
-      baseline INTEGER NOT NULL, synced_epoch INTEGER NOT NULL, created_at TEXT NOT NULL);
+      baseline INTEGER NOT NULL, lazy INTEGER NOT NULL, synced_epoch INTEGER NOT NULL, created_at TEXT NOT NULL);
     CREATE INDEX ${SCHEMA}.snapshots_environment ON snapshots (environment_id);`);
 
   // Statements are prepared on first use: most servers never reset, and start-up is paid per test.
@@ -133,20 +146,39 @@ export function createSnapshots(db: Db): Snapshots {
     db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${main} ${when} BEGIN ${stamp('NEW')} END`);
     db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${main} ${when} BEGIN ${stamp('OLD')} END`);
     db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${main} ${when} BEGIN ${stamp('OLD')} ${stamp('NEW', keyMoved)} END`);
+    // Before a row's first write since a lazy snapshot's synced epoch, its old values are the
+    // snapshot's: save them. One indexed lookup per write once the key is stamped. A key an UPDATE
+    // moves to, and a key an INSERT fills, were empty, so the snapshot holds no row there.
+    const unstamped = `NOT EXISTS (SELECT 1 FROM ${changed} c WHERE c.environment_id = OLD.environment_id
+      AND ${t.key.map((k) => `c.${quote(k)} = OLD.${quote(k)}`).join(' AND ')} AND c.epoch > s.synced_epoch)`;
+    const save = `INSERT INTO ${copy} (snapshot, ${list(t.columns)}) SELECT s.num, ${list(t.columns, 'OLD.')}
+      FROM ${SCHEMA}.snapshots s WHERE s.environment_id = OLD.environment_id AND s.lazy = 1 AND ${unstamped}
+      ON CONFLICT DO NOTHING;`;
+    db.exec(`CREATE TEMP TRIGGER ${trigger('save_update')} BEFORE UPDATE ON ${main} ${when} BEGIN ${save} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('save_delete')} BEFORE DELETE ON ${main} ${when} BEGIN ${save} END`);
 
     const keyTuple = `(${list(t.key)})`;
-    const changedKeys = `SELECT ${list(t.key)} FROM ${changed} WHERE environment_id = @env AND epoch > @since`;
+    const changedKeys = (env = '@env') => `SELECT ${list(t.key)} FROM ${changed} WHERE environment_id = ${env} AND epoch > @since`;
     return {
       take: lazy(`INSERT INTO ${copy} SELECT @num, ${list(t.columns)} FROM ${main} WHERE environment_id = @env`),
       copyInto: lazy(
         `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy} WHERE snapshot = @num`,
       ),
-      countChanged: lazy(`SELECT count(*) FROM ${changed} WHERE environment_id = @env AND epoch > @since`, true),
+      // A lazy snapshot's rows: the source's rows not stamped since, then the copy's stamped ones.
+      copyUnchangedInto: lazy(
+        `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${main}
+         WHERE environment_id = @source AND ${keyTuple} NOT IN (${changedKeys('@source')})`,
+      ),
+      copyChangedInto: lazy(
+        `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy}
+         WHERE snapshot = @num AND ${keyTuple} IN (${changedKeys('@source')})`,
+      ),
+      countChanged: lazy(`SELECT count(*) FROM (${changedKeys()})`, true),
       countCopy: lazy(`SELECT count(*) FROM ${copy} WHERE snapshot = ?`, true),
-      deleteChanged: lazy(`DELETE FROM ${main} WHERE environment_id = @env AND ${keyTuple} IN (${changedKeys})`),
+      deleteChanged: lazy(`DELETE FROM ${main} WHERE environment_id = @env AND ${keyTuple} IN (${changedKeys()})`),
       copyChanged: lazy(
         `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy}
-         WHERE snapshot = @num AND ${keyTuple} IN (${changedKeys})`,
+         WHERE snapshot = @num AND ${keyTuple} IN (${changedKeys()})`,
       ),
       forget: lazy(`DELETE FROM ${changed} WHERE environment_id = @env AND epoch <= @upTo`),
       forgetAll: lazy(`DELETE FROM ${changed} WHERE environment_id = ?`),
@@ -159,17 +191,17 @@ export function createSnapshots(db: Db): Snapshots {
   const nextEpoch = db.prepare(`UPDATE ${SCHEMA}.state SET epoch = epoch + 1`);
   const setTracking = db.prepare(`UPDATE ${SCHEMA}.state SET tracking = ?`);
   const register = db.prepare(
-    `INSERT INTO ${SCHEMA}.snapshots (id, environment_id, baseline, synced_epoch, created_at)
-     VALUES (@id, @environment_id, @baseline, @synced_epoch, @created_at)`,
+    `INSERT INTO ${SCHEMA}.snapshots (id, environment_id, baseline, lazy, synced_epoch, created_at)
+     VALUES (@id, @environment_id, @baseline, @lazy, @synced_epoch, @created_at)`,
   );
   const byId = db.prepare<[string], SnapshotRow>(
-    `SELECT num, id, environment_id, baseline, synced_epoch, created_at FROM ${SCHEMA}.snapshots WHERE id = ?`,
+    `SELECT num, id, environment_id, baseline, lazy, synced_epoch, created_at FROM ${SCHEMA}.snapshots WHERE id = ?`,
   );
   const baselineOf = db.prepare<[string], { id: string }>(
     `SELECT id FROM ${SCHEMA}.snapshots WHERE environment_id = ? AND baseline = 1`,
   );
   const ofEnvironment = db.prepare<[string], SnapshotRow>(
-    `SELECT num, id, environment_id, baseline, synced_epoch, created_at FROM ${SCHEMA}.snapshots WHERE environment_id = ? ORDER BY num`,
+    `SELECT num, id, environment_id, baseline, lazy, synced_epoch, created_at FROM ${SCHEMA}.snapshots WHERE environment_id = ? ORDER BY num`,
   );
   const synced = db.prepare(`UPDATE ${SCHEMA}.snapshots SET synced_epoch = ? WHERE num = ?`);
   const oldestSync = db.prepare(`SELECT min(synced_epoch) FROM ${SCHEMA}.snapshots WHERE environment_id = ?`).pluck();
@@ -206,11 +238,13 @@ export function createSnapshots(db: Db): Snapshots {
     }
   };
 
-  // Rows written before this point are in the copy; rows written after get a later epoch.
-  const take = db.transaction((snapshot: SnapshotRecord): SnapshotRecord => {
+  // Rows written before this point are in the copy (or, lazy, stay where they are until written);
+  // rows written after get a later epoch.
+  const take = db.transaction((snapshot: SnapshotRecord, options: { lazy?: boolean } = {}): SnapshotRecord => {
     const current = epoch.get() as number;
-    const { lastInsertRowid } = register.run({ ...snapshot, baseline: snapshot.baseline ? 1 : 0, synced_epoch: current });
-    for (const t of perTable) t.take().run({ num: lastInsertRowid, env: snapshot.environment_id });
+    const lazy = options.lazy ? 1 : 0;
+    const { lastInsertRowid } = register.run({ ...snapshot, baseline: snapshot.baseline ? 1 : 0, lazy, synced_epoch: current });
+    if (!lazy) for (const t of perTable) t.take().run({ num: lastInsertRowid, env: snapshot.environment_id });
     nextEpoch.run();
     return snapshot;
   });
@@ -223,8 +257,9 @@ export function createSnapshots(db: Db): Snapshots {
     const plan = perTable.flatMap((t) => {
       const changed = t.countChanged().get(params) as number;
       if (changed === 0) return [];
-      // Past a quarter of the table, rewriting it whole is cheaper than matching keys.
-      return [{ t, whole: changed * 4 > (t.countCopy().get(snapshot.num) as number) }];
+      // Past a quarter of the table, rewriting it whole is cheaper than matching keys (a lazy copy
+      // holds only the changed rows, so it is always restored by key).
+      return [{ t, whole: !snapshot.lazy && changed * 4 > (t.countCopy().get(snapshot.num) as number) }];
     });
     const rewrite = () => {
       // Every delete before any insert: unique columns (slug, email) may have moved between rows.
@@ -244,8 +279,16 @@ export function createSnapshots(db: Db): Snapshots {
   const copyInto = db.transaction((id: string, environmentId: string) => {
     requireForeignKeysOff();
     const snapshot = find(id);
+    const params = { num: snapshot.num, env: environmentId, source: snapshot.environment_id, since: snapshot.synced_epoch };
     untracked(() => {
-      for (const t of perTable) t.copyInto().run({ num: snapshot.num, env: environmentId });
+      for (const t of perTable) {
+        if (!snapshot.lazy) {
+          t.copyInto().run(params);
+          continue;
+        }
+        t.copyUnchangedInto().run(params);
+        t.copyChangedInto().run(params);
+      }
     });
   });
 

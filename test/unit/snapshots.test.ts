@@ -5,6 +5,7 @@ import { openDatabase, type Db } from '../../src/db/open.js';
 import { createSnapshots, withoutForeignKeys, type Snapshots } from '../../src/db/snapshots.js';
 import { newId } from '../../src/ids.js';
 import { loadSeed } from '../../src/seed/load.js';
+import { createFlagstand } from '../../src/server.js';
 import type { SeedEnvironment } from '../../src/seed/schema.js';
 import { createStores, type Stores } from '../../src/stores.js';
 
@@ -56,7 +57,32 @@ function dump(environmentId: string): Record<string, unknown[]> {
 
 const take = (environmentId: string) =>
   snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: false, created_at: clock.now() }).id;
+const takeLazy = (environmentId: string, baseline = true) =>
+  snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline, created_at: clock.now() }, { lazy: true }).id;
 const restore = (id: string) => withoutForeignKeys(db, () => snapshots.restore(id));
+const copyInto = (id: string, name: string) => {
+  const copy = newId('environment');
+  stores.environments.insert({ id: copy, name, created_at: clock.now() });
+  withoutForeignKeys(db, () => snapshots.copyInto(id, copy));
+  return copy;
+};
+
+/** Rows held in every snapshot copy table. */
+function copiedRows(database: Db = db, tables = snapshots.tables): number {
+  return tables.reduce(
+    (n, table) => n + (database.prepare(`SELECT count(*) FROM flagstand_snapshots."copy_${table}"`).pluck().get() as number),
+    0,
+  );
+}
+
+/** Moves one target onto a new key, then another target onto the key the first left. */
+function moveKeys(environmentId: string, round: number): void {
+  const targets = stores.flags.allTargets(environmentId).filter((t) => t.resource_type === 'user');
+  const [a, b] = targets.filter((t) => t.flag_id === targets[0].flag_id);
+  const move = db.prepare('UPDATE flag_targets SET resource_id = ? WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
+  move.run(`user_chain_${round}`, environmentId, a.flag_id, a.resource_id);
+  move.run(a.resource_id, environmentId, b.flag_id, b.resource_id);
+}
 
 /** Inserts, updates and deletes across tables, including cascades and a slug moving to a new row. */
 function mutate(environmentId: string, round: number): void {
@@ -162,5 +188,131 @@ describe('snapshots', () => {
     other.exec('CREATE TABLE widgets (environment_id TEXT NOT NULL, id TEXT PRIMARY KEY)');
     expect(() => createSnapshots(other)).toThrow(/table widgets/);
     other.close();
+  });
+});
+
+describe('lazy snapshots (baselines)', () => {
+  it('copy nothing when taken, then each row on its first write, and never a row inserted since', () => {
+    const before = dump(envA);
+    const id = takeLazy(envA);
+    expect(copiedRows()).toBe(0);
+    const [flag] = stores.flags.all(envA);
+    stores.flags.update(envA, { ...flag, name: 'once' });
+    stores.flags.update(envA, { ...flag, name: 'twice' });
+    expect(copiedRows()).toBe(1);
+    const added = { ...flag, id: newId('flag'), slug: 'added-since' };
+    stores.flags.insert(envA, added);
+    stores.flags.update(envA, { ...added, name: 'changed' });
+    stores.flags.delete(envA, added.id);
+    expect(copiedRows()).toBe(1);
+    restore(id);
+    expect(dump(envA)).toEqual(before);
+  });
+
+  it('restore inserts, updates, deletes, cascades and moved keys, cycle after cycle, and leave other environments alone', () => {
+    const before = dump(envA);
+    const id = takeLazy(envA);
+    for (const round of [1, 2, 3]) {
+      mutate(envA, round);
+      moveKeys(envA, round);
+      mutate(envB, round);
+      const other = dump(envB);
+      expect(dump(envA)).not.toEqual(before);
+      restore(id);
+      expect(dump(envA)).toEqual(before);
+      expect(dump(envB)).toEqual(other);
+    }
+    // Every row changed: still restored by key, from a copy that only holds what was written.
+    db.prepare("UPDATE feature_flags SET description = 'all' WHERE environment_id = ?").run(envA);
+    db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(envA);
+    restore(id);
+    expect(dump(envA)).toEqual(before);
+  });
+
+  // A full snapshot taken before the baseline: restoring it rewrites rows the baseline has not saved yet.
+  it.each([['full', false], ['lazy', true]] as const)('move between a baseline and a %s snapshot of one environment', (_, lazyOther) => {
+    const takeOther = () => (lazyOther ? takeLazy(envA, false) : take(envA));
+    const zero = dump(envA);
+    const s0 = takeOther();
+    mutate(envA, 1);
+    const one = dump(envA);
+    const baseline = takeLazy(envA);
+    restore(s0);
+    expect(dump(envA)).toEqual(zero);
+    restore(baseline);
+    expect(dump(envA)).toEqual(one);
+    mutate(envA, 2);
+    moveKeys(envA, 2);
+    restore(s0);
+    expect(dump(envA)).toEqual(zero);
+    mutate(envA, 3);
+    restore(baseline);
+    expect(dump(envA)).toEqual(one);
+    // And one taken after the baseline, in between resets.
+    mutate(envA, 4);
+    const four = dump(envA);
+    const s4 = takeOther();
+    moveKeys(envA, 4);
+    restore(baseline);
+    expect(dump(envA)).toEqual(one);
+    restore(s4);
+    expect(dump(envA)).toEqual(four);
+    mutate(envA, 5);
+    restore(baseline);
+    expect(dump(envA)).toEqual(one);
+    restore(s0);
+    expect(dump(envA)).toEqual(zero);
+    restore(s4);
+    expect(dump(envA)).toEqual(four);
+    restore(baseline);
+    expect(dump(envA)).toEqual(one);
+  });
+
+  it('copy the snapshot, not the current state, into a new environment', () => {
+    const before = dump(envA);
+    const id = takeLazy(envA);
+    mutate(envA, 1);
+    moveKeys(envA, 1);
+    const changed = dump(envA);
+    expect(dump(copyInto(id, 'c1'))).toEqual(before);
+    expect(dump(envA)).toEqual(changed);
+    // After a reset the copy holds rows that equal the environment's again; each must be copied once.
+    restore(id);
+    expect(dump(copyInto(id, 'c2'))).toEqual(before);
+    mutate(envA, 2);
+    expect(dump(copyInto(id, 'c3'))).toEqual(before);
+  });
+
+  it('go with their environment when it is purged', () => {
+    const keptBefore = dump(envB);
+    const gone = takeLazy(envA);
+    const kept = takeLazy(envB);
+    mutate(envB, 1);
+    const keptCopies = copiedRows();
+    mutate(envA, 1);
+    withoutForeignKeys(db, () => snapshots.purge(envA));
+    for (const rows of Object.values(dump(envA))) expect(rows).toEqual([]);
+    expect(snapshots.get(gone)).toBeUndefined();
+    expect(copiedRows()).toBe(keptCopies);
+    restore(kept);
+    expect(dump(envB)).toEqual(keptBefore);
+  });
+
+  it('are what a server takes at start-up: a seeded start copies no rows, and reset still restores', async () => {
+    const flagstand = await createFlagstand({ seed: { environments: [seedEnvironment('s', 'sk_test_s')] }, logLevel: 'silent' });
+    try {
+      const envId = flagstand.environments[0].id;
+      const flags = () => flagstand.stores.flags.all(envId);
+      const before = flags();
+      expect(before.length).toBeGreaterThan(0);
+      expect(copiedRows(flagstand.db)).toBe(0);
+      flagstand.stores.flags.update(envId, { ...before[0], name: 'changed' });
+      flagstand.stores.flags.delete(envId, before[1].id);
+      expect(copiedRows(flagstand.db)).toBeGreaterThan(1); // the flag, the deleted one, its targets
+      flagstand.admin.reset(envId);
+      expect(flags()).toEqual(before);
+    } finally {
+      await flagstand.app.close();
+    }
   });
 });

@@ -44,8 +44,10 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   const envs = stores.environments;
   const view = (env: Environment): EnvironmentView => ({ ...env, api_keys: envs.keysOf(env.id) });
 
+  // Lazy: a baseline copies a row only when it is first written, so a large seed starts without
+  // a second copy of itself (most rows are never written by a test).
   const takeBaseline = (environmentId: string) =>
-    snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: true, created_at: clock.now() });
+    snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: true, created_at: clock.now() }, { lazy: true });
 
   const startupIds = new Set(envs.all().map((env) => env.id));
   // A file database reopened keeps no snapshots: its state at this start is what reset returns to.
