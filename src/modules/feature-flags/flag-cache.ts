@@ -1,4 +1,4 @@
-import { createChangeStamp } from '../../db/change-stamp.js';
+import { changeStampOf } from '../../db/change-stamp.js';
 import type { Db } from '../../db/open.js';
 import type { Flag } from './store.js';
 
@@ -6,12 +6,12 @@ import type { Flag } from './store.js';
  * Parsed flags by id, per environment, for the read paths every SDK call takes (the lists and
  * the targets behind evaluation): reading and parsing ten columns a flag cost more than the
  * rest of such a request. Filled lazily, a flag at a time, and dropped whole whenever the
- * database may have changed (createChangeStamp), so a read never sees a stale flag. Inside a
+ * database may have changed (the change stamp), so a read never sees a stale flag. Inside a
  * transaction it reads through without keeping anything. Cached flags are frozen: callers
  * copy them to change them (as the service does).
  */
 export function createFlagCache(db: Db, fetch: (environmentId: string, ids: readonly string[]) => Flag[]) {
-  const stamp = createChangeStamp(db);
+  const stamp = changeStampOf(db);
   let filledAt = -1;
   const byEnvironment = new Map<string, Map<string, Flag>>();
 
