@@ -1,9 +1,10 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
+import { createReadMemo } from '../../db/read-memo.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
-import { exceptionsForOrganization, exceptionsForUser } from './evaluate.js';
+import { exceptionsForOrganization, exceptionsForUser, type Exceptions } from './evaluate.js';
 import type { FlagChanges, FlagOwnerInput, NewFlag } from './input.js';
 import type { Flag, FlagStore, ResourceType } from './store.js';
 
@@ -27,6 +28,9 @@ export interface TargetDirectory {
   /** Organizations where the user has an active membership (pending and inactive don't count). */
   activeOrganizationIds(environmentId: string, userId: string): string[];
 }
+
+/** Pages kept at once (a page holds references to shared flags): a few MB at most. */
+const PAGE_MEMO_ENTRIES = 20_000;
 
 const RESOURCE_ID = new RegExp(`^(${ID_PREFIXES.user}|${ID_PREFIXES.organization})[0-9A-Za-z]+$`);
 
@@ -69,6 +73,30 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
       throw notFound('Organization', resourceId);
     }
   };
+
+  const subjectExceptions = (environmentId: string, type: ResourceType, subjectId: string): Exceptions | null => {
+    if (type === 'organization') {
+      if (!directory.organizationExists(environmentId, subjectId)) return null;
+      return exceptionsForOrganization(flags.targetsOf(environmentId, [subjectId]));
+    }
+    if (!directory.userExists(environmentId, subjectId)) return null;
+    const organizationIds = directory.activeOrganizationIds(environmentId, subjectId);
+    return exceptionsForUser(flags.targetsOf(environmentId, [subjectId, ...organizationIds]), subjectId, organizationIds);
+  };
+
+  // Pages are kept until the data changes: SDKs ask for the same subjects' flags again and again.
+  const pages = createReadMemo<Page<Flag>>(db, PAGE_MEMO_ENTRIES);
+  const pageKey = (environmentId: string, subject: string, q: ListQuery) =>
+    `${environmentId} ${subject} ${q.limit ?? ''} ${q.order ?? ''} ${q.before ?? ''} ${q.after ?? ''}`;
+
+  /** The flags as they evaluate for an organization or a user. */
+  const listForSubject = (environmentId: string, type: ResourceType, subjectId: string, query: ListQuery): Page<Flag> =>
+    pages(pageKey(environmentId, `${type}:${subjectId}`, query), () => {
+      const exceptions = subjectExceptions(environmentId, type, subjectId);
+      if (!exceptions) throw notFound(type === 'user' ? 'User' : 'Organization', subjectId);
+      const req = flagPage(environmentId, query);
+      return toPage(req, flags.listEvaluated(environmentId, req, exceptions));
+    });
 
   const flagPage = (environmentId: string, query: ListQuery) =>
     pageRequest(query, ID_PREFIXES.flag, (id) => flags.sortKey(environmentId, id));
@@ -159,24 +187,18 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     removeTarget,
 
     list(environmentId: string, query: ListQuery): Page<Flag> {
-      const req = flagPage(environmentId, query);
-      return toPage(req, flags.list(environmentId, req));
+      return pages(pageKey(environmentId, 'all', query), () => {
+        const req = flagPage(environmentId, query);
+        return toPage(req, flags.list(environmentId, req));
+      });
     },
 
     listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag> {
-      if (!directory.organizationExists(environmentId, organizationId)) throw notFound('Organization', organizationId);
-      const req = flagPage(environmentId, query);
-      const exceptions = exceptionsForOrganization(flags.targetsOf(environmentId, [organizationId]));
-      return toPage(req, flags.listEvaluated(environmentId, req, exceptions));
+      return listForSubject(environmentId, 'organization', organizationId, query);
     },
 
     listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag> {
-      if (!directory.userExists(environmentId, userId)) throw notFound('User', userId);
-      const req = flagPage(environmentId, query);
-      const organizationIds = directory.activeOrganizationIds(environmentId, userId);
-      const targets = flags.targetsOf(environmentId, [userId, ...organizationIds]);
-      const exceptions = exceptionsForUser(targets, userId, organizationIds);
-      return toPage(req, flags.listEvaluated(environmentId, req, exceptions));
+      return listForSubject(environmentId, 'user', userId, query);
     },
   };
 }
