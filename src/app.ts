@@ -30,6 +30,7 @@ import { createMembershipService } from './modules/memberships/service.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import { Role } from './modules/roles/schemas.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
+import { createSdkService } from './modules/sdk/service.js';
 import { userRoutes } from './modules/users/routes.js';
 import { User } from './modules/users/schemas.js';
 import { createUserService } from './modules/users/service.js';
@@ -117,7 +118,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     clock,
   );
   await app.register(featureFlagRoutes, { flags });
-  await app.register(sdkRoutes, { flags: ctx.stores.flags });
+  await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags) });
   await app.register(organizationRoutes, {
     organizations: createOrganizationService(ctx.db, ctx.stores.organizations, ctx.stores.flags, clock),
   });
