@@ -297,9 +297,10 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       rows++;
     }
   }
-  for (const u of env.users ?? []) {
+  // Users and memberships go in through multi-row statements: a big seed has a hundred thousands.
+  const users = (env.users ?? []).map((u) => {
     const created_at = iso(u.created_at) ?? now;
-    stores.users.insert(environmentId, {
+    return {
       id: u.id ?? newId('user'),
       email: u.email.toLowerCase(),
       first_name: u.first_name ?? null,
@@ -312,12 +313,13 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       locale: u.locale ?? null,
       created_at,
       updated_at: iso(u.updated_at) ?? created_at,
-    });
-    rows++;
-  }
-  for (const m of env.organization_memberships ?? []) {
+    };
+  });
+  stores.users.insertMany(environmentId, users);
+  rows += users.length;
+  const memberships = (env.organization_memberships ?? []).map((m) => {
     const created_at = iso(m.created_at) ?? now;
-    stores.memberships.insert(environmentId, {
+    return {
       id: m.id ?? newId('membership'),
       user_id: m.user_id,
       organization_id: m.organization_id,
@@ -325,9 +327,10 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       role_slug: m.role_slug ?? DEFAULT_ROLE_SLUG,
       created_at,
       updated_at: iso(m.updated_at) ?? created_at,
-    });
-    rows++;
-  }
+    };
+  });
+  stores.memberships.insertMany(environmentId, memberships);
+  rows += memberships.length;
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.
   const targets: { flagId: string; createdAt: string; list: { id: string; enabled: boolean }[] }[] = [];
@@ -351,17 +354,12 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
     targets.push({ flagId: id, createdAt: created_at, list: list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) });
   }
   targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
-  const targetRows = targets.flatMap(({ flagId, createdAt, list }) =>
-    list.map((t) => ({
-      flag_id: flagId,
-      resource_id: t.id,
-      resource_type: t.id.startsWith('user_') ? ('user' as const) : ('organization' as const),
-      enabled: t.enabled,
-      created_at: createdAt,
-    })),
-  );
-  stores.flags.insertTargets(environmentId, targetRows);
-  rows += targetRows.length;
+  for (const { flagId, createdAt, list } of targets) {
+    const values: (string | number)[] = [];
+    for (const t of list) values.push(t.id, t.id.startsWith('user_') ? 'user' : 'organization', t.enabled ? 1 : 0);
+    stores.flags.insertTargets(environmentId, flagId, createdAt, values);
+    rows += list.length;
+  }
   return rows;
 }
 

@@ -73,9 +73,9 @@ export function createFlagStore(db: Db) {
      ON CONFLICT (environment_id, flag_id, resource_id) DO UPDATE SET enabled = excluded.enabled
      WHERE flag_targets.enabled <> excluded.enabled`,
   );
-  const insertTargetRows = prepareInsertMany(db, 'flag_targets', [
-    'environment_id', 'flag_id', 'resource_id', 'resource_type', 'enabled', 'created_at',
-  ]);
+  const insertTargetRows = prepareInsertMany(
+    db, 'flag_targets', ['environment_id', 'flag_id', 'created_at'], ['resource_id', 'resource_type', 'enabled'],
+  );
   const deleteTarget = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
   const deleteTargetsOf = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND resource_id = ?');
   // Index-only on flag_targets_subject, one seek per subject (driven from the list: an IN
@@ -162,11 +162,12 @@ export function createFlagStore(db: Db) {
       const { changes } = upsertTarget.run({ environment_id: environmentId, ...target, enabled: target.enabled ? 1 : 0, created_at: now });
       return changes > 0;
     },
-    /** Adds many targets none of which exists yet (a seed), in one go. */
-    insertTargets(environmentId: string, targets: readonly (Target & { created_at: string })[]): void {
-      insertTargetRows(
-        targets.map((t) => [environmentId, t.flag_id, t.resource_id, t.resource_type, t.enabled ? 1 : 0, t.created_at]),
-      );
+    /**
+     * Adds many targets of one flag, none of which exists yet (a seed), in one go. `values` is
+     * flat, `resource_id, resource_type, enabled (0/1)` per target: a million need no object each.
+     */
+    insertTargets(environmentId: string, flagId: string, createdAt: string, values: readonly (string | number)[]): void {
+      insertTargetRows([environmentId, flagId, createdAt], values);
     },
     /** False when there was no such target. */
     deleteTarget(environmentId: string, flagId: string, resourceId: string): boolean {

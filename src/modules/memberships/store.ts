@@ -1,3 +1,4 @@
+import { prepareInsertMany } from '../../db/insert-many.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
 import { userColumnsAs, userFromPrefixed, type User } from '../users/store.js';
@@ -60,6 +61,7 @@ export function createMembershipStore(db: Db) {
     `INSERT INTO organization_memberships (environment_id, ${COLUMNS})
      VALUES (@environment_id, @id, @user_id, @organization_id, @status, @role_slug, @created_at, @updated_at)`,
   );
+  const insertRows = prepareInsertMany(db, 'organization_memberships', ['environment_id'], COLUMNS.split(', '));
   const update = db.prepare(
     `UPDATE organization_memberships SET status = @status, role_slug = @role_slug, updated_at = @updated_at
      WHERE environment_id = @environment_id AND id = @id`,
@@ -90,6 +92,12 @@ export function createMembershipStore(db: Db) {
   return {
     insert(environmentId: string, membership: Membership): void {
       insert.run({ environment_id: environmentId, ...membership });
+    },
+    /** Adds many memberships at once (a seed), through multi-row statements. */
+    insertMany(environmentId: string, memberships: readonly Membership[]): void {
+      const values: unknown[] = [];
+      for (const m of memberships) values.push(m.id, m.user_id, m.organization_id, m.status, m.role_slug, m.created_at, m.updated_at);
+      insertRows([environmentId], values);
     },
     /** Writes status, role and updated_at (the only fields that change). */
     update(environmentId: string, membership: Membership): void {

@@ -1,3 +1,4 @@
+import { prepareInsertMany } from '../../db/insert-many.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
 
@@ -54,6 +55,7 @@ export function createUserStore(db: Db) {
      VALUES (@environment_id, @id, @email, @first_name, @last_name, @email_verified, @profile_picture_url,
        @external_id, @metadata, @last_sign_in_at, @locale, @created_at, @updated_at)`,
   );
+  const insertRows = prepareInsertMany(db, 'users', ['environment_id'], COLUMNS.split(', '));
   const update = db.prepare(
     `UPDATE users SET email = @email, first_name = @first_name, last_name = @last_name, email_verified = @email_verified,
        profile_picture_url = @profile_picture_url, external_id = @external_id, metadata = @metadata,
@@ -92,6 +94,15 @@ export function createUserStore(db: Db) {
   return {
     insert(environmentId: string, user: User): void {
       insert.run(rowOf(environmentId, user));
+    },
+    /** Adds many users at once (a seed), through multi-row statements. */
+    insertMany(environmentId: string, users: readonly User[]): void {
+      const values: unknown[] = [];
+      for (const u of users) {
+        values.push(u.id, u.email, u.first_name, u.last_name, u.email_verified ? 1 : 0, u.profile_picture_url, u.external_id,
+          JSON.stringify(u.metadata), u.last_sign_in_at, u.locale, u.created_at, u.updated_at);
+      }
+      insertRows([environmentId], values);
     },
     update(environmentId: string, user: User): void {
       update.run(rowOf(environmentId, user));
