@@ -77,7 +77,12 @@ export function createFlagStore(db: Db) {
     db, 'flag_targets', ['environment_id', 'flag_id', 'created_at'], ['resource_id', 'resource_type', 'enabled'],
   );
   const deleteTarget = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
-  const deleteTargetsOf = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND resource_id = ?');
+  // Keys found through flag_targets_subject, then deleted by key: asked directly, SQLite (without
+  // statistics) would walk the environment's whole primary key instead.
+  const deleteTargetsOf = db.prepare(
+    `DELETE FROM flag_targets WHERE (environment_id, flag_id, resource_id) IN
+       (SELECT environment_id, flag_id, resource_id FROM flag_targets WHERE environment_id = ? AND resource_id = ?)`,
+  );
   // Index-only on flag_targets_subject, one seek per subject (driven from the list: an IN
   // (SELECT …) would build a temp index of the list on every run); each flag's state comes from
   // the cache.

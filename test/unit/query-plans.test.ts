@@ -1,0 +1,57 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { createStores } from '../../src/stores.js';
+
+// With no statistics (nothing runs ANALYZE), SQLite picks indexes by rules of thumb; a schema
+// change can make it walk a whole environment instead. Every statement the stores prepare is
+// explained here, with NULL for each parameter.
+
+let db: Db | undefined;
+afterEach(() => db?.close());
+
+/** SQL → its EXPLAIN QUERY PLAN lines, for every statement `createStores` prepares. */
+function storePlans(): Map<string, string[]> {
+  db = openDatabase(':memory:');
+  migrate(db);
+  const prepared: string[] = [];
+  const prepare = db.prepare.bind(db);
+  db.prepare = ((sql: string) => {
+    prepared.push(sql);
+    return prepare(sql);
+  }) as Db['prepare'];
+  createStores(db);
+  const plans = new Map<string, string[]>();
+  for (const sql of prepared) {
+    const named = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1], null]));
+    const positional: null[] = Array((sql.match(/\?/g) ?? []).length).fill(null);
+    const params = Object.keys(named).length > 0 ? [...positional, named] : positional;
+    const rows = prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[];
+    plans.set(sql.replace(/\s+/g, ' ').trim(), rows.map((r) => r.detail));
+  }
+  return plans;
+}
+
+describe('query plans', () => {
+  it('no statement scans a whole table but the few environments', () => {
+    const scans = [...storePlans()].flatMap(([sql, plan]) =>
+      plan.filter((line) => /^SCAN (?!environments\b|CONSTANT ROW|\w+ VIRTUAL TABLE)/.test(line)).map((line) => `${sql}: ${line}`),
+    );
+    expect(scans).toEqual([]);
+  });
+
+  it("flag_targets: by subject through flag_targets_subject, by flag through the primary key", () => {
+    const plans = [...storePlans()].filter(([sql]) => / flag_targets\b/.test(sql) && / WHERE | ON /.test(sql));
+    const bySubject = plans.filter(([sql]) => /resource_id = /.test(sql) && !/flag_id = /.test(sql));
+    const byKey = plans.filter(([sql]) => /flag_id = \? AND resource_id = \?/.test(sql));
+    expect(bySubject.length).toBeGreaterThanOrEqual(2);
+    expect(byKey.length).toBeGreaterThanOrEqual(1);
+    for (const [sql, plan] of bySubject) {
+      expect(plan.join('\n'), sql).toMatch(/SEARCH \w+ USING (COVERING )?INDEX flag_targets_subject \(environment_id=\? AND resource_id=\?\)/);
+      expect(plan.join('\n'), sql).not.toMatch(/\(environment_id=\?\)/);
+    }
+    for (const [sql, plan] of byKey) {
+      expect(plan.join('\n'), sql).toMatch(/SEARCH flag_targets USING PRIMARY KEY \(environment_id=\? AND flag_id=\? AND resource_id=\?\)/);
+    }
+  });
+});
