@@ -122,9 +122,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   });
 
   // No verb aliases: an unknown method/path pair is a JSON 404, as NestJS answers in production.
-  app.setNotFoundHandler((request, reply) =>
-    send(reply, new ApiError(404, { message: `Cannot ${request.method} ${request.url.split('?')[0]}`, error: 'Not Found', statusCode: 404 })),
-  );
+  app.setNotFoundHandler((request, reply) => {
+    stampRequestId(request, reply);
+    return send(reply, new ApiError(404, { message: `Cannot ${request.method} ${request.url.split('?')[0]}`, error: 'Not Found', statusCode: 404 }));
+  });
 }
 
 /**

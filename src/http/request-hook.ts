@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify';
 import { unauthorized } from './errors.js';
 import { stampRequestId } from './request-id.js';
 
@@ -16,21 +16,31 @@ declare module 'fastify' {
 const BEARER = /^Bearer\s+(\S+)\s*$/i;
 
 /**
- * The one onRequest hook: stamps X-Request-ID on every answer, then maps the bearer key to
- * request.environmentId or answers 401 in the WorkOS shape. One synchronous hook, not two async
- * ones: every request pays for each hook and each promise.
+ * Every route gets one synchronous onRequest hook, chosen when the route is added: it stamps
+ * X-Request-ID and, unless the route is public, maps the bearer key to request.environmentId or
+ * answers 401 in the WorkOS shape. Unknown routes answer 404 whatever the key (their handler
+ * stamps the id), so a typo never hides behind a 401.
  */
 export function registerRequestHook(app: FastifyInstance, keyOwner: (key: string) => string | undefined): void {
   app.decorateRequest('environmentId', '');
-  app.addHook('onRequest', (request, reply, done) => {
+
+  const stampOnly: onRequestHookHandler = (request, reply, done) => {
     stampRequestId(request, reply);
-    // Unknown routes answer 404 whatever the key, so a typo never hides behind a 401.
-    if (request.is404 || request.routeOptions.config.public) return done();
+    done();
+  };
+  const stampAndAuthenticate: onRequestHookHandler = (request, reply, done) => {
+    stampRequestId(request, reply);
     const header = request.headers.authorization;
     const match = header ? BEARER.exec(header) : null;
     const environmentId = match ? keyOwner(match[1]) : undefined;
     if (!environmentId) return done(unauthorized());
     request.environmentId = environmentId;
     done();
+  };
+
+  app.addHook('onRoute', (route: RouteOptions) => {
+    const hook = route.config?.public ? stampOnly : stampAndAuthenticate;
+    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
+    route.onRequest = [hook, ...own];
   });
 }
