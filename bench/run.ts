@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { runLoad, type LoadResult } from './load.js';
 import { fetchBody, freePort, rssMb, sleep, spawnUntilHealthy, type Spawned } from './processes.js';
-import { writeReport, type AdminResult, type Report, type RouteResult, type SizeReport, type Stat } from './report.js';
+import { USER_ROUTE, USER_ROUTE_COLD, writeReport, type AdminResult, type Report, type RouteResult, type SeedLoad, type SizeReport, type Stat } from './report.js';
 import { generateSeed, SIZES, type GeneratedSeed, type SizeName } from './seed.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -75,16 +75,30 @@ function sample(ids: string[], n: number): string[] {
   return out.map((_, i) => out[(i * 7919) % out.length]);
 }
 
+/** Spawn-to-healthy with the seed, into the default in-memory database or a new file (--db). */
+async function startSeeded(seed: GeneratedSeed, emptyStartMs: number, dbPath?: string): Promise<{ server: Spawned; load: SeedLoad }> {
+  if (dbPath) for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
+  const server = await startFlagstand([...(dbPath ? ['--db', dbPath] : []), '--seed', seed.path]);
+  return {
+    server,
+    load: {
+      startMs: server.startMs,
+      rowsPerSec: seed.rows / (server.startMs / 1000),
+      netRowsPerSec: seed.rows / (Math.max(1, server.startMs - emptyStartMs) / 1000),
+    },
+  };
+}
+
 async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeReport> {
   const seedPath = join(tmpdir(), `flagstand-bench-${name}.json`);
   const dbPath = join(tmpdir(), `flagstand-bench-${name}.db`);
   log(`[${name}] generating seed…`);
   const seed: GeneratedSeed = generateSeed(SIZES[name], seedPath);
-  for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
 
-  log(`[${name}] starting flagstand with ${seed.rows.toLocaleString('en-US')} rows (${(seed.bytes / 1e6).toFixed(1)} MB seed)…`);
-  const server = await startFlagstand(['--db', dbPath, '--seed', seedPath]);
+  log(`[${name}] starting flagstand with ${seed.rows.toLocaleString('en-US')} rows (${(seed.bytes / 1e6).toFixed(1)} MB seed), in memory…`);
+  const { server, load: memoryLoad } = await startSeeded(seed, emptyStartMs);
   const hello = await startHello();
+  let fileLoad: SeedLoad | undefined;
   try {
     await sleep(1000);
     const idleRssMb = rssMb(server.child.pid!);
@@ -95,11 +109,14 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
       runLoad({ port: target.port, paths, headers, connections, durationSec, serverPid: target.child.pid });
 
     const routes: { route: string; paths: string[] }[] = [
-      { route: 'GET /user_management/users/{id}/feature-flags', paths: userPaths },
+      { route: USER_ROUTE, paths: userPaths },
       { route: 'GET /organizations/{id}/feature-flags', paths: orgPaths },
       { route: 'GET /feature-flags', paths: ['/feature-flags'] },
     ];
     if (name === 'small') routes.push({ route: 'GET /sdk/feature-flags', paths: ['/sdk/feature-flags'] });
+    // Pages are kept until the data changes, and the rows above ask for 2,000 users again and
+    // again. Here every request names a user not asked for before: what a first request costs.
+    if (name === 'large') routes.push({ route: USER_ROUTE_COLD, paths: sample(seed.userIds, seed.userIds.length).map((id) => `/user_management/users/${id}/feature-flags`) });
 
     // Hello-world runs between the routes: each route's ratio uses the hello-world runs on either
     // side of it, so a drift in machine speed (other work on a shared machine) cancels out.
@@ -117,21 +134,22 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
       measured.push({ route: r.route, result, helloRps });
     }
     await sleep(1000);
+    const rss = { idle: idleRssMb, afterLoad: rssMb(server.child.pid!), hello: rssMb(hello.child.pid!) };
+    await server.stop();
+
+    log(`[${name}] starting flagstand with the same seed into a new --db file…`);
+    const file = await startSeeded(seed, emptyStartMs, dbPath);
+    fileLoad = file.load;
+    await file.server.stop();
 
     const results: RouteResult[] = measured.map(({ route, result, helloRps }) => ({ route, ...result, helloRps, ratio: result.rps / helloRps }));
     return {
       size: name,
       counts: seed.counts,
-      seed: {
-        rows: seed.rows,
-        megabytes: seed.bytes / 1e6,
-        startMs: server.startMs,
-        rowsPerSec: seed.rows / (server.startMs / 1000),
-        netRowsPerSec: seed.rows / (Math.max(1, server.startMs - emptyStartMs) / 1000),
-      },
+      seed: { rows: seed.rows, megabytes: seed.bytes / 1e6, memory: memoryLoad, file: fileLoad },
       hello: helloRuns,
       routes: results,
-      rssMb: { idle: idleRssMb, afterLoad: rssMb(server.child.pid!), hello: rssMb(hello.child.pid!) },
+      rssMb: rss,
     };
   } finally {
     await server.stop();
