@@ -147,8 +147,10 @@ export function createSnapshots(db: Db): Snapshots {
     db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${main} ${when} BEGIN ${stamp('OLD')} END`);
     db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${main} ${when} BEGIN ${stamp('OLD')} ${stamp('NEW', keyMoved)} END`);
     // Before a row's first write since a lazy snapshot's synced epoch, its old values are the
-    // snapshot's: save them. One indexed lookup per write once the key is stamped. A key an UPDATE
-    // moves to, and a key an INSERT fills, were empty, so the snapshot holds no row there.
+    // snapshot's: save them. A key an UPDATE moves to, and a key an INSERT fills, were empty, so
+    // the snapshot holds no row there. Untracked work needs no save (it restores the only
+    // snapshot, or writes an environment no snapshot remembers, or one being purged). Costs two
+    // index lookups per write (~1 µs); the same statement inside the AFTER trigger measured slower.
     const unstamped = `NOT EXISTS (SELECT 1 FROM ${changed} c WHERE c.environment_id = OLD.environment_id
       AND ${t.key.map((k) => `c.${quote(k)} = OLD.${quote(k)}`).join(' AND ')} AND c.epoch > s.synced_epoch)`;
     const save = `INSERT INTO ${copy} (snapshot, ${list(t.columns)}) SELECT s.num, ${list(t.columns, 'OLD.')}
