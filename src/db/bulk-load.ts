@@ -17,9 +17,14 @@ const BULK_CACHE_KIB = 1024 * 1024;
 export function bulkLoad<T>(db: Db, load: () => T): T {
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
   const cacheSize = db.pragma('cache_size', { simple: true }) as number;
-  // foreign_keys cannot change inside a transaction, so it is set around it.
+  const journal = db.pragma('journal_mode', { simple: true }) as string;
+  // foreign_keys and the journal mode cannot change inside a transaction, so they are set around it.
   db.pragma('foreign_keys = OFF');
   db.pragma(`cache_size = -${BULK_CACHE_KIB}`);
+  // In WAL mode every new page is written twice, to the log and then, at the checkpoint, into
+  // the file. The rollback journal keeps only the pages that held data before (a fresh file
+  // has a few), and a failed load still rolls back to them.
+  if (journal === 'wal') db.pragma('journal_mode = DELETE');
   try {
     return db.transaction(() => {
       const indexes = db
@@ -34,6 +39,7 @@ export function bulkLoad<T>(db: Db, load: () => T): T {
       return result;
     })();
   } finally {
+    if (journal === 'wal') db.pragma('journal_mode = WAL');
     db.pragma(`cache_size = ${cacheSize}`);
     db.pragma(`foreign_keys = ${foreignKeys ? 'ON' : 'OFF'}`);
   }

@@ -1,3 +1,6 @@
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { bulkLoad, BULK_LOAD_MIN_ROWS } from '../../src/db/bulk-load.js';
@@ -14,7 +17,22 @@ import { pinnedId } from '../helpers/ids.js';
 const clock = fixedClock('2026-01-15T12:00:00.000Z');
 const ENV = 'environment_01HX0000000000000000000001';
 const opened: Db[] = [];
-afterEach(() => opened.splice(0).forEach((db) => db.close()));
+const dirs: string[] = [];
+afterEach(() => {
+  opened.splice(0).forEach((db) => db.close());
+  dirs.splice(0).forEach((dir) => rmSync(dir, { recursive: true, force: true }));
+});
+
+/** A new database file (WAL, as the CLI's --db opens it), migrated. */
+function freshFile(): { db: Db; path: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'flagstand-bulk-'));
+  dirs.push(dir);
+  const path = join(dir, 'flagstand.db');
+  const db = openDatabase(path);
+  opened.push(db);
+  migrate(db);
+  return { db, path };
+}
 
 function freshDb(): Db {
   const db = openDatabase(':memory:');
@@ -84,6 +102,48 @@ describe('bulkLoad', () => {
     expect(schema(db)).toEqual(schemaBefore);
     expect(db.prepare('SELECT count(*) FROM flag_targets').pluck().get()).toBe(0);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+});
+
+describe('bulkLoad into a database file', () => {
+  it('loads through the rollback journal (each page written once) and leaves the file in WAL mode', () => {
+    const { db, path } = freshFile();
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    let journalDuringLoad: unknown;
+    const rows = bulkLoad(db, () => {
+      journalDuringLoad = db.pragma('journal_mode', { simple: true });
+      db.prepare('INSERT INTO environments (id, name, created_at) VALUES (?, ?, ?)').run(ENV, 'default', clock.now());
+      return insertEnvironmentSeed(createStores(db), ENV, bigSeed(), clock);
+    });
+    expect(journalDuringLoad).toBe('delete');
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    // The rest of the rows are users, organizations, memberships and flags.
+    expect(db.prepare('SELECT count(*) FROM flag_targets').pluck().get()).toBe(rows - (300 + 30 + 300 + 70));
+    db.close();
+    const reopened = openDatabase(path);
+    opened.push(reopened);
+    expect(reopened.prepare('SELECT count(*) FROM users').pluck().get()).toBe(300);
+    expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
+  });
+
+  it('a failed load leaves the file as it was, with no journal left behind, and in WAL mode', () => {
+    const { db, path } = freshFile();
+    const schemaBefore = schema(db);
+    expect(() =>
+      bulkLoad(db, () => {
+        db.prepare('INSERT INTO environments (id, name, created_at) VALUES (?, ?, ?)').run(ENV, 'default', clock.now());
+        insertEnvironmentSeed(createStores(db), ENV, bigSeed(), clock);
+        throw new Error('late failure');
+      }),
+    ).toThrow('late failure');
+    expect(existsSync(`${path}-journal`)).toBe(false);
+    expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
+    db.close();
+    const reopened = openDatabase(path);
+    opened.push(reopened);
+    expect(schema(reopened)).toEqual(schemaBefore);
+    for (const table of ['environments', ...TABLES]) expect(reopened.prepare(`SELECT count(*) FROM ${table}`).pluck().get(), table).toBe(0);
+    expect(reopened.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });
 
