@@ -3,8 +3,16 @@
 // The library entry (dist/index.js) stays unbundled. better-sqlite3 is native, yaml is loaded
 // lazily by path, so both stay outside.
 import { build } from 'esbuild';
+import { dirname, extname, join } from 'node:path';
 
 export async function bundleCli(entry, outfile) {
+  // The seed-check worker (src/seed/parallel-check.ts) is a second bundle beside the CLI's,
+  // where the bundled code looks for it: dist/check-worker.js.
+  await bundle(entry, outfile);
+  await bundle(join(dirname(entry), 'seed', 'check-worker' + extname(entry)), join(dirname(outfile), 'check-worker.js'));
+}
+
+export async function bundle(entry, outfile) {
   await build({
     entryPoints: [entry],
     outfile,

@@ -7,6 +7,7 @@ import { openDatabase, type Db } from './db/open.js';
 import { createSnapshots } from './db/snapshots.js';
 import { createAdminService, type AdminService } from './modules/admin/service.js';
 import { loadSeed, readSeedFile, type LoadedEnvironment } from './seed/load.js';
+import { startSeedCheck } from './seed/parallel-check.js';
 import { createStores, type Stores } from './stores.js';
 
 export interface Flagstand {
@@ -39,8 +40,17 @@ export async function createFlagstand(options: CreateOptions = {}): Promise<Flag
     let usingFallbackKey = false;
 
     if (stores.environments.count() === 0) {
-      const doc = options.seed === undefined ? {} : typeof options.seed === 'string' ? readSeedFile(options.seed) : options.seed;
-      const { environments } = loadSeed(db, stores, doc, clock, cliKeys);
+      const seed = options.seed;
+      let doc: unknown;
+      // A big seed file is checked in a worker thread while this thread reads and inserts it.
+      const check = typeof seed === 'string' ? startSeedCheck(seed, cliKeys, () => doc) : undefined;
+      try {
+        doc = seed === undefined ? {} : typeof seed === 'string' ? readSeedFile(seed) : seed;
+      } catch (err) {
+        check?.cancel();
+        throw err;
+      }
+      const { environments } = loadSeed(db, stores, doc, clock, cliKeys, check);
       if (environments.every((env) => env.keys.length === 0)) {
         stores.environments.addKey(environments[0].id, FALLBACK_API_KEY);
         usingFallbackKey = true;

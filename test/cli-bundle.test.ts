@@ -1,10 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { WorkOS } from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { generateSeed } from '../bench/seed.js';
+import { checkSeed } from '../src/seed/load.js';
 // @ts-expect-error: a plain .mjs build script without types
 import { bundleCli } from '../scripts/bundle-cli.mjs';
 
@@ -68,4 +70,48 @@ describe('the bundled CLI', () => {
     expect(unknown.status).toBe(404);
     expect(((await unknown.json()) as { message: string }).message).toBe("Organization not found: 'org_01HZX5QW0000000000000000ZZ'.");
   });
+
+  it('checks a big seed in its worker: a bad one exits 2 with the error the inline check gives, and loads nothing', async () => {
+    const path = join(tmp, 'big.json');
+    generateSeed({ flags: 50, organizations: 1_000, users: 20_000, targets: 60_000 }, path);
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    doc.feature_flags[49].targets.push('user_01HX0000000000000000000000');
+    writeFileSync(path, JSON.stringify(doc));
+    const expected = (() => {
+      try {
+        checkSeed(doc);
+      } catch (err) {
+        return (err as Error).message;
+      }
+    })();
+    expect(expected).toMatch(/^seed: feature_flags\[49\] \(flag-49\)\.targets\[\d+\]: 'user_01HX0+' is not a user of this seed$/);
+    const dbPath = join(tmp, 'big.sqlite');
+    const run = spawn(process.execPath, [bundle, '--port', '0', '--db', dbPath, '--seed', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    run.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((resolve) => run.on('close', resolve));
+    expect(code).toBe(2);
+    expect(stderr).toContain(expected);
+    // The file holds no environment: a second start with a good seed loads it.
+    doc.feature_flags[49].targets.pop();
+    writeFileSync(path, JSON.stringify(doc));
+    const good = spawn(process.execPath, [bundle, '--port', '0', '--db', dbPath, '--seed', path], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const goodUrl = await new Promise<string>((resolve, reject) => {
+      let output = '';
+      const read = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = /listening on (http:\/\/\S+)/.exec(output);
+        if (match) resolve(match[1]);
+      };
+      good.stdout!.on('data', read);
+      good.stderr!.on('data', read);
+      good.on('exit', (exit) => reject(new Error(`bundled CLI exited (${exit}):\n${output}`)));
+    });
+    try {
+      const res = await fetch(`${goodUrl}/feature-flags?limit=100`, { headers: { authorization: 'Bearer sk_test_bench' } });
+      expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(50);
+    } finally {
+      good.kill();
+    }
+  }, 60_000);
 });

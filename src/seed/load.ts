@@ -381,9 +381,62 @@ export interface LoadedEnvironment {
   keys: string[];
 }
 
+// A CLI key the first environment already lists (or a repeated --api-key) says the same thing
+// twice; only a key claimed by two environments, or listed twice in one, is a conflict.
+function keysOf(env: SeedEnvironment, i: number, defaultKeys: string[]): string[] {
+  const own = env.api_keys ?? [];
+  return i === 0 ? [...own, ...new Set(defaultKeys.filter((k) => !own.includes(k)))] : own;
+}
+
+/**
+ * Every check of a seed document, with nothing written: its environments (named), or a
+ * SeedError naming the entry and the reason. `defaultKeys` (from the CLI) go to the first environment.
+ */
+export function checkSeed(doc: unknown, defaultKeys: string[] = []): SeedEnvironment[] {
+  const environments = normalizeSeed(doc);
+  const names = new Set<string>();
+  const keys = new Set<string>();
+  environments.forEach((env, i) => {
+    const label = environments.length > 1 ? `environments[${i}] (${env.name}): ` : '';
+    if (names.has(env.name!)) throw new SeedError(`seed: ${label}duplicate environment name '${env.name}'`);
+    names.add(env.name!);
+    for (const key of keysOf(env, i, defaultKeys)) {
+      if (keys.has(key)) throw new SeedError(`seed: ${label}api key '${key}' is given twice`, 'api_keys');
+      keys.add(key);
+    }
+    checkReferences(env, label);
+  });
+  return environments;
+}
+
+/**
+ * The checks of a seed running elsewhere (another thread, see parallel-check.ts) while this one
+ * inserts. `verdict()` blocks until they are done and throws their SeedError if the seed is bad.
+ */
+export interface SeedCheckInProgress {
+  verdict(): void;
+  /** Stops the checks (the load failed before it needed them). */
+  cancel(): void;
+}
+
+/**
+ * A document's environments as the loader reads them, before any check: undefined when the
+ * document is not even shaped like a seed (the checks will say why).
+ */
+function uncheckedEnvironments(doc: unknown): SeedEnvironment[] | undefined {
+  const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  if (!isObject(doc)) return undefined;
+  if (!('environments' in doc)) return [{ ...(doc as SeedEnvironment), name: (doc.name as string | undefined) ?? 'default' }];
+  const list = doc.environments;
+  if (!Array.isArray(list) || !list.every(isObject)) return undefined;
+  return list.map((env, i) => ({ ...(env as SeedEnvironment), name: (env.name as string | undefined) ?? (i === 0 ? 'default' : `environment-${i + 1}`) }));
+}
+
 /**
  * Loads a whole seed in one transaction: every environment with its keys and entries, or nothing.
- * `defaultKeys` (from the CLI) go to the first environment.
+ * `defaultKeys` (from the CLI) go to the first environment. With `check` (the checks of this very
+ * document, already running in another thread), inserting starts at once and the transaction
+ * commits only once they pass: a bad seed still fails with the same message, and loads nothing.
  */
 export function loadSeed(
   db: Db,
@@ -391,43 +444,33 @@ export function loadSeed(
   doc: SeedDocument | unknown,
   clock: Clock,
   defaultKeys: string[] = [],
+  check?: SeedCheckInProgress,
 ): { environments: LoadedEnvironment[]; rows: number } {
-  const environments = normalizeSeed(doc);
-  // A CLI key the first environment already lists (or a repeated --api-key) says the same thing
-  // twice; only a key claimed by two environments, or listed twice in one, is a conflict.
-  const keysOf = (env: SeedEnvironment, i: number): string[] => {
-    const own = env.api_keys ?? [];
-    return i === 0 ? [...own, ...new Set(defaultKeys.filter((k) => !own.includes(k)))] : own;
-  };
-  const names = new Set<string>();
-  const keys = new Set<string>();
-  environments.forEach((env, i) => {
-    const label = environments.length > 1 ? `environments[${i}] (${env.name}): ` : '';
-    if (names.has(env.name!)) throw new SeedError(`seed: ${label}duplicate environment name '${env.name}'`);
-    names.add(env.name!);
-    for (const key of keysOf(env, i)) {
-      if (keys.has(key)) throw new SeedError(`seed: ${label}api key '${key}' is given twice`, 'api_keys');
-      keys.add(key);
-    }
-    checkReferences(env, label);
-  });
+  const unchecked = check ? uncheckedEnvironments(doc) : undefined;
+  if (check && !unchecked) check.verdict();
+  const environments = unchecked ?? checkSeed(doc, defaultKeys);
 
   let rows = 0;
   const loaded: LoadedEnvironment[] = [];
-  const insertAll = () =>
+  const insertAll = () => {
     environments.forEach((env, i) => {
       const id = newId('environment');
       stores.environments.insert({ id, name: env.name!, created_at: clock.now() });
-      const envKeys = keysOf(env, i);
+      const envKeys = keysOf(env, i, defaultKeys);
       for (const key of envKeys) stores.environments.addKey(id, key);
       rows += insertEnvironmentSeed(stores, id, env, clock);
       loaded.push({ id, name: env.name!, keys: envKeys });
     });
+    // Before the commit: a failed check rolls everything back.
+    check?.verdict();
+  };
   try {
     if (environments.reduce((n, env) => n + roughRowCount(env), 0) >= BULK_LOAD_MIN_ROWS) bulkLoad(db, insertAll);
     else db.transaction(insertAll)();
   } catch (err) {
     if (err instanceof SeedError) throw err;
+    // An unchecked seed may fail to insert (a missing field, a duplicate key): its check says why.
+    check?.verdict();
     throw new SeedError(`seed: ${(err as Error).message}`);
   }
   return { environments: loaded, rows };

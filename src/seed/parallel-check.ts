@@ -1,0 +1,70 @@
+import { existsSync, statSync } from 'node:fs';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
+import type { SeedCheckRequest, SeedCheckVerdict } from './check-worker.js';
+import { checkSeed, SeedError, type SeedCheckInProgress } from './load.js';
+
+/**
+ * Below this a seed is checked inline: starting a worker (~50 ms) would cost more than it saves.
+ * A seed of this size is ~80,000 rows; the bench's large seed (61 MB) checks in ~1.4 s.
+ */
+export const PARALLEL_CHECK_MIN_BYTES = 4 * 1024 * 1024;
+/** A verdict later than this means the worker is gone: the main thread then checks itself. */
+const VERDICT_TIMEOUT_MS = 120_000;
+
+// Next to this module: dist/seed/check-worker.js, or dist/check-worker.js beside the CLI bundle
+// (scripts/bundle-cli.mjs). Absent when running from TypeScript sources: the checks run inline.
+const WORKER_URL = new URL('./check-worker.js', import.meta.url);
+
+/**
+ * Starts checking a big seed file in a worker thread, so the main thread can read and insert it
+ * at the same time (on two cores, the checks cost no wall time). `undefined` for a small file, or
+ * where no worker script exists; the caller then checks inline. `verdict()` blocks (Atomics.wait)
+ * so the load stays one synchronous transaction, and throws the same SeedError an inline check
+ * would; should the worker fail, it checks `doc` inline instead.
+ */
+export function startSeedCheck(
+  path: string,
+  defaultKeys: string[],
+  readDoc: () => unknown,
+  workerUrl: URL = WORKER_URL,
+): SeedCheckInProgress | undefined {
+  let size: number;
+  try {
+    size = statSync(path).size;
+  } catch {
+    return undefined;
+  }
+  if (size < PARALLEL_CHECK_MIN_BYTES || !existsSync(workerUrl)) return undefined;
+
+  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const { port1, port2 } = new MessageChannel();
+  const request: SeedCheckRequest = { path, defaultKeys, signal, port: port2 };
+  const worker = new Worker(workerUrl, { workerData: request, transferList: [port2] });
+  worker.unref();
+  // The worker's own failure shows as a missing or `failed` verdict; keep it from crashing the process.
+  worker.on('error', () => {});
+
+  let verdict: SeedCheckVerdict | undefined;
+  const settle = (): SeedCheckVerdict => {
+    if (verdict) return verdict;
+    Atomics.wait(signal, 0, 0, VERDICT_TIMEOUT_MS);
+    verdict = (receiveMessageOnPort(port1)?.message as SeedCheckVerdict | undefined) ?? { failed: 'no verdict' };
+    port1.close();
+    void worker.terminate();
+    return verdict;
+  };
+  return {
+    verdict() {
+      const v = settle();
+      if ('failed' in v) {
+        checkSeed(readDoc(), defaultKeys);
+        return;
+      }
+      if (!v.ok) throw new SeedError(v.message, v.field);
+    },
+    cancel() {
+      port1.close();
+      void worker.terminate();
+    },
+  };
+}
