@@ -26,18 +26,23 @@ beforeAll(async () => {
     [bundle, '--port', '0', '--db', join(tmp, 'db.sqlite'), '--seed', join(root, 'examples/seed.yaml')],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
-  url = await new Promise<string>((resolve, reject) => {
+  url = await listeningUrl(child);
+});
+
+/** The URL the CLI prints once it listens; rejects with its output if it exits first. */
+function listeningUrl(process: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     let output = '';
     const read = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match) resolve(match[1]);
     };
-    child.stdout!.on('data', read);
-    child.stderr!.on('data', read);
-    child.on('exit', (code) => reject(new Error(`bundled CLI exited (${code}):\n${output}`)));
+    process.stdout!.on('data', read);
+    process.stderr!.on('data', read);
+    process.on('exit', (code) => reject(new Error(`bundled CLI exited (${code}):\n${output}`)));
   });
-});
+}
 
 afterAll(() => {
   child?.kill();
@@ -96,17 +101,7 @@ describe('the bundled CLI', () => {
     doc.feature_flags[49].targets.pop();
     writeFileSync(path, JSON.stringify(doc));
     const good = spawn(process.execPath, [bundle, '--port', '0', '--db', dbPath, '--seed', path], { stdio: ['ignore', 'pipe', 'pipe'] });
-    const goodUrl = await new Promise<string>((resolve, reject) => {
-      let output = '';
-      const read = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = /listening on (http:\/\/\S+)/.exec(output);
-        if (match) resolve(match[1]);
-      };
-      good.stdout!.on('data', read);
-      good.stderr!.on('data', read);
-      good.on('exit', (exit) => reject(new Error(`bundled CLI exited (${exit}):\n${output}`)));
-    });
+    const goodUrl = await listeningUrl(good);
     try {
       const res = await fetch(`${goodUrl}/feature-flags?limit=100`, { headers: { authorization: 'Bearer sk_test_bench' } });
       expect(((await res.json()) as { data: unknown[] }).data).toHaveLength(50);
