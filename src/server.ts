@@ -51,6 +51,8 @@ export async function createFlagstand(options: CreateOptions = {}): Promise<Flag
         throw err;
       }
       const { environments } = loadSeed(db, stores, doc, clock, cliKeys, check);
+      // The worker's handle outlives the load a little; it must not keep the parsed seed alive.
+      doc = undefined;
       if (environments.every((env) => env.keys.length === 0)) {
         stores.environments.addKey(environments[0].id, FALLBACK_API_KEY);
         usingFallbackKey = true;
