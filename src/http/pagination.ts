@@ -179,8 +179,22 @@ export function toList<T, W>(page: Page<T>, serialize: (row: T) => W) {
  * same field order; the route sends it as application/json without another serialization.
  */
 export function toListJson<T>(page: Page<T>, json: (row: T) => string): string {
-  const data = page.rows.map(json).join(',');
-  return `{"object":"list","data":[${data}],"list_metadata":{"before":${JSON.stringify(page.before)},"after":${JSON.stringify(page.after)}}}`;
+  let text = listJsonOf.get(page);
+  if (text === undefined) {
+    const data = page.rows.map(json).join(',');
+    text = `{"object":"list","data":[${data}],"list_metadata":{"before":${JSON.stringify(page.before)},"after":${JSON.stringify(page.after)}}}`;
+    if (Object.isFrozen(page) && Object.isFrozen(page.rows)) listJsonOf.set(page, text);
+  }
+  return text;
+}
+
+// A frozen page (one kept by a read memo, shared between requests) keeps its JSON text.
+const listJsonOf = new WeakMap<Page<unknown>, string>();
+
+/** Freezes a page and its row list, so that toListJson may keep its JSON text. */
+export function freezePage<T>(page: Page<T>): Page<T> {
+  Object.freeze(page.rows);
+  return Object.freeze(page);
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toList, toListJson, type Page } from '../../src/http/pagination.js';
+import { freezePage, toList, toListJson, type Page } from '../../src/http/pagination.js';
 import { flagJson, serializeFlag } from '../../src/modules/feature-flags/serialize.js';
 import type { Flag } from '../../src/modules/feature-flags/store.js';
 
@@ -22,11 +22,14 @@ describe('toListJson', () => {
     { rows: [], before: null, after: null },
     { rows: [flag(1)], before: 'flag_b', after: null },
     { rows: [flag(1), flag(2), Object.freeze(flag(3))], before: null, after: 'flag_a' },
+    freezePage({ rows: [Object.freeze(flag(5)), Object.freeze(flag(6))], before: 'flag_c', after: 'flag_d' }),
   ];
   it.each(pages.map((page, i) => [i, page] as const))('page %i is the JSON of toList, field for field', (_, page) => {
     const text = toListJson(page, flagJson);
     expect(JSON.parse(text)).toEqual(toList(page, serializeFlag));
     expect(text).toBe(JSON.stringify(toList(page, serializeFlag)));
+    // Asked again (a kept page is asked for again and again): the same text.
+    expect(toListJson(page, flagJson)).toBe(text);
   });
 
   it('keeps the JSON of a frozen (cached) flag, not of one that may still change', () => {

@@ -2,7 +2,7 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
 import { createReadMemo } from '../../db/read-memo.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
-import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
+import { freezePage, pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
 import { exceptionsForOrganization, exceptionsForUser, type Exceptions } from './evaluate.js';
 import type { FlagChanges, FlagOwnerInput, NewFlag } from './input.js';
@@ -95,7 +95,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
       const exceptions = subjectExceptions(environmentId, type, subjectId);
       if (!exceptions) throw notFound(type === 'user' ? 'User' : 'Organization', subjectId);
       const req = flagPage(environmentId, query);
-      return toPage(req, flags.listEvaluated(environmentId, req, exceptions));
+      return freezePage(toPage(req, flags.listEvaluated(environmentId, req, exceptions)));
     });
 
   const flagPage = (environmentId: string, query: ListQuery) =>
@@ -189,7 +189,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     list(environmentId: string, query: ListQuery): Page<Flag> {
       return pages(pageKey(environmentId, 'all', query), () => {
         const req = flagPage(environmentId, query);
-        return toPage(req, flags.list(environmentId, req));
+        return freezePage(toPage(req, flags.list(environmentId, req)));
       });
     },
 
