@@ -7,6 +7,7 @@ import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { buildSerializer, buildValidator } from './http/compilers.js';
 import { registerRequestHook } from './http/request-hook.js';
+import { createResponseCache } from './http/response-cache.js';
 import { genRequestId } from './http/request-id.js';
 import { ADMIN_PREFIX, type LogLevel } from './config.js';
 import { adminRoutes } from './modules/admin/routes.js';
@@ -55,7 +56,10 @@ export const OPENAPI_INFO = {
 /** Builds the Fastify app on an open, migrated database. Never listens. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const clock = ctx.clock ?? systemClock;
+  // Requests answered from the cache would go unlogged: with request logs on, all go through Fastify.
+  const responses = ['info', 'debug', 'trace'].includes(ctx.logLevel ?? 'silent') ? undefined : createResponseCache(ctx.db);
   const app = Fastify({
+    ...(responses && { serverFactory: responses.serverFactory }),
     logger: ctx.logLevel && ctx.logLevel !== 'silent' ? { level: ctx.logLevel } : false,
     genReqId: genRequestId,
     requestIdHeader: false,
@@ -71,6 +75,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
 
   registerErrorHandling(app);
   registerRequestHook(app, ctx.stores.environments.keyOwner);
+  responses?.register(app);
   registerIdempotency(app, ctx.stores.idempotency, clock);
 
   // The SDK sends `Content-Type: application/json` with an empty body on bodiless PUT/DELETE: read it as {}.

@@ -8,7 +8,7 @@ import type { FlagService } from './service.js';
 /** The 8 Feature Flags operations of the spec: verbs, paths and statuses exactly as given there. */
 export const featureFlagRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }> = async (app, { flags }) => {
   // The lists are what SDKs poll: sent as JSON text built from each flag's cached JSON (flagJson).
-  app.get('/feature-flags', { schema: S.listFeatureFlags }, (req, reply) => {
+  app.get('/feature-flags', { schema: S.listFeatureFlags, config: { cacheable: true } }, (req, reply) => {
     sendJsonText(reply, toListJson(flags.list(req.environmentId, req.query), flagJson));
   });
 
@@ -36,11 +36,11 @@ export const featureFlagRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }
     return reply.status(204).send(null);
   });
 
-  app.get('/organizations/:organizationId/feature-flags', { schema: S.listOrganizationFeatureFlags }, (req, reply) => {
+  app.get('/organizations/:organizationId/feature-flags', { schema: S.listOrganizationFeatureFlags, config: { cacheable: true } }, (req, reply) => {
     sendJsonText(reply, toListJson(flags.listForOrganization(req.environmentId, req.params.organizationId, req.query), flagJson));
   });
 
-  app.get('/user_management/users/:userId/feature-flags', { schema: S.listUserFeatureFlags }, (req, reply) => {
+  app.get('/user_management/users/:userId/feature-flags', { schema: S.listUserFeatureFlags, config: { cacheable: true } }, (req, reply) => {
     sendJsonText(reply, toListJson(flags.listForUser(req.environmentId, req.params.userId, req.query), flagJson));
   });
 };

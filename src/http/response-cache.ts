@@ -1,0 +1,85 @@
+import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactory, onSendHookHandler, RouteOptions } from 'fastify';
+import { changeStampOf } from '../db/change-stamp.js';
+import type { Db } from '../db/open.js';
+import { genRequestId } from './request-id.js';
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** A GET whose 200 answer depends only on its URL, its key and the data: answered again from memory. */
+    cacheable?: boolean;
+  }
+}
+
+/** The options Fastify hands its server factory, filled with its defaults (keep-alive 72 s, …). */
+interface ServerOptions {
+  http?: object;
+  keepAliveTimeout: number;
+  requestTimeout: number;
+  connectionTimeout: number;
+  maxRequestsPerSocket: number;
+}
+
+/** Answers kept at once; past this the cache starts over. */
+const MAX_ENTRIES = 20_000;
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+/**
+ * The GETs SDKs repeat (flag lists, the runtime poll), answered again without routing them
+ * through Fastify while the data has not changed: the same bytes Fastify sent for the same URL
+ * and key, with a fresh X-Request-ID. Kept when a `cacheable` route answers 200, dropped whole
+ * whenever the change stamp moves (any write, committed or not, or another process's commit).
+ * Only over a real port (inject() goes through Fastify) and only while requests are not logged.
+ */
+export function createResponseCache(db: Db) {
+  const stamp = changeStampOf(db);
+  let filledAt = -1;
+  const entries = new Map<string, string>();
+  const keyOf = (url: string | undefined, authorization: string | undefined) => `${authorization ?? ''}\n${url}`;
+
+  const current = (): Map<string, string> => {
+    const now = stamp();
+    if (now !== filledAt || entries.size >= MAX_ENTRIES) {
+      entries.clear();
+      filledAt = now;
+    }
+    return entries;
+  };
+
+  /** True when it answered the request itself. */
+  const serve = (req: IncomingMessage, res: ServerResponse): boolean => {
+    if (req.method !== 'GET' || db.inTransaction) return false;
+    const body = current().get(keyOf(req.url, req.headers.authorization));
+    if (body === undefined) return false;
+    res.writeHead(200, { 'x-request-id': genRequestId(), 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+    return true;
+  };
+
+  return {
+    /** For Fastify's `serverFactory`: the cache first, then Fastify; the server set up as Fastify sets up its own. */
+    serverFactory: ((handler: RequestListener, fastifyOptions: Record<string, unknown>): Server => {
+      const options = fastifyOptions as unknown as ServerOptions;
+      const server = createServer(options.http ?? {}, (req, res) => serve(req, res) || handler(req, res));
+      server.keepAliveTimeout = options.keepAliveTimeout;
+      server.requestTimeout = options.requestTimeout;
+      server.setTimeout(options.connectionTimeout);
+      if (options.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
+      return server;
+    }) as FastifyServerFactory,
+    /** Keeps the 200 answers of the routes marked `cacheable` (an onSend hook on those only). */
+    register(app: FastifyInstance): void {
+      const keep = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) => {
+        if (reply.statusCode === 200 && typeof payload === 'string' && !db.inTransaction) {
+          current().set(keyOf(request.raw.url, request.headers.authorization), payload);
+        }
+        done(null, payload);
+      };
+      app.addHook('onRoute', (route: RouteOptions) => {
+        if (!route.config?.cacheable) return;
+        const own = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
+        route.onSend = [...own, keep as onSendHookHandler];
+      });
+    },
+  };
+}
