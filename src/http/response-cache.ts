@@ -20,8 +20,9 @@ interface ServerOptions {
   maxRequestsPerSocket: number;
 }
 
-/** Answers kept at once; past this the cache starts over. */
+/** Answers and characters kept at once; past either the cache starts over, so memory stays bounded. */
 const MAX_ENTRIES = 20_000;
+const MAX_CHARACTERS = 64 * 1024 * 1024;
 const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
@@ -34,13 +35,15 @@ const JSON_TYPE = 'application/json; charset=utf-8';
 export function createResponseCache(db: Db) {
   const stamp = changeStampOf(db);
   let filledAt = -1;
+  let characters = 0;
   const entries = new Map<string, string>();
   const keyOf = (url: string | undefined, authorization: string | undefined) => `${authorization ?? ''}\n${url}`;
 
   const current = (): Map<string, string> => {
     const now = stamp();
-    if (now !== filledAt || entries.size >= MAX_ENTRIES) {
+    if (now !== filledAt || entries.size >= MAX_ENTRIES || characters >= MAX_CHARACTERS) {
       entries.clear();
+      characters = 0;
       filledAt = now;
     }
     return entries;
@@ -72,6 +75,7 @@ export function createResponseCache(db: Db) {
       const keep = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) => {
         if (reply.statusCode === 200 && typeof payload === 'string' && !db.inTransaction) {
           current().set(keyOf(request.raw.url, request.headers.authorization), payload);
+          characters += payload.length;
         }
         done(null, payload);
       };
