@@ -9,7 +9,7 @@ import type { Db } from './open.js';
  * Inside an open transaction the stamp says nothing about what will be committed or rolled back,
  * so callers must not fill a cache there (`db.inTransaction`).
  */
-export function createChangeStamp(db: Db): () => number {
+function createChangeStamp(db: Db): () => number {
   const read = db
     .prepare<[], [number, number]>(db.memory ? 'SELECT total_changes(), 0' : 'SELECT total_changes(), data_version FROM pragma_data_version')
     .raw();

@@ -1,5 +1,5 @@
-import { changeStampOf } from './change-stamp.js';
 import type { Db } from './open.js';
+import { createStampedMap } from './stamped-map.js';
 
 /**
  * Answers computed from the database, kept until it may have changed (the change stamp), for the
@@ -7,19 +7,13 @@ import type { Db } from './open.js';
  * computes without keeping. Past `maxEntries` it starts over, so memory stays bounded.
  */
 export function createReadMemo<V>(db: Db, maxEntries: number): (key: string, compute: () => V) => V {
-  const stamp = changeStampOf(db);
-  let filledAt = -1;
-  const entries = new Map<string, V>();
+  const answers = createStampedMap<V>(db, { entries: maxEntries });
   return (key, compute) => {
-    if (db.inTransaction) return compute();
-    const now = stamp();
-    if (now !== filledAt || entries.size >= maxEntries) {
-      entries.clear();
-      filledAt = now;
-    }
-    if (entries.has(key)) return entries.get(key)!;
+    const kept = answers.live();
+    if (!kept) return compute();
+    if (kept.has(key)) return kept.get(key)!;
     const value = compute();
-    entries.set(key, value);
+    kept.set(key, value);
     return value;
   };
 }

@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactory, onSendHookHandler, RouteOptions } from 'fastify';
-import { changeStampOf } from '../db/change-stamp.js';
 import type { Db } from '../db/open.js';
+import { createStampedMap } from '../db/stamped-map.js';
 import { genRequestId } from './request-id.js';
 
 declare module 'fastify' {
@@ -33,26 +33,13 @@ const JSON_TYPE = 'application/json; charset=utf-8';
  * Only over a real port (inject() goes through Fastify) and only while requests are not logged.
  */
 export function createResponseCache(db: Db) {
-  const stamp = changeStampOf(db);
-  let filledAt = -1;
-  let characters = 0;
-  const entries = new Map<string, string>();
+  const responses = createStampedMap<string>(db, { entries: MAX_ENTRIES, weight: MAX_CHARACTERS });
   const keyOf = (url: string | undefined, authorization: string | undefined) => `${authorization ?? ''}\n${url}`;
-
-  const current = (): Map<string, string> => {
-    const now = stamp();
-    if (now !== filledAt || entries.size >= MAX_ENTRIES || characters >= MAX_CHARACTERS) {
-      entries.clear();
-      characters = 0;
-      filledAt = now;
-    }
-    return entries;
-  };
 
   /** True when it answered the request itself. */
   const serve = (req: IncomingMessage, res: ServerResponse): boolean => {
-    if (req.method !== 'GET' || db.inTransaction) return false;
-    const body = current().get(keyOf(req.url, req.headers.authorization));
+    if (req.method !== 'GET') return false;
+    const body = responses.live()?.get(keyOf(req.url, req.headers.authorization));
     if (body === undefined) return false;
     res.writeHead(200, { 'x-request-id': genRequestId(), 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
     res.end(body);
@@ -73,9 +60,8 @@ export function createResponseCache(db: Db) {
     /** Keeps the 200 answers of the routes marked `cacheable` (an onSend hook on those only). */
     register(app: FastifyInstance): void {
       const keep = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) => {
-        if (reply.statusCode === 200 && typeof payload === 'string' && !db.inTransaction) {
-          current().set(keyOf(request.raw.url, request.headers.authorization), payload);
-          characters += payload.length;
+        if (reply.statusCode === 200 && typeof payload === 'string') {
+          responses.live()?.set(keyOf(request.raw.url, request.headers.authorization), payload, payload.length);
         }
         done(null, payload);
       };

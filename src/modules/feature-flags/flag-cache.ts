@@ -1,4 +1,4 @@
-import { changeStampOf } from '../../db/change-stamp.js';
+import { createStampedMap } from '../../db/stamped-map.js';
 import type { Db } from '../../db/open.js';
 import type { Flag } from './store.js';
 
@@ -11,20 +11,15 @@ import type { Flag } from './store.js';
  * copy them to change them (as the service does).
  */
 export function createFlagCache(db: Db, fetch: (environmentId: string, ids: readonly string[]) => Flag[]) {
-  const stamp = changeStampOf(db);
-  let filledAt = -1;
-  const byEnvironment = new Map<string, Map<string, Flag>>();
+  // One map of flags per environment; as many environments as there are.
+  const byEnvironment = createStampedMap<Map<string, Flag>>(db, { entries: Infinity });
 
   /** The flags of `ids` that exist, by id. */
   return (environmentId: string, ids: readonly string[]): Map<string, Flag> => {
-    if (db.inTransaction) return new Map(fetch(environmentId, ids).map((flag) => [flag.id, flag]));
-    const now = stamp();
-    if (now !== filledAt) {
-      byEnvironment.clear();
-      filledAt = now;
-    }
-    let cached = byEnvironment.get(environmentId);
-    if (!cached) byEnvironment.set(environmentId, (cached = new Map()));
+    const environments = byEnvironment.live();
+    if (!environments) return new Map(fetch(environmentId, ids).map((flag) => [flag.id, flag]));
+    let cached = environments.get(environmentId);
+    if (!cached) environments.set(environmentId, (cached = new Map()));
     const missing = ids.filter((id) => !cached.has(id));
     if (missing.length > 0) for (const flag of fetch(environmentId, missing)) cached.set(flag.id, freeze(flag));
     return cached;
