@@ -3,6 +3,7 @@ import type { FastifyInstance, onResponseHookHandler, onSendHookHandler, preVali
 import type { Clock } from '../clock.js';
 import { ApiError, badRequest } from './errors.js';
 import type { IdempotencyStore } from './idempotency-store.js';
+import { routeHooks } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -100,10 +101,8 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
     if (!methods.includes('POST')) return;
-    route.preValidation = [...hooksOf(route.preValidation), claim];
-    route.onSend = [...hooksOf(route.onSend), complete];
-    route.onResponse = [...hooksOf(route.onResponse), release];
+    route.preValidation = [...routeHooks(route.preValidation), claim];
+    route.onSend = [...routeHooks(route.onSend), complete];
+    route.onResponse = [...routeHooks(route.onResponse), release];
   });
 }
-
-const hooksOf = <T>(hooks: T | T[] | undefined): T[] => (hooks === undefined ? [] : Array.isArray(hooks) ? hooks : [hooks]);

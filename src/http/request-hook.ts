@@ -1,6 +1,7 @@
 import type { FastifyInstance, onRequestHookHandler, RouteOptions } from 'fastify';
 import { unauthorized } from './errors.js';
 import { stampRequestId } from './request-id.js';
+import { routeHooks } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,7 +41,6 @@ export function registerRequestHook(app: FastifyInstance, keyOwner: (key: string
 
   app.addHook('onRoute', (route: RouteOptions) => {
     const hook = route.config?.public ? stampOnly : stampAndAuthenticate;
-    const own = route.onRequest === undefined ? [] : Array.isArray(route.onRequest) ? route.onRequest : [route.onRequest];
-    route.onRequest = [hook, ...own];
+    route.onRequest = [hook, ...routeHooks(route.onRequest)];
   });
 }

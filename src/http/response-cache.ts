@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactor
 import type { Db } from '../db/open.js';
 import { createStampedMap } from '../db/stamped-map.js';
 import { genRequestId } from './request-id.js';
+import { routeHooks } from './route-hooks.js';
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -67,8 +68,7 @@ export function createResponseCache(db: Db) {
       };
       app.addHook('onRoute', (route: RouteOptions) => {
         if (!route.config?.cacheable) return;
-        const own = route.onSend === undefined ? [] : Array.isArray(route.onSend) ? route.onSend : [route.onSend];
-        route.onSend = [...own, keep as onSendHookHandler];
+        route.onSend = [...routeHooks(route.onSend), keep as onSendHookHandler];
       });
     },
   };
