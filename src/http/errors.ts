@@ -1,4 +1,5 @@
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { JSON_CONTENT_TYPE } from './json-text.js';
 import { stampRequestId } from './request-id.js';
 
 /** One field-level problem, as workos-node's UnprocessableEntityException and BadRequestException read it. */
@@ -98,7 +99,7 @@ declare module 'fastify' {
 }
 
 function send(reply: FastifyReply, err: ApiError): FastifyReply {
-  return reply.status(err.status).type('application/json; charset=utf-8').send(err.body);
+  return reply.status(err.status).type(JSON_CONTENT_TYPE).send(err.body);
 }
 
 /** The single place errors become responses: every error body is JSON in the WorkOS shape. */

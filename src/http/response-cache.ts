@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type RequestListener, type Server, 
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactory, onSendHookHandler, RouteOptions } from 'fastify';
 import type { Db } from '../db/open.js';
 import { createStampedMap } from '../db/stamped-map.js';
+import { JSON_CONTENT_TYPE } from './json-text.js';
 import { genRequestId } from './request-id.js';
 import { routeHooks } from './route-hooks.js';
 
@@ -24,7 +25,6 @@ interface ServerOptions {
 /** Answers and characters kept at once; past either the cache starts over, so memory stays bounded. */
 const MAX_ENTRIES = 20_000;
 const MAX_CHARACTERS = 64 * 1024 * 1024;
-const JSON_TYPE = 'application/json; charset=utf-8';
 
 /**
  * The GETs SDKs repeat (flag lists, the runtime poll), answered again without routing them
@@ -42,7 +42,7 @@ export function createResponseCache(db: Db) {
     if (req.method !== 'GET') return false;
     const body = responses.live()?.get(keyOf(req.url, req.headers.authorization));
     if (body === undefined) return false;
-    res.writeHead(200, { 'x-request-id': genRequestId(), 'content-type': JSON_TYPE, 'content-length': Buffer.byteLength(body) });
+    res.writeHead(200, { 'x-request-id': genRequestId(), 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
     res.end(body);
     return true;
   };
