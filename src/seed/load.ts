@@ -108,11 +108,16 @@ export function normalizeSeed(doc: unknown): SeedEnvironment[] {
         const errors = checkEnvironment.errors!;
         throw new SeedError(where(errors, `environments[${i}]`), `environments.${i}.${ajvField(errors)}`);
       }
-      return { ...env, name: env.name ?? (i === 0 ? 'default' : `environment-${i + 1}`) };
+      return named(env, i);
     });
   }
   if (!checkEnvironment(doc)) throw new SeedError(where(checkEnvironment.errors!, ''), ajvField(checkEnvironment.errors!));
-  return [{ ...doc, name: doc.name ?? 'default' }];
+  return [named(doc, 0)];
+}
+
+/** An environment with its name: its own, else `default` for the first and `environment-N` after. */
+function named(env: SeedEnvironment, i: number): SeedEnvironment {
+  return { ...env, name: env.name ?? (i === 0 ? 'default' : `environment-${i + 1}`) };
 }
 
 /**
@@ -426,10 +431,10 @@ export interface SeedCheckInProgress {
 function uncheckedEnvironments(doc: unknown): SeedEnvironment[] | undefined {
   const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
   if (!isObject(doc)) return undefined;
-  if (!('environments' in doc)) return [{ ...(doc as SeedEnvironment), name: (doc.name as string | undefined) ?? 'default' }];
+  if (!('environments' in doc)) return [named(doc as SeedEnvironment, 0)];
   const list = doc.environments;
   if (!Array.isArray(list) || !list.every(isObject)) return undefined;
-  return list.map((env, i) => ({ ...(env as SeedEnvironment), name: (env.name as string | undefined) ?? (i === 0 ? 'default' : `environment-${i + 1}`) }));
+  return list.map((env, i) => named(env as SeedEnvironment, i));
 }
 
 /**
