@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 
 /** WorkOS id prefixes, one table for the whole app. */
@@ -27,4 +28,12 @@ export function newId(kind: IdKind): string {
 export function isId(kind: IdKind, value: string): boolean {
   const prefix = ID_PREFIXES[kind];
   return value.startsWith(prefix) && ULID.test(value.slice(prefix.length));
+}
+
+/**
+ * An environment's internal id (see environments/store.ts): 8 random characters (48 bits),
+ * a fifth of the public id's length, in every row of the environment.
+ */
+export function newEnvironmentKey(): string {
+  return randomBytes(6).toString('base64url');
 }

@@ -82,7 +82,7 @@ export interface RunningFlagstand extends FlagstandControls {
 
 function controls(flagstand: Flagstand): FlagstandControls {
   const { admin, app } = flagstand;
-  const environments = flagstand.environments.map((env) => toEnvironment(admin.resolve(env.id)));
+  const environments = flagstand.environments.map((env) => toEnvironment(admin.resolve(env.publicId)));
   const idOf = (environment: string) => admin.resolve(environment).id;
   const snapshotOf = (snapshot: FlagstandSnapshot | string) => admin.getSnapshot(typeof snapshot === 'string' ? snapshot : snapshot.id);
   // Synchronous inside (one SQLite connection); async outside, so callers never depend on that.

@@ -65,7 +65,7 @@ export async function createFlagstand(options: CreateOptions = {}): Promise<Flag
 
     const environments = stores.environments
       .all()
-      .map((env) => ({ id: env.id, name: env.name, keys: stores.environments.keysOf(env.id) }));
+      .map((env) => ({ id: env.id, publicId: env.public_id, name: env.name, keys: stores.environments.keysOf(env.id) }));
     // After the seed, so each environment's baseline (what reset returns to) holds it.
     const admin = createAdminService(db, stores, createSnapshots(db), clock);
     const app = await buildApp({ db, stores, admin, clock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,

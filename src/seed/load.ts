@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { bulkLoad, BULK_LOAD_MIN_ROWS } from '../db/bulk-load.js';
 import type { Db } from '../db/open.js';
 import { fieldErrorsFromAjv } from '../http/errors.js';
-import { isId, newId, type IdKind } from '../ids.js';
+import { isId, newEnvironmentKey, newId, type IdKind } from '../ids.js';
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
@@ -381,7 +381,10 @@ function roughRowCount(env: SeedEnvironment): number {
 }
 
 export interface LoadedEnvironment {
+  /** Internal: what the stores take (see environments/store.ts). */
   id: string;
+  /** The `environment_…` id the admin API shows. */
+  publicId: string;
   name: string;
   keys: string[];
 }
@@ -459,12 +462,13 @@ export function loadSeed(
   const loaded: LoadedEnvironment[] = [];
   const insertAll = () => {
     environments.forEach((env, i) => {
-      const id = newId('environment');
-      stores.environments.insert({ id, name: env.name!, created_at: clock.now() });
+      const id = newEnvironmentKey();
+      const publicId = newId('environment');
+      stores.environments.insert({ id, public_id: publicId, name: env.name!, created_at: clock.now() });
       const envKeys = keysOf(env, i, defaultKeys);
       for (const key of envKeys) stores.environments.addKey(id, key);
       rows += insertEnvironmentSeed(stores, id, env, clock);
-      loaded.push({ id, name: env.name!, keys: envKeys });
+      loaded.push({ id, publicId, name: env.name!, keys: envKeys });
     });
     // Before the commit: a failed check rolls everything back.
     check?.verdict();

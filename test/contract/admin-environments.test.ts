@@ -72,7 +72,7 @@ describe('POST /_flagstand/environments', () => {
     expect(byName.status).toBe(201);
     const copied = await call('GET', '/feature-flags/beta', { key: byName.body.api_key });
     expect(copied.body.enabled).toBe(true);
-    const byId = await call('POST', '/_flagstand/environments', { body: { from_environment: t.flagstand.environments[0].id } });
+    const byId = await call('POST', '/_flagstand/environments', { body: { from_environment: t.flagstand.environments[0].publicId } });
     expect(await flagSlugs(byId.body.api_key)).toEqual(['beta']);
     // Pinned ids are per environment, so the same org id lives in both without clashing.
     const evaluated = await call('GET', `/organizations/${ORG}/feature-flags`, { key: byId.body.api_key });
@@ -194,7 +194,7 @@ describe('snapshots', () => {
     expect(snap.status).toBe(201);
     expect(Object.keys(snap.body)).toEqual(['object', 'id', 'environment_id', 'created_at']);
     expect(snap.body.id).toMatch(/^snapshot_/);
-    expect(snap.body.environment_id).toBe(t.flagstand.environments[0].id);
+    expect(snap.body.environment_id).toBe(t.flagstand.environments[0].publicId);
 
     for (let round = 0; round < 2; round++) {
       await call('DELETE', '/_flagstand/feature-flags/kept');

@@ -137,7 +137,7 @@ describe('loadSeed with the checks running elsewhere', () => {
     const passing: SeedCheckInProgress = { verdict: () => void asked++, cancel() {} };
     const { environments } = loadSeed(db, stores, { feature_flags: [{ slug: 'beta' }] }, clock, ['sk_test_x'], passing);
     expect(asked).toBe(1);
-    expect(environments).toEqual([{ id: expect.stringMatching(/^environment_/), name: 'default', keys: ['sk_test_x'] }]);
+    expect(environments).toEqual([{ id: expect.any(String), publicId: expect.stringMatching(/^environment_/), name: 'default', keys: ['sk_test_x'] }]);
     expect(rowCount(db)).toBe(2);
     db.close();
   });

@@ -56,7 +56,7 @@ describe('loading a single-environment seed', () => {
       },
     });
     const d = flagstand.db;
-    expect(flagstand.environments).toEqual([{ id: expect.stringMatching(/^environment_/), name: 'default', keys: ['sk_test_one'] }]);
+    expect(flagstand.environments).toEqual([{ id: expect.any(String), publicId: expect.stringMatching(/^environment_[0-9A-Z]{26}$/), name: 'default', keys: ['sk_test_one'] }]);
     expect(flagstand.usingFallbackKey).toBe(false);
     expect(rowCounts(d)).toEqual({
       environments: 1,
@@ -90,7 +90,7 @@ describe('loading a single-environment seed', () => {
 
   it('no seed: one default environment accepting sk_test_default', async () => {
     flagstand = await createFlagstand({ logLevel: 'silent' });
-    expect(flagstand.environments).toEqual([{ id: expect.any(String), name: 'default', keys: ['sk_test_default'] }]);
+    expect(flagstand.environments).toEqual([{ id: expect.any(String), publicId: expect.stringMatching(/^environment_/), name: 'default', keys: ['sk_test_default'] }]);
     expect(flagstand.usingFallbackKey).toBe(true);
   });
 

@@ -3,7 +3,7 @@ import { fixedClock } from '../../src/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { createSnapshots, withoutForeignKeys, type Snapshots } from '../../src/db/snapshots.js';
-import { newId } from '../../src/ids.js';
+import { newEnvironmentKey, newId } from '../../src/ids.js';
 import { loadSeed } from '../../src/seed/load.js';
 import { createFlagstand } from '../../src/server.js';
 import type { SeedEnvironment } from '../../src/seed/schema.js';
@@ -61,8 +61,8 @@ const takeLazy = (environmentId: string, baseline = true) =>
   snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline, created_at: clock.now() }, { lazy: true }).id;
 const restore = (id: string) => withoutForeignKeys(db, () => snapshots.restore(id));
 const copyInto = (id: string, name: string) => {
-  const copy = newId('environment');
-  stores.environments.insert({ id: copy, name, created_at: clock.now() });
+  const copy = newEnvironmentKey();
+  stores.environments.insert({ id: copy, public_id: newId('environment'), name, created_at: clock.now() });
   withoutForeignKeys(db, () => snapshots.copyInto(id, copy));
   return copy;
 };
@@ -166,8 +166,8 @@ describe('snapshots', () => {
   it('copies a snapshot into an empty environment and purges an environment', () => {
     const source = dump(envA);
     const id = take(envA);
-    const copy = newId('environment');
-    stores.environments.insert({ id: copy, name: 'copy', created_at: clock.now() });
+    const copy = newEnvironmentKey();
+    stores.environments.insert({ id: copy, public_id: newId('environment'), name: 'copy', created_at: clock.now() });
     withoutForeignKeys(db, () => snapshots.copyInto(id, copy));
     expect(dump(copy)).toEqual(source);
     withoutForeignKeys(db, () => snapshots.purge(envA));
@@ -309,7 +309,7 @@ describe('lazy snapshots (baselines)', () => {
       flagstand.stores.flags.update(envId, { ...before[0], name: 'changed' });
       flagstand.stores.flags.delete(envId, before[1].id);
       expect(copiedRows(flagstand.db)).toBeGreaterThan(1); // the flag, the deleted one, its targets
-      flagstand.admin.reset(envId);
+      flagstand.admin.reset(flagstand.environments[0].publicId);
       expect(flags()).toEqual(before);
     } finally {
       await flagstand.app.close();

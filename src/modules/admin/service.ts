@@ -3,13 +3,17 @@ import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
 import { withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../db/snapshots.js';
 import { conflict, notFound, unprocessable } from '../../http/errors.js';
-import { newId } from '../../ids.js';
+import { newEnvironmentKey, newId } from '../../ids.js';
 import { loadSeed, SeedError } from '../../seed/load.js';
 import type { Stores } from '../../stores.js';
 import type { Environment } from '../environments/store.js';
 import type { NewEnvironment } from './input.js';
 
-export interface EnvironmentView extends Environment {
+/** An environment as the admin API and the programmatic API show it: `id` is the public id. */
+export interface EnvironmentView {
+  id: string;
+  name: string;
+  created_at: string;
   api_keys: string[];
 }
 
@@ -17,9 +21,13 @@ export interface EnvironmentView extends Environment {
 /** `current` in a path names the environment of the caller's key. */
 export const CURRENT = 'current';
 
+/**
+ * Speaks public environment ids (`environment_…`) in and out, snapshots included; rows are keyed by
+ * the internal id (environments/store.ts), which only `callerId` (a request's environment) is.
+ */
 export interface AdminService {
   list(): EnvironmentView[];
-  /** By id, name, or `current` (needs the caller's environment). */
+  /** By public id, name, or `current` (needs the caller's environment, an internal id). */
   resolve(ref: string, callerId?: string): EnvironmentView;
   create(input: NewEnvironment): EnvironmentView;
   delete(environmentId: string): void;
@@ -42,7 +50,17 @@ export function mintApiKey(): string {
 
 export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots, clock: Clock): AdminService {
   const envs = stores.environments;
-  const view = (env: Environment): EnvironmentView => ({ ...env, api_keys: envs.keysOf(env.id) });
+  const view = (env: Environment): EnvironmentView => ({
+    id: env.public_id,
+    name: env.name,
+    created_at: env.created_at,
+    api_keys: envs.keysOf(env.id),
+  });
+  // Snapshots are stored under the internal id; callers see the public one.
+  const shown = (snapshot: SnapshotRecord): SnapshotRecord => ({
+    ...snapshot,
+    environment_id: envs.byId(snapshot.environment_id)?.public_id ?? snapshot.environment_id,
+  });
 
   // Lazy: a baseline copies a row only when it is first written, so a large seed starts without
   // a second copy of itself (most rows are never written by a test).
@@ -53,9 +71,10 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   // A file database reopened keeps no snapshots: its state at this start is what reset returns to.
   for (const id of startupIds) if (!snapshots.baselineOf(id)) takeBaseline(id);
 
-  const find = (environmentId: string): Environment => {
-    const env = envs.byId(environmentId);
-    if (!env) throw notFound('Environment', environmentId);
+  /** By public id. */
+  const find = (publicId: string): Environment => {
+    const env = envs.byPublicId(publicId);
+    if (!env) throw notFound('Environment', publicId);
     return env;
   };
 
@@ -72,8 +91,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   };
 
   const resolve = (ref: string, callerId?: string): EnvironmentView => {
-    if (ref === CURRENT && callerId) return view(find(callerId));
-    const env = envs.byId(ref) ?? envs.byName(ref);
+    const env = ref === CURRENT && callerId ? envs.byId(callerId) : (envs.byPublicId(ref) ?? envs.byName(ref));
     if (!env) throw notFound('Environment', ref);
     return view(env);
   };
@@ -114,14 +132,14 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
     checkNew(input, name, keys);
     let id: string;
     if (input.from_environment !== undefined) {
-      const source = envs.byId(input.from_environment) ?? envs.byName(input.from_environment);
+      const source = envs.byPublicId(input.from_environment) ?? envs.byName(input.from_environment);
       if (!source) {
         throw unprocessable(`Environment not found: '${input.from_environment}'.`, 'invalid_request_parameters', [
           { field: 'from_environment', code: 'from_environment_not_found' },
         ]);
       }
-      id = newId('environment');
-      envs.insert({ id, name, created_at: clock.now() });
+      id = newEnvironmentKey();
+      envs.insert({ id, public_id: newId('environment'), name, created_at: clock.now() });
       for (const key of keys) envs.addKey(id, key);
       snapshots.copyInto(snapshots.baselineOf(source.id)!, id);
     } else {
@@ -138,7 +156,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
       }
     }
     takeBaseline(id);
-    return find(id);
+    return envs.byId(id)!;
   });
 
   const deleteInTransaction = db.transaction((environmentId: string) => {
@@ -182,15 +200,15 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
     },
 
     snapshot(environmentId) {
-      find(environmentId);
-      return snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: false, created_at: clock.now() });
+      const env = find(environmentId);
+      return shown(snapshots.take({ id: newId('snapshot'), environment_id: env.id, baseline: false, created_at: clock.now() }));
     },
 
-    getSnapshot,
+    getSnapshot: (snapshotId) => shown(getSnapshot(snapshotId)),
 
     listSnapshots(environmentId) {
-      find(environmentId);
-      return snapshots.ofEnvironment(environmentId).filter((s) => !s.baseline);
+      const env = find(environmentId);
+      return snapshots.ofEnvironment(env.id).filter((s) => !s.baseline).map(shown);
     },
 
     restore(environmentId, snapshotId) {

@@ -2,17 +2,25 @@ import type { Db } from '../../db/open.js';
 import { createReadMemo } from '../../db/read-memo.js';
 
 export interface Environment {
+  /**
+   * Internal and short: every environment-scoped row carries it, so its length is paid a million
+   * times over by a big seed. Never shown; the API speaks `public_id`.
+   */
   id: string;
+  /** The `environment_…` id the admin API shows and accepts. */
+  public_id: string;
   name: string;
   created_at: string;
 }
 
 /** Environments and their secret keys: the unit of isolation every other row belongs to. */
 export function createEnvironmentStore(db: Db) {
-  const insert = db.prepare('INSERT INTO environments (id, name, created_at) VALUES (@id, @name, @created_at)');
-  const byName = db.prepare<[string], Environment>('SELECT id, name, created_at FROM environments WHERE name = ?');
-  const byId = db.prepare<[string], Environment>('SELECT id, name, created_at FROM environments WHERE id = ?');
-  const all = db.prepare<[], Environment>('SELECT id, name, created_at FROM environments ORDER BY created_at, id');
+  const insert = db.prepare('INSERT INTO environments (id, public_id, name, created_at) VALUES (@id, @public_id, @name, @created_at)');
+  const COLUMNS = 'id, public_id, name, created_at';
+  const byName = db.prepare<[string], Environment>(`SELECT ${COLUMNS} FROM environments WHERE name = ?`);
+  const byId = db.prepare<[string], Environment>(`SELECT ${COLUMNS} FROM environments WHERE id = ?`);
+  const byPublicId = db.prepare<[string], Environment>(`SELECT ${COLUMNS} FROM environments WHERE public_id = ?`);
+  const all = db.prepare<[], Environment>(`SELECT ${COLUMNS} FROM environments ORDER BY created_at, public_id`);
   const insertKey = db.prepare('INSERT INTO environment_api_keys (key, environment_id) VALUES (?, ?)');
   const keyOwner = db.prepare<[string], { environment_id: string }>(
     'SELECT environment_id FROM environment_api_keys WHERE key = ?',
@@ -30,6 +38,7 @@ export function createEnvironmentStore(db: Db) {
     },
     byName: (name: string) => byName.get(name),
     byId: (id: string) => byId.get(id),
+    byPublicId: (publicId: string) => byPublicId.get(publicId),
     all: () => all.all(),
     count: () => count.get()!.n,
     addKey(environmentId: string, key: string): void {
