@@ -10,7 +10,7 @@ import { isId, newEnvironmentKey, newId, type IdKind } from '../ids.js';
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
-import { SeedEnvironment, type SeedDocument, type SeedRole } from './schema.js';
+import { SeedEnvironment, type SeedDocument, type SeedRole, type SeedTarget } from './schema.js';
 
 /** A seed that cannot be loaded; the message names the entry and the reason, `field` its path (`feature_flags.0.slug`). */
 export class SeedError extends Error {
@@ -338,7 +338,7 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
   rows += memberships.length;
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.
-  const targets: { flagId: string; createdAt: string; list: { id: string; enabled: boolean }[] }[] = [];
+  const targets: { flagId: string; createdAt: string; list: SeedTarget[] }[] = [];
   for (const f of env.feature_flags ?? []) {
     const id = f.id ?? newId('flag');
     const created_at = iso(f.created_at) ?? now;
@@ -355,17 +355,21 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       updated_at: iso(f.updated_at) ?? created_at,
     });
     rows++;
-    const list = (f.targets ?? []).map((t) => (typeof t === 'string' ? { id: t, enabled: true } : { id: t.id, enabled: t.enabled ?? true }));
-    targets.push({ flagId: id, createdAt: created_at, list: list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)) });
+    targets.push({ flagId: id, createdAt: created_at, list: inKeyOrder(f.targets ?? []) });
   }
   targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
   for (const { flagId, createdAt, list } of targets) {
-    const values: (string | number)[] = [];
-    for (const t of list) values.push(t.id, t.id.startsWith('user_') ? 'user' : 'organization', t.enabled ? 1 : 0);
-    stores.flags.insertTargets(environmentId, flagId, createdAt, values);
+    stores.flags.insertTargets(environmentId, flagId, createdAt, JSON.stringify(list));
     rows += list.length;
   }
   return rows;
+}
+
+/** A flag's targets sorted by id; ids only (the usual case) sort natively, without a comparator. */
+function inKeyOrder(targets: SeedTarget[]): SeedTarget[] {
+  if (targets.every((t) => typeof t === 'string')) return (targets as string[]).slice().sort();
+  const id = (t: SeedTarget) => (typeof t === 'string' ? t : t.id);
+  return targets.slice().sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
 }
 
 /** Rows an environment's seed will insert, near enough to choose how to load it. */

@@ -148,3 +148,4 @@ export type SeedEnvironment = Static<typeof SeedEnvironment>;
 export type SeedDocument = Static<typeof SeedDocument>;
 export type SeedFlag = Static<typeof SeedFlag>;
 export type SeedRole = Static<typeof SeedRole>;
+export type SeedTarget = Static<typeof SeedTarget>;

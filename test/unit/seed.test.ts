@@ -150,6 +150,32 @@ describe('loading a multi-environment seed', () => {
     expect(rowCounts(flagstand.db).flag_targets).toBe(3);
   });
 
+  it('loads targets given as ids and as objects, in any order, each with its type and state', async () => {
+    const [user2, user3, org2] = [pinnedId('user', 2), pinnedId('user', 3), pinnedId('organization', 2)];
+    flagstand = await createFlagstand({
+      logLevel: 'silent',
+      clock: fixedClock(CLOCK),
+      seed: {
+        organizations: [{ id: ORG, name: 'Acme' }, { id: org2, name: 'Globex' }],
+        users: [{ id: USER, email: 'a@example.com' }, { id: user2, email: 'b@example.com' }, { id: user3, email: 'c@example.com' }],
+        feature_flags: [
+          { id: FLAG, slug: 'beta', created_at: '2025-03-01T10:00:00Z', targets: [{ id: org2, enabled: true }, user3, { id: user2 }, { id: ORG, enabled: false }, { id: USER, enabled: false }] },
+        ],
+      },
+    });
+    const rows = flagstand.db
+      .prepare('SELECT flag_id, resource_id, resource_type, enabled, created_at FROM flag_targets ORDER BY resource_id')
+      .all();
+    const row = (resource_id: string, resource_type: string, enabled: number) => ({ flag_id: FLAG, resource_id, resource_type, enabled, created_at: '2025-03-01T10:00:00.000Z' });
+    expect(rows).toEqual([
+      row(ORG, 'organization', 0),
+      row(org2, 'organization', 1),
+      row(USER, 'user', 0),
+      row(user2, 'user', 1),
+      row(user3, 'user', 1),
+    ]);
+  });
+
   it('with keys nowhere, the first environment accepts sk_test_default', async () => {
     flagstand = await createFlagstand({ logLevel: 'silent', seed: { environments: [{ name: 'a' }, { name: 'b' }] } });
     expect(flagstand.environments.map((e) => e.keys)).toEqual([['sk_test_default'], []]);

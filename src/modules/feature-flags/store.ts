@@ -1,4 +1,3 @@
-import { prepareInsertMany } from '../../db/insert-many.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, mergeKeyset, pastCursor, prepareKeyset, sortKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
 import type { Exceptions, TargetFact } from './evaluate.js';
@@ -73,8 +72,14 @@ export function createFlagStore(db: Db) {
      ON CONFLICT (environment_id, flag_id, resource_id) DO UPDATE SET enabled = excluded.enabled
      WHERE flag_targets.enabled <> excluded.enabled`,
   );
-  const insertTargetRows = prepareInsertMany(
-    db, 'flag_targets', ['environment_id', 'flag_id', 'created_at'], ['resource_id', 'resource_type', 'enabled'],
+  // One statement per flag, its targets as one JSON array read by json_each: binding a million
+  // values one by one costs more than SQLite parsing them. Rows go in in array order.
+  const insertTargetList = db.prepare(
+    `INSERT INTO flag_targets (environment_id, flag_id, created_at, resource_id, resource_type, enabled)
+     SELECT ?, ?, ?, t.id, CASE WHEN substr(t.id, 1, 5) = 'user_' THEN 'user' ELSE 'organization' END, t.enabled
+     FROM (SELECT CASE j.type WHEN 'text' THEN j.value ELSE json_extract(j.value, '$.id') END AS id,
+               CASE WHEN j.type = 'object' AND json_extract(j.value, '$.enabled') = 0 THEN 0 ELSE 1 END AS enabled
+        FROM json_each(?) AS j) AS t`,
   );
   const deleteTarget = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
   // Keys found through flag_targets_subject, then deleted by key: asked directly, SQLite (without
@@ -168,11 +173,11 @@ export function createFlagStore(db: Db) {
       return changes > 0;
     },
     /**
-     * Adds many targets of one flag, none of which exists yet (a seed), in one go. `values` is
-     * flat, `resource_id, resource_type, enabled (0/1)` per target: a million need no object each.
+     * Adds many targets of one flag, none of which exists yet (a seed), in one go. `targetsJson` is
+     * a JSON array of resource ids and `{ "id", "enabled" }` objects (a seed's form), in key order.
      */
-    insertTargets(environmentId: string, flagId: string, createdAt: string, values: readonly (string | number)[]): void {
-      insertTargetRows([environmentId, flagId, createdAt], values);
+    insertTargets(environmentId: string, flagId: string, createdAt: string, targetsJson: string): void {
+      insertTargetList.run(environmentId, flagId, createdAt, targetsJson);
     },
     /** False when there was no such target. */
     deleteTarget(environmentId: string, flagId: string, resourceId: string): boolean {
