@@ -9,10 +9,11 @@ const BULK_CACHE_KIB = 1024 * 1024;
 
 /**
  * Runs `load` in one transaction set up for many inserts: foreign keys off (the caller has
- * checked every reference itself), a large page cache, and the non-unique indexes dropped
- * first and rebuilt after, since building an index from sorted rows is far cheaper than
- * keeping it up to date one random insert at a time. Unique indexes stay and still refuse
- * duplicates row by row. On error the transaction rolls back, indexes included.
+ * checked every reference itself), a large page cache, and the indexes dropped first and
+ * rebuilt after, since building an index from sorted rows is far cheaper than keeping it up to
+ * date one random insert at a time (a user's email, say). A unique index still refuses
+ * duplicates: its rebuild fails on them, and the load with it. Primary keys stay. On error the
+ * transaction rolls back, indexes included.
  */
 export function bulkLoad<T>(db: Db, load: () => T): T {
   const foreignKeys = db.pragma('foreign_keys', { simple: true }) as number;
@@ -30,7 +31,7 @@ export function bulkLoad<T>(db: Db, load: () => T): T {
       const indexes = db
         .prepare<[], { name: string; sql: string }>(
           `SELECT name, sql FROM sqlite_schema
-           WHERE type = 'index' AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %'`,
+           WHERE type = 'index' AND sql IS NOT NULL`,
         )
         .all();
       for (const { name } of indexes) db.exec(`DROP INDEX "${name.replaceAll('"', '""')}"`);

@@ -11,7 +11,7 @@ import type { SeedEnvironment } from '../../src/seed/schema.js';
 import { createStores } from '../../src/stores.js';
 import { pinnedId } from '../helpers/ids.js';
 
-// Big seeds load with foreign keys off and the non-unique indexes rebuilt at the end: the rows,
+// Big seeds load with foreign keys off and the indexes rebuilt at the end: the rows,
 // the schema and the settings must come out exactly as a plain transaction leaves them.
 
 const clock = fixedClock('2026-01-15T12:00:00.000Z');
@@ -102,6 +102,19 @@ describe('bulkLoad', () => {
     expect(schema(db)).toEqual(schemaBefore);
     expect(db.prepare('SELECT count(*) FROM flag_targets').pluck().get()).toBe(0);
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
+  });
+
+  it('still refuses a duplicate a unique index forbids (its rebuild fails), and loads nothing', () => {
+    const db = freshDb();
+    const schemaBefore = schema(db);
+    const seed = bigSeed();
+    // An unchecked seed (the checks run elsewhere) with two users sharing an email.
+    seed.users![7] = { ...seed.users![7], email: seed.users![3].email };
+    expect(() => bulkLoad(db, () => insertEnvironmentSeed(createStores(db), ENV, seed, clock))).toThrow(
+      /UNIQUE constraint failed: users\.environment_id, users\.email/,
+    );
+    expect(schema(db)).toEqual(schemaBefore);
+    expect(db.prepare('SELECT count(*) FROM users').pluck().get()).toBe(0);
   });
 });
 
