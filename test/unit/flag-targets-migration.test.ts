@@ -4,7 +4,8 @@ import { openDatabase, type Db } from '../../src/db/open.js';
 import { pinnedId } from '../helpers/ids.js';
 
 // 0007 rebuilds flag_targets as a WITHOUT ROWID table: a database made before it keeps every
-// target, and the table keeps its key, foreign key (with its cascade) and index.
+// target, and the table keeps its key, foreign key (with its cascade) and index. 0009 then puts
+// resource_id first in the subject index.
 
 const ENV = 'environment_01HX0000000000000000000001';
 const NOW = '2026-01-15T12:00:00.000Z';
@@ -33,7 +34,7 @@ describe('migration 0007 (flag_targets WITHOUT ROWID)', () => {
     const before = targets(db);
     expect(before).toHaveLength(15);
 
-    migrate(db, all);
+    migrate(db, all.filter((m) => m.version <= 7));
 
     expect(targets(db)).toEqual(before);
     const sql = (name: string) => db!.prepare('SELECT sql FROM sqlite_schema WHERE name = ?').pluck().get(name) as string;
@@ -56,5 +57,14 @@ describe('migration 0007 (flag_targets WITHOUT ROWID)', () => {
     // Deleting a flag takes its targets with it.
     db.prepare('DELETE FROM feature_flags WHERE environment_id = ? AND id = ?').run(ENV, pinnedId('flag', 2));
     expect(targets(db)).toEqual(before.filter((t) => (t as { flag_id: string }).flag_id !== pinnedId('flag', 2)));
+
+    // 0009 puts resource_id first in the subject index; the rows stay as they are.
+    const kept = targets(db);
+    migrate(db, all);
+    expect(sql('flag_targets_subject')).toBe(
+      'CREATE INDEX flag_targets_subject ON flag_targets (resource_id, environment_id, flag_id, enabled)',
+    );
+    expect(targets(db)).toEqual(kept);
+    expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
   });
 });

@@ -47,7 +47,7 @@ describe('query plans', () => {
     expect(bySubject.length).toBeGreaterThanOrEqual(2);
     expect(byKey.length).toBeGreaterThanOrEqual(1);
     for (const [sql, plan] of bySubject) {
-      expect(plan.join('\n'), sql).toMatch(/SEARCH \w+ USING (COVERING )?INDEX flag_targets_subject \(environment_id=\? AND resource_id=\?\)/);
+      expect(plan.join('\n'), sql).toMatch(/SEARCH \w+ USING (COVERING )?INDEX flag_targets_subject \(resource_id=\? AND environment_id=\?\)/);
       expect(plan.join('\n'), sql).not.toMatch(/\(environment_id=\?\)/);
     }
     for (const [sql, plan] of byKey) {
