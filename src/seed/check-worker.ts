@@ -1,32 +1,56 @@
-// The worker side of parallel-check.ts: reads and checks a seed file while the main thread loads
-// the same file, then posts the verdict and wakes the main thread, which waits on `signal`.
+// The worker side of parallel-check.ts: reads a seed file while the main thread loads the same
+// file, posts every flag's targets sorted (so the main thread need not sort a million ids), then
+// checks the seed and posts the verdict. Each post is followed by a wake-up of the main thread,
+// which waits on `signal` (slot TARGETS, then slot VERDICT).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { checkSeed, readSeedFile, SeedError } from './load.js';
+import { checkSeed, readSeedFile, SeedError, sortedTargetLists } from './load.js';
 
 export interface SeedCheckRequest {
   path: string;
   defaultKeys: string[];
-  /** Int32Array over a SharedArrayBuffer: 0 while checking, 1 once the verdict is posted. */
+  /** Int32Array(2) over a SharedArrayBuffer: a slot turns 1 once its message is posted. */
   signal: Int32Array;
   port: MessagePort;
 }
 
+export const TARGETS = 0;
+export const VERDICT = 1;
+
 /** What the worker posts: nothing wrong, the seed's error, or an unexpected failure (the caller checks itself). */
 export type SeedCheckVerdict = { ok: true } | { ok: false; message: string; field?: string } | { failed: string };
 
-function check({ path, defaultKeys }: SeedCheckRequest): SeedCheckVerdict {
-  try {
-    checkSeed(readSeedFile(path), defaultKeys);
-    return { ok: true };
-  } catch (err) {
-    if (err instanceof SeedError) return { ok: false, message: err.message, field: err.field };
-    return { failed: String((err as Error)?.stack ?? err) };
-  }
+/** The worker's messages, in the order it posts them. */
+export type SeedWorkerMessage = { kind: 'targets'; lists: string[][] | undefined } | { kind: 'verdict'; verdict: SeedCheckVerdict };
+
+function post({ port, signal }: SeedCheckRequest, message: SeedWorkerMessage): void {
+  port.postMessage(message);
+  const slot = message.kind === 'targets' ? TARGETS : VERDICT;
+  Atomics.store(signal, slot, 1);
+  Atomics.notify(signal, slot);
 }
 
-if (parentPort && workerData) {
-  const request = workerData as SeedCheckRequest;
-  request.port.postMessage(check(request));
-  Atomics.store(request.signal, 0, 1);
-  Atomics.notify(request.signal, 0);
+function run(request: SeedCheckRequest): void {
+  let targetsPosted = false;
+  const verdict = ((): SeedCheckVerdict => {
+    try {
+      const doc = readSeedFile(request.path);
+      let lists: string[][] | undefined;
+      try {
+        lists = sortedTargetLists(doc);
+      } catch {
+        lists = undefined; // not shaped like a seed: the main thread sorts, the checks say why
+      }
+      post(request, { kind: 'targets', lists });
+      targetsPosted = true;
+      checkSeed(doc, request.defaultKeys);
+      return { ok: true };
+    } catch (err) {
+      if (err instanceof SeedError) return { ok: false, message: err.message, field: err.field };
+      return { failed: String((err as Error)?.stack ?? err) };
+    }
+  })();
+  if (!targetsPosted) post(request, { kind: 'targets', lists: undefined });
+  post(request, { kind: 'verdict', verdict });
 }
+
+if (parentPort && workerData) run(workerData as SeedCheckRequest);

@@ -249,8 +249,18 @@ function rolesOf(env: SeedEnvironment): SeedRole[] {
   return [...defaults, ...(env.roles ?? []).filter((r) => !defaultSlugs.has(r.slug))];
 }
 
-/** Inserts one environment's entries through the stores. Call inside a transaction. */
-export function insertEnvironmentSeed(stores: Stores, environmentId: string, env: SeedEnvironment, clock: Clock): number {
+/**
+ * Inserts one environment's entries through the stores. Call inside a transaction. `sortedTargets`
+ * may give each flag's targets (by index in `feature_flags`) already as the JSON the store takes,
+ * in key order: the checking worker prepares them (see `sortedTargetLists`).
+ */
+export function insertEnvironmentSeed(
+  stores: Stores,
+  environmentId: string,
+  env: SeedEnvironment,
+  clock: Clock,
+  sortedTargets?: () => string[] | undefined,
+): number {
   const now = clock.now();
   let rows = 0;
   // Every environment has its roles from the start, so memberships can name them.
@@ -338,8 +348,9 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
   rows += memberships.length;
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.
-  const targets: { flagId: string; createdAt: string; list: SeedTarget[] }[] = [];
-  for (const f of env.feature_flags ?? []) {
+  const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];
+  const prepared = env.feature_flags?.length ? sortedTargets?.() : undefined;
+  for (const [i, f] of (env.feature_flags ?? []).entries()) {
     const id = f.id ?? newId('flag');
     const created_at = iso(f.created_at) ?? now;
     stores.flags.insert(environmentId, {
@@ -355,21 +366,34 @@ export function insertEnvironmentSeed(stores: Stores, environmentId: string, env
       updated_at: iso(f.updated_at) ?? created_at,
     });
     rows++;
-    targets.push({ flagId: id, createdAt: created_at, list: inKeyOrder(f.targets ?? []) });
+    const json = prepared?.[i] ?? targetsJson(f.targets);
+    targets.push({ flagId: id, createdAt: created_at, json, count: f.targets?.length ?? 0 });
   }
   targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
-  for (const { flagId, createdAt, list } of targets) {
-    stores.flags.insertTargets(environmentId, flagId, createdAt, JSON.stringify(list));
-    rows += list.length;
+  for (const { flagId, createdAt, json, count } of targets) {
+    stores.flags.insertTargets(environmentId, flagId, createdAt, json);
+    rows += count;
   }
   return rows;
 }
 
-/** A flag's targets sorted by id; ids only (the usual case) sort natively, without a comparator. */
-function inKeyOrder(targets: SeedTarget[]): SeedTarget[] {
-  if (targets.every((t) => typeof t === 'string')) return (targets as string[]).slice().sort();
+/**
+ * A flag's targets as the JSON array the store inserts, sorted by id (key order). Ids only (the
+ * usual case) sort natively, without a comparator.
+ */
+function targetsJson(targets: SeedTarget[] | undefined = []): string {
+  if (targets.every((t) => typeof t === 'string')) return JSON.stringify((targets as string[]).slice().sort());
   const id = (t: SeedTarget) => (typeof t === 'string' ? t : t.id);
-  return targets.slice().sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+  return JSON.stringify(targets.slice().sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0)));
+}
+
+/**
+ * Every flag's targets as `insertEnvironmentSeed` takes them, by environment then flag: what
+ * the checking worker prepares while the main thread inserts the rest. Undefined when the
+ * document is not shaped like a seed (the checks will say why).
+ */
+export function sortedTargetLists(doc: unknown): string[][] | undefined {
+  return uncheckedEnvironments(doc)?.map((env) => (env.feature_flags ?? []).map((f) => targetsJson(f.targets)));
 }
 
 /** Rows an environment's seed will insert, near enough to choose how to load it. */
@@ -427,6 +451,8 @@ export function checkSeed(doc: unknown, defaultKeys: string[] = []): SeedEnviron
  */
 export interface SeedCheckInProgress {
   verdict(): void;
+  /** `sortedTargetLists` of the document, once the worker has them; undefined if it could not. */
+  sortedTargets?(): string[][] | undefined;
   /** Stops the checks (the load failed before it needed them). */
   cancel(): void;
 }
@@ -471,7 +497,7 @@ export function loadSeed(
       stores.environments.insert({ id, public_id: publicId, name: env.name!, created_at: clock.now() });
       const envKeys = keysOf(env, i, defaultKeys);
       for (const key of envKeys) stores.environments.addKey(id, key);
-      rows += insertEnvironmentSeed(stores, id, env, clock);
+      rows += insertEnvironmentSeed(stores, id, env, clock, check?.sortedTargets && (() => check.sortedTargets!()?.[i]));
       loaded.push({ id, publicId, name: env.name!, keys: envKeys });
     });
     // Before the commit: a failed check rolls everything back.

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import type { SeedCheckRequest, SeedCheckVerdict } from './check-worker.js';
+import { TARGETS, VERDICT, type SeedCheckRequest, type SeedCheckVerdict, type SeedWorkerMessage } from './check-worker.js';
 import { checkSeed, SeedError, type SeedCheckInProgress } from './load.js';
 
 /**
@@ -20,7 +20,8 @@ const WORKER_URL = new URL('./check-worker.js', import.meta.url);
  * at the same time (on two cores, the checks cost no wall time). `undefined` for a small file, or
  * where no worker script exists; the caller then checks inline. `verdict()` blocks (Atomics.wait)
  * so the load stays one synchronous transaction, and throws the same SeedError an inline check
- * would; should the worker fail, it checks `doc` inline instead.
+ * would; should the worker fail, it checks `doc` inline instead. `sortedTargets()` (blocking too)
+ * gives the flags' targets the worker sorted before checking, or undefined.
  */
 export function startSeedCheck(
   path: string,
@@ -36,7 +37,7 @@ export function startSeedCheck(
   }
   if (size < PARALLEL_CHECK_MIN_BYTES || !existsSync(workerUrl)) return undefined;
 
-  const signal = new Int32Array(new SharedArrayBuffer(4));
+  const signal = new Int32Array(new SharedArrayBuffer(8));
   const { port1, port2 } = new MessageChannel();
   const request: SeedCheckRequest = { path, defaultKeys, signal, port: port2 };
   const worker = new Worker(workerUrl, { workerData: request, transferList: [port2] });
@@ -44,16 +45,32 @@ export function startSeedCheck(
   // The worker's own failure shows as a missing or `failed` verdict; keep it from crashing the process.
   worker.on('error', () => {});
 
-  let verdict: SeedCheckVerdict | undefined;
+  // Messages come in order (targets, then verdict); each is kept once read.
+  const received: { targets?: string[][] | undefined; verdict?: SeedCheckVerdict } = {};
+  const receive = (slot: typeof TARGETS | typeof VERDICT, kind: SeedWorkerMessage['kind']): void => {
+    if (kind in received) return;
+    Atomics.wait(signal, slot, 0, VERDICT_TIMEOUT_MS);
+    for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
+      const message = m.message as SeedWorkerMessage;
+      if (message.kind === 'targets') received.targets = message.lists;
+      else received.verdict = message.verdict;
+    }
+  };
+  let settled = false;
   const settle = (): SeedCheckVerdict => {
-    if (verdict) return verdict;
-    Atomics.wait(signal, 0, 0, VERDICT_TIMEOUT_MS);
-    verdict = (receiveMessageOnPort(port1)?.message as SeedCheckVerdict | undefined) ?? { failed: 'no verdict' };
-    port1.close();
-    void worker.terminate();
-    return verdict;
+    receive(VERDICT, 'verdict');
+    if (!settled) {
+      settled = true;
+      port1.close();
+      void worker.terminate();
+    }
+    return received.verdict ?? { failed: 'no verdict' };
   };
   return {
+    sortedTargets() {
+      if (!settled) receive(TARGETS, 'targets');
+      return received.targets;
+    },
     verdict() {
       const v = settle();
       if ('failed' in v) {

@@ -82,6 +82,40 @@ describe('checking a seed file in a worker', () => {
   });
 });
 
+describe('targets the worker sorts while the main thread inserts', () => {
+  it('gives every flag its targets sorted, and the load inserts what an inline load does', () => {
+    // Lists out of order, some targets as objects (one off): the worker's JSON must match.
+    const { path, doc } = bigSeed('targets.json', (d) => {
+      for (const [i, f] of (d.feature_flags as { targets: (string | { id: string })[] }[]).entries()) {
+        f.targets.reverse();
+        if (i % 2) f.targets = f.targets.map((t, j) => (j % 3 ? t : { id: typeof t === 'string' ? t : t.id, enabled: j % 2 === 0 }));
+      }
+    });
+    const check = startSeedCheck(path, [], () => doc, workerUrl)!;
+    const lists = check.sortedTargets!()!;
+    const flags = (doc as { feature_flags: { targets: (string | { id: string })[] }[] }).feature_flags;
+    expect(lists).toHaveLength(1);
+    expect(lists[0]).toHaveLength(flags.length);
+    const idOf = (t: string | { id: string }) => (typeof t === 'string' ? t : t.id);
+    for (const [i, f] of flags.entries()) {
+      const ids = (JSON.parse(lists[0][i]) as (string | { id: string })[]).map(idOf);
+      expect(ids).toEqual(f.targets.map(idOf).sort());
+    }
+
+    const load = (withWorker: boolean) => {
+      const db = openDatabase(':memory:');
+      migrate(db);
+      loadSeed(db, createStores(db), doc, fixedClock('2026-01-15T12:00:00.000Z'), [], withWorker ? check : undefined);
+      const rows = db.prepare('SELECT flag_id, resource_id, resource_type, enabled, created_at FROM flag_targets ORDER BY 1, 2').all();
+      db.close();
+      return rows;
+    };
+    const viaWorker = load(true);
+    expect(viaWorker).toEqual(load(false));
+    expect(viaWorker.length).toBe(flags.reduce((n, f) => n + f.targets.length, 0));
+  });
+});
+
 describe('loadSeed with the checks running elsewhere', () => {
   const setUp = () => {
     const db = openDatabase(':memory:');
