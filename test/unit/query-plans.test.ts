@@ -10,7 +10,11 @@ import { createStores } from '../../src/stores.js';
 let db: Db | undefined;
 afterEach(() => db?.close());
 
-/** SQL → its EXPLAIN QUERY PLAN lines, for every statement `createStores` prepares. */
+/**
+ * SQL → its EXPLAIN QUERY PLAN lines, for every statement `createStores` prepares, and the list
+ * statements prepared on first use (each filter shape of the users and memberships lists, both
+ * orders, with and without a cursor).
+ */
 function storePlans(): Map<string, string[]> {
   db = openDatabase(':memory:');
   migrate(db);
@@ -20,7 +24,17 @@ function storePlans(): Map<string, string[]> {
     prepared.push(sql);
     return prepare(sql);
   }) as Db['prepare'];
-  createStores(db);
+  const stores = createStores(db);
+  const cursor = { created_at: '2026-01-01T00:00:00.000Z', id: 'x' };
+  for (const scan of ['asc', 'desc'] as const) {
+    for (const [direction, at] of [[null, null], ['after', cursor], ['before', cursor]] as const) {
+      const req = { limit: 10, scan, cursor: at, direction };
+      for (const filter of [{ user_id: 'u' }, { organization_id: 'o' }, { user_id: 'u', organization_id: 'o' }]) {
+        stores.memberships.list('env', req, { ...filter, statuses: ['active'] });
+      }
+      for (const filter of [{}, { email: 'e' }, { organization_id: 'o' }]) stores.users.list('env', req, filter);
+    }
+  }
   const plans = new Map<string, string[]>();
   for (const sql of prepared) {
     const named = Object.fromEntries([...sql.matchAll(/@(\w+)/g)].map((m) => [m[1], null]));
@@ -38,6 +52,13 @@ describe('query plans', () => {
       plan.filter((line) => /^SCAN (?!environments\b|CONSTANT ROW|\w+ VIRTUAL TABLE)/.test(line)).map((line) => `${sql}: ${line}`),
     );
     expect(scans).toEqual([]);
+  });
+
+  it('lists read in index order: no statement sorts its rows in a temp b-tree but the environments', () => {
+    const sorts = [...storePlans()].filter(([sql]) => !/ FROM environments /.test(sql)).flatMap(([sql, plan]) =>
+      plan.filter((line) => /TEMP B-TREE FOR (ORDER BY|RIGHT PART OF ORDER BY)/.test(line)).map((line) => `${sql}: ${line}`),
+    );
+    expect(sorts).toEqual([]);
   });
 
   it("flag_targets: by subject through flag_targets_subject, by flag through the primary key", () => {
