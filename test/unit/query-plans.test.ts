@@ -61,6 +61,16 @@ describe('query plans', () => {
     expect(sorts).toEqual([]);
   });
 
+  it('memberships: by organization or user through their index, both ids as equalities (0010)', () => {
+    const plans = [...storePlans()].filter(([sql]) => / FROM organization_memberships m JOIN /.test(sql) && /ORDER BY/.test(sql));
+    const byOrg = plans.filter(([sql]) => /m\.organization_id = @organization_id/.test(sql) && !/m\.user_id = @user_id/.test(sql));
+    const byUser = plans.filter(([sql]) => /m\.user_id = @user_id/.test(sql) && !/m\.organization_id = @organization_id/.test(sql));
+    expect(byOrg.length).toBeGreaterThanOrEqual(3);
+    expect(byUser.length).toBeGreaterThanOrEqual(3);
+    for (const [sql, plan] of byOrg) expect(plan.join('\n'), sql).toMatch(/INDEX organization_memberships_org \(organization_id=\? AND environment_id=\?/);
+    for (const [sql, plan] of byUser) expect(plan.join('\n'), sql).toMatch(/INDEX organization_memberships_user_created \(user_id=\? AND environment_id=\?/);
+  });
+
   it("flag_targets: by subject through flag_targets_subject, by flag through the primary key", () => {
     const plans = [...storePlans()].filter(([sql]) => / flag_targets\b/.test(sql) && / WHERE | ON /.test(sql));
     const bySubject = plans.filter(([sql]) => /resource_id = /.test(sql) && !/flag_id = /.test(sql));
