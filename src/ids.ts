@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { monotonicFactory } from 'ulid';
+import { encodeTime, monotonicFactory } from 'ulid';
 
 /** WorkOS id prefixes, one table for the whole app. */
 export const ID_PREFIXES = {
@@ -28,6 +28,27 @@ export function newId(kind: IdKind): string {
 export function isId(kind: IdKind, value: string): boolean {
   const prefix = ID_PREFIXES[kind];
   return value.startsWith(prefix) && ULID.test(value.slice(prefix.length));
+}
+
+const CROCKFORD = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+const COUNTER_LIMIT = 32 ** 5;
+
+/**
+ * Mints many ids of one kind, in increasing order, for a seed's users and memberships: one clock
+ * read and one random draw for the batch (10 time characters, 11 random ones), then a counter in
+ * the last 5 characters, starting at random below 2^24 so at least 16 M ids fit. `newId` reads the
+ * clock and increments a string per id, ~0.9 µs each: a tenth of a second for a big seed.
+ */
+export function idMinter(kind: IdKind): () => string {
+  const random = randomBytes(14);
+  let prefix = ID_PREFIXES[kind] + encodeTime(Date.now(), 10);
+  for (let i = 0; i < 11; i++) prefix += CROCKFORD[random[i] & 31];
+  let counter = random.readUIntBE(11, 3);
+  return () => {
+    if (counter >= COUNTER_LIMIT) return newId(kind);
+    const n = counter++;
+    return prefix + CROCKFORD[(n >>> 20) & 31] + CROCKFORD[(n >>> 15) & 31] + CROCKFORD[(n >>> 10) & 31] + CROCKFORD[(n >>> 5) & 31] + CROCKFORD[n & 31];
+  };
 }
 
 /**

@@ -6,7 +6,7 @@ import type { Clock } from '../clock.js';
 import { bulkLoad, BULK_LOAD_MIN_ROWS } from '../db/bulk-load.js';
 import type { Db } from '../db/open.js';
 import { fieldErrorsFromAjv } from '../http/errors.js';
-import { isId, newEnvironmentKey, newId, type IdKind } from '../ids.js';
+import { idMinter, isId, newEnvironmentKey, newId, type IdKind } from '../ids.js';
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
@@ -313,10 +313,11 @@ export function insertEnvironmentSeed(
     }
   }
   // Users and memberships go in through multi-row statements: a big seed has a hundred thousands.
+  const [mintUserId, mintMembershipId] = [idMinter('user'), idMinter('membership')];
   const users = (env.users ?? []).map((u) => {
     const created_at = iso(u.created_at) ?? now;
     return {
-      id: u.id ?? newId('user'),
+      id: u.id ?? mintUserId(),
       email: u.email.toLowerCase(),
       first_name: u.first_name ?? null,
       last_name: u.last_name ?? null,
@@ -335,7 +336,7 @@ export function insertEnvironmentSeed(
   const memberships = (env.organization_memberships ?? []).map((m) => {
     const created_at = iso(m.created_at) ?? now;
     return {
-      id: m.id ?? newId('membership'),
+      id: m.id ?? mintMembershipId(),
       user_id: m.user_id,
       organization_id: m.organization_id,
       status: m.status ?? 'active',

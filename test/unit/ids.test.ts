@@ -1,0 +1,27 @@
+import { describe, expect, it } from 'vitest';
+import { idMinter, isId, newId } from '../../src/ids.js';
+
+describe('idMinter (a seed’s many ids)', () => {
+  it('mints valid ids of its kind, each greater than the one before', () => {
+    const mint = idMinter('membership');
+    const ids = Array.from({ length: 5_000 }, mint);
+    for (const id of ids) expect(isId('membership', id)).toBe(true);
+    for (let i = 1; i < ids.length; i++) expect(ids[i] > ids[i - 1]).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('two minters, and newId, never mint the same id', () => {
+    const a = Array.from({ length: 2_000 }, idMinter('user'));
+    const b = Array.from({ length: 2_000 }, idMinter('user'));
+    const c = Array.from({ length: 2_000 }, () => newId('user'));
+    expect(new Set([...a, ...b, ...c]).size).toBe(6_000);
+  });
+
+  it('carries the current time, as a ULID does', () => {
+    const before = Date.now();
+    const id = idMinter('user')().slice('user_'.length);
+    const time = [...id.slice(0, 10)].reduce((t, c) => t * 32 + '0123456789ABCDEFGHJKMNPQRSTVWXYZ'.indexOf(c), 0);
+    expect(time).toBeGreaterThanOrEqual(before);
+    expect(time).toBeLessThanOrEqual(Date.now());
+  });
+});
