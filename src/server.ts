@@ -2,6 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import { buildApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_OPTIONS, FALLBACK_API_KEY, type FlagstandOptions } from './config.js';
+import { collectGarbage } from './collect-garbage.js';
+import { BULK_LOAD_MIN_ROWS } from './db/bulk-load.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
 import { createSnapshots } from './db/snapshots.js';
@@ -50,9 +52,10 @@ export async function createFlagstand(options: CreateOptions = {}): Promise<Flag
         check?.cancel();
         throw err;
       }
-      const { environments } = loadSeed(db, stores, doc, clock, cliKeys, check);
+      const { environments, rows } = loadSeed(db, stores, doc, clock, cliKeys, check);
       // The worker's handle outlives the load a little; it must not keep the parsed seed alive.
       doc = undefined;
+      if (rows >= BULK_LOAD_MIN_ROWS) collectGarbage();
       if (environments.every((env) => env.keys.length === 0)) {
         stores.environments.addKey(environments[0].id, FALLBACK_API_KEY);
         usingFallbackKey = true;
