@@ -1,7 +1,7 @@
 // The worker side of parallel-check.ts: reads a seed file while the main thread loads the same
 // file, posts every flag's targets sorted (so the main thread need not sort a million ids), then
 // checks the seed and posts the verdict. Each post is followed by a wake-up of the main thread,
-// which waits on `signal` (slot TARGETS, then slot VERDICT).
+// which waits on `signal` (see SLOTS).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
 import { checkSeed, readSeedFile, SeedError, sortedTargetLists } from './load.js';
 
@@ -13,8 +13,8 @@ export interface SeedCheckRequest {
   port: MessagePort;
 }
 
-export const TARGETS = 0;
-export const VERDICT = 1;
+/** The `signal` slot each message kind turns to 1 once posted. */
+export const SLOTS = { targets: 0, verdict: 1 } as const;
 
 /** What the worker posts: nothing wrong, the seed's error, or an unexpected failure (the caller checks itself). */
 export type SeedCheckVerdict = { ok: true } | { ok: false; message: string; field?: string } | { failed: string };
@@ -24,9 +24,8 @@ export type SeedWorkerMessage = { kind: 'targets'; lists: string[][] | undefined
 
 function post({ port, signal }: SeedCheckRequest, message: SeedWorkerMessage): void {
   port.postMessage(message);
-  const slot = message.kind === 'targets' ? TARGETS : VERDICT;
-  Atomics.store(signal, slot, 1);
-  Atomics.notify(signal, slot);
+  Atomics.store(signal, SLOTS[message.kind], 1);
+  Atomics.notify(signal, SLOTS[message.kind]);
 }
 
 function run(request: SeedCheckRequest): void {

@@ -1,6 +1,6 @@
 import { existsSync, statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { TARGETS, VERDICT, type SeedCheckRequest, type SeedCheckVerdict, type SeedWorkerMessage } from './check-worker.js';
+import { SLOTS, type SeedCheckRequest, type SeedCheckVerdict, type SeedWorkerMessage } from './check-worker.js';
 import { checkSeed, SeedError, type SeedCheckInProgress } from './load.js';
 
 /**
@@ -47,9 +47,9 @@ export function startSeedCheck(
 
   // Messages come in order (targets, then verdict); each is kept once read.
   const received: { targets?: string[][] | undefined; verdict?: SeedCheckVerdict } = {};
-  const receive = (slot: typeof TARGETS | typeof VERDICT, kind: SeedWorkerMessage['kind']): void => {
+  const receive = (kind: SeedWorkerMessage['kind']): void => {
     if (kind in received) return;
-    Atomics.wait(signal, slot, 0, VERDICT_TIMEOUT_MS);
+    Atomics.wait(signal, SLOTS[kind], 0, VERDICT_TIMEOUT_MS);
     for (let m = receiveMessageOnPort(port1); m; m = receiveMessageOnPort(port1)) {
       const message = m.message as SeedWorkerMessage;
       if (message.kind === 'targets') received.targets = message.lists;
@@ -58,7 +58,7 @@ export function startSeedCheck(
   };
   let settled = false;
   const settle = (): SeedCheckVerdict => {
-    receive(VERDICT, 'verdict');
+    receive('verdict');
     if (!settled) {
       settled = true;
       port1.close();
@@ -70,7 +70,7 @@ export function startSeedCheck(
   };
   return {
     sortedTargets() {
-      if (!settled) receive(TARGETS, 'targets');
+      if (!settled) receive('targets');
       return received.targets;
     },
     verdict() {

@@ -90,8 +90,11 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
     return snapshot;
   };
 
+  /** By public id or name, as paths and `from_environment` name an environment. */
+  const byRef = (ref: string): Environment | undefined => envs.byPublicId(ref) ?? envs.byName(ref);
+
   const resolve = (ref: string, callerId?: string): EnvironmentView => {
-    const env = ref === CURRENT && callerId ? envs.byId(callerId) : (envs.byPublicId(ref) ?? envs.byName(ref));
+    const env = ref === CURRENT && callerId ? envs.byId(callerId) : byRef(ref);
     if (!env) throw notFound('Environment', ref);
     return view(env);
   };
@@ -132,7 +135,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
     checkNew(input, name, keys);
     let id: string;
     if (input.from_environment !== undefined) {
-      const source = envs.byPublicId(input.from_environment) ?? envs.byName(input.from_environment);
+      const source = byRef(input.from_environment);
       if (!source) {
         throw unprocessable(`Environment not found: '${input.from_environment}'.`, 'invalid_request_parameters', [
           { field: 'from_environment', code: 'from_environment_not_found' },
