@@ -2,6 +2,7 @@ import type { Db } from './db/open.js';
 import { createIdempotencyStore } from './http/idempotency-store.js';
 import { createApiKeyStore } from './modules/api-keys/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
+import { createRuleStore } from './modules/feature-flags/rule-store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
 import { createOrganizationStore } from './modules/organizations/store.js';
@@ -17,6 +18,7 @@ export function createStores(db: Db) {
     memberships: createMembershipStore(db),
     roles: createRoleStore(db),
     flags: createFlagStore(db),
+    rules: createRuleStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),
   };

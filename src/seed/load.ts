@@ -10,7 +10,7 @@ import { idMinter, isId, newEnvironmentKey, newId, type IdKind } from '../ids.js
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
-import { SeedEnvironment, type SeedDocument, type SeedRole, type SeedTarget } from './schema.js';
+import { SeedEnvironment, type SeedDocument, type SeedRole, type SeedRule, type SeedTarget } from './schema.js';
 
 /** A seed that cannot be loaded; the message names the entry and the reason, `field` its path (`feature_flags.0.slug`). */
 export class SeedError extends Error {
@@ -226,6 +226,41 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
         if (!orgIds.has(id)) fail(entry(j), `'${id}' is not an organization of this seed`);
       } else fail(entry(j), `'${id}' is neither a user_… nor an org_… id`);
     });
+    if (f.rules && f.targets) fail(`feature_flags[${i}] (${f.slug}).rules`, 'give a flag either targets or rules, not both');
+    checkRules(f.rules, `feature_flags[${i}] (${f.slug})`, userIds, orgIds, fail);
+  });
+  pinned(
+    env.feature_flags?.flatMap((f) => f.rules ?? []),
+    'flagRule',
+    'feature_flags[].rules',
+  );
+}
+
+/** A flag's seeded rules: one per (type, value), each target in one rule, ids of the right kind. */
+function checkRules(
+  rules: SeedRule[] | undefined,
+  flagEntry: string,
+  userIds: Set<string>,
+  orgIds: Set<string>,
+  fail: (entry: string, why: string) => never,
+): void {
+  const kinds = new Set<string>();
+  const members = new Map<string, number>();
+  rules?.forEach((r, j) => {
+    const entry = `${flagEntry}.rules[${j}]`;
+    if (r.id !== undefined && !isId('flagRule', r.id)) fail(`${entry}.id`, `'${r.id}' is not a valid flag rule id (prefix + ULID)`);
+    const kind = `${r.target_type} ${r.value}`;
+    if (kinds.has(kind)) fail(entry, `a rule for (${r.target_type}, ${r.value}) comes earlier in this flag`);
+    kinds.add(kind);
+    r.targets?.forEach((id, k) => {
+      const at = `${entry}.targets[${k}]`;
+      const key = `${r.target_type} ${id}`;
+      if (members.has(key)) fail(at, `'${id}' is already a target of rules[${members.get(key)}] of this flag`);
+      members.set(key, j);
+      if (r.target_type === 'user' && !userIds.has(id)) fail(at, `'${id}' is not a user of this seed`);
+      else if (r.target_type === 'organization' && !orgIds.has(id)) fail(at, `'${id}' is not an organization of this seed`);
+      else if (!/^[A-Za-z0-9._:-]{1,255}$/.test(id) || id === '.' || id === '..') fail(at, `'${id}' is not a valid target id (^[A-Za-z0-9._:-]{1,255}$)`);
+    });
   });
 }
 
@@ -347,9 +382,9 @@ export function insertEnvironmentSeed(
   });
   stores.memberships.insertMany(environmentId, memberships);
   rows += memberships.length;
-  // Targets go in last, all at once and in primary-key order (flag, then resource), which is
-  // what keeps a million of them cheap to insert.
-  const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];
+  // Memberships go in last, all at once and in primary-key order (flag, then type and id),
+  // which is what keeps a million of them cheap to insert.
+  const targets: { flagId: string; createdAt: string; insert: () => void; count: number }[] = [];
   const prepared = env.feature_flags?.length ? sortedTargets?.() : undefined;
   for (const [i, f] of (env.feature_flags ?? []).entries()) {
     const id = f.id ?? newId('flag');
@@ -367,15 +402,63 @@ export function insertEnvironmentSeed(
       updated_at: iso(f.updated_at) ?? created_at,
     });
     rows++;
-    const json = prepared?.[i] ?? targetsJson(f.targets);
-    targets.push({ flagId: id, createdAt: created_at, json, count: f.targets?.length ?? 0 });
+    if (f.rules) {
+      const members = insertSeedRules(stores, environmentId, id, f.rules, created_at);
+      targets.push({ flagId: id, createdAt: created_at, count: members.length, insert: () => stores.rules.insertMemberships(environmentId, id, created_at, membershipIdPrefix(), JSON.stringify(members)) });
+    } else if (f.targets?.length) {
+      const ruleIds = insertClassicRules(stores, environmentId, id, f.targets, created_at);
+      const json = prepared?.[i] ?? targetsJson(f.targets);
+      targets.push({ flagId: id, createdAt: created_at, count: f.targets.length, insert: () => stores.rules.insertClassicMemberships(environmentId, id, created_at, membershipIdPrefix(), ruleIds, json) });
+    }
   }
   targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
-  for (const { flagId, createdAt, json, count } of targets) {
-    stores.flags.insertTargets(environmentId, flagId, createdAt, json);
+  for (const { insert, count } of targets) {
+    insert();
     rows += count;
   }
   return rows;
+}
+
+/** `flag_target_` + a ULID's time and 10 random characters: the seed statement appends 6 digits (the entry's index). */
+function membershipIdPrefix(): string {
+  return idMinter('flagTarget')().slice(0, -6);
+}
+
+/** A seed's explicit rules, in the order given; returns their members as `[type, id, rule_id]` in key order. */
+function insertSeedRules(stores: Stores, environmentId: string, flagId: string, rules: SeedRule[], createdAt: string): [string, string, string][] {
+  const members: [string, string, string][] = [];
+  rules.forEach((r, position) => {
+    const id = r.id ?? newId('flagRule');
+    const created_at = iso(r.created_at) ?? createdAt;
+    stores.rules.insertRule(environmentId, { id, flag_id: flagId, position, target_type: r.target_type, value: r.value, created_at, updated_at: created_at });
+    for (const target of r.targets ?? []) members.push([r.target_type, target, id]);
+  });
+  return members.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+}
+
+/**
+ * The rules a flag's classic targets need (as migration 0011 makes them): user rules before
+ * organization rules so a user's own target decides first, on before explicitly off. Returns the
+ * rule ids by kind (`user1`, `user0`, `organization1`, `organization0`), only the non-empty ones.
+ */
+function insertClassicRules(stores: Stores, environmentId: string, flagId: string, targets: SeedTarget[], createdAt: string): Record<string, string> {
+  const present = new Set<string>();
+  for (const t of targets) {
+    const id = typeof t === 'string' ? t : t.id;
+    const on = typeof t === 'string' || t.enabled !== false;
+    present.add((id.startsWith('user_') ? 'user' : 'organization') + (on ? '1' : '0'));
+    if (present.size === 4) break;
+  }
+  const ruleIds: Record<string, string> = {};
+  let position = 0;
+  for (const kind of ['user1', 'user0', 'organization1', 'organization0']) {
+    if (!present.has(kind)) continue;
+    const id = newId('flagRule');
+    const target_type = kind.slice(0, -1);
+    stores.rules.insertRule(environmentId, { id, flag_id: flagId, position: position++, target_type, value: kind.endsWith('1'), created_at: createdAt, updated_at: createdAt });
+    ruleIds[kind] = id;
+  }
+  return ruleIds;
 }
 
 /**
@@ -405,7 +488,7 @@ function roughRowCount(env: SeedEnvironment): number {
     (env.users?.length ?? 0) +
     (env.organization_memberships?.length ?? 0) +
     flags.length +
-    flags.reduce((n, f) => n + (f.targets?.length ?? 0), 0)
+    flags.reduce((n, f) => n + (f.targets?.length ?? 0) + (f.rules?.reduce((m, r) => m + (r.targets?.length ?? 0), 0) ?? 0), 0)
   );
 }
 
