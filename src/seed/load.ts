@@ -11,6 +11,7 @@ import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
 import { SeedEnvironment, type SeedDocument, type SeedRole, type SeedTarget } from './schema.js';
+import { checkUserManagementSeed, insertUserManagementSeed } from './user-management.js';
 
 /** A seed that cannot be loaded; the message names the entry and the reason, `field` its path (`feature_flags.0.slug`). */
 export class SeedError extends Error {
@@ -159,6 +160,7 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   times(env.organizations, 'organizations');
   times(env.users, 'users');
   times(env.organization_memberships, 'organization_memberships');
+  times(env.invitations, 'invitations');
   times(env.feature_flags, 'feature_flags');
   times(env.roles, 'roles');
 
@@ -212,6 +214,9 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
     if (!userIds.has(m.user_id)) fail(`organization_memberships[${i}].user_id`, `'${m.user_id}' is not a user of this seed (give users pinned ids to reference them)`);
     if (!orgIds.has(m.organization_id)) fail(`organization_memberships[${i}].organization_id`, `'${m.organization_id}' is not an organization of this seed`);
   });
+  pinned(env.invitations, 'invitation', 'invitations');
+  unique(env.invitations, (inv) => inv.token, 'invitations', 'token');
+  checkUserManagementSeed(env, { users: userIds, organizations: orgIds, roles: roleSlugs }, fail);
   env.feature_flags?.forEach((f, i) => {
     const seen = new Set<string>();
     // The entry's name is built only on failure: a big seed has a million targets.
@@ -347,6 +352,7 @@ export function insertEnvironmentSeed(
   });
   stores.memberships.insertMany(environmentId, memberships);
   rows += memberships.length;
+  rows += insertUserManagementSeed(stores, environmentId, env, now);
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.
   const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];
