@@ -17,6 +17,8 @@ import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js'
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
 import { createFlagService } from './modules/feature-flags/service.js';
+import { launchDarklyRoutes } from './modules/launchdarkly/routes.js';
+import { createLaunchDarklyService } from './modules/launchdarkly/service.js';
 import { OrganizationApiKey } from './modules/api-keys/schemas.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { createApiKeyService } from './modules/api-keys/service.js';
@@ -102,7 +104,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A secret key, `sk_…`.' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A secret key, `sk_…`.' },
+          launchdarkly: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'A secret key, `sk_…`, as is or after `Bearer `.' },
+        },
+      },
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },
@@ -166,6 +173,11 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(emailVerificationRoutes, { verifications });
   const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
   await app.register(emailChangeRoutes, { changes });
+  await app.register(launchDarklyRoutes, {
+    prefix: '/api/v2',
+    launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),
+    keyOwner: ctx.stores.environments.keyOwner,
+  });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
   await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
