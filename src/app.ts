@@ -30,6 +30,14 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { emailChangeAdminRoutes, emailChangeRoutes } from './modules/email-change/routes.js';
+import { createEmailChangeService } from './modules/email-change/service.js';
+import { emailVerificationAdminRoutes, emailVerificationRoutes } from './modules/email-verification/routes.js';
+import { EmailVerification } from './modules/email-verification/schemas.js';
+import { createEmailVerificationService } from './modules/email-verification/service.js';
+import { invitationRoutes } from './modules/invitations/routes.js';
+import { Invitation } from './modules/invitations/schemas.js';
+import { createInvitationService } from './modules/invitations/service.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import { Role } from './modules/roles/schemas.js';
 import { clockRoutes } from './modules/clock/routes.js';
@@ -118,6 +126,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(FlagstandEnvironment);
   app.addSchema(FlagstandSnapshot);
   app.addSchema(OrganizationApiKey);
+  app.addSchema(Invitation);
+  app.addSchema(EmailVerification);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -155,6 +165,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(membershipRoutes, { memberships });
   await app.register(roleRoutes, { roles, organizationExists: organizations.exists });
+  const invitations = createInvitationService(
+    ctx.db,
+    ctx.stores.invitations,
+    { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
+    clock,
+  );
+  await app.register(invitationRoutes, { invitations });
+  const verifications = createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock);
+  await app.register(emailVerificationRoutes, { verifications });
+  const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
+  await app.register(emailChangeRoutes, { changes });
   await app.register(launchDarklyRoutes, {
     prefix: '/api/v2',
     launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),
@@ -163,6 +184,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
   await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
+  await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
+  await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();
