@@ -1,9 +1,12 @@
 import type { Db } from './db/open.js';
 import { createIdempotencyStore } from './http/idempotency-store.js';
 import { createApiKeyStore } from './modules/api-keys/store.js';
+import { createEmailChangeStore } from './modules/email-change/store.js';
+import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
 import { createRuleStore } from './modules/feature-flags/rule-store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
+import { createInvitationStore } from './modules/invitations/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
 import { createOrganizationStore } from './modules/organizations/store.js';
 import { createRoleStore } from './modules/roles/store.js';
@@ -21,6 +24,9 @@ export function createStores(db: Db) {
     rules: createRuleStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),
+    invitations: createInvitationStore(db),
+    emailVerifications: createEmailVerificationStore(db),
+    emailChanges: createEmailChangeStore(db),
   };
 }
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderOpenApi } from '../../scripts/render-openapi.js';
+import { clientOperation } from '../helpers/launchdarkly-models.js';
 import { operations } from '../helpers/spec.js';
 
 const committed = readFileSync(new URL('../../openapi/flagstand.json', import.meta.url), 'utf8');
@@ -9,6 +10,8 @@ type Doc = { paths: Record<string, Record<string, { operationId?: string; tags?:
 // Routes that exist only in flagstand (no WorkOS operation to match): the runtime client's poll
 // (not in the public spec) and flagstand's own admin routes.
 const FLAGSTAND_ONLY = /^Flagstand/;
+// The LaunchDarkly dialect: checked against the official LaunchDarkly client instead.
+const LAUNCHDARKLY = /^LaunchDarkly_(\w+)$/;
 
 // WorkOS routes no released spec has yet: the rules API, at the verb and path workos-node 12.3.0
 // sends for each method (`FeatureFlags` in its lib/, e.g. `this.workos.post("/flag_rules", …)`).
@@ -35,7 +38,7 @@ describe('openapi/flagstand.json', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         expect(op.operationId, `${method} ${path} has no operationId`).toBeTruthy();
-        if (FLAGSTAND_ONLY.test(op.operationId!)) continue;
+        if (FLAGSTAND_ONLY.test(op.operationId!) || LAUNCHDARKLY.test(op.operationId!)) continue;
         if (op.operationId! in WORKOS_NODE_12) {
           expect(`${method.toUpperCase()} ${path}`).toBe(WORKOS_NODE_12[op.operationId!]);
           sdkOnly.add(op.operationId!);
@@ -49,6 +52,20 @@ describe('openapi/flagstand.json', () => {
     }
     expect(served.length).toBeGreaterThanOrEqual(8);
     expect([...sdkOnly].sort()).toEqual(Object.keys(WORKOS_NODE_12).sort());
+  });
+
+  it('gives every LaunchDarkly route the verb and path of the official LaunchDarkly client', () => {
+    const doc = JSON.parse(committed) as Doc;
+    const served: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const name = LAUNCHDARKLY.exec(op.operationId!)?.[1];
+        if (!name) continue;
+        expect(`${method.toUpperCase()} ${path}`).toBe(Object.values(clientOperation(name)).join(' '));
+        served.push(name);
+      }
+    }
+    expect(served.sort()).toEqual(['getFeatureFlag', 'getUserFlagSetting', 'getUserFlagSettings', 'putFlagSetting']);
   });
 
   it('serves all eight Feature Flags operations of the official spec', () => {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { conflict, invalidParameters, notFound, type FieldError } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
@@ -73,7 +73,7 @@ export function createRuleService(
   flags: FlagStore,
   rules: RuleStore,
   directory: TargetDirectory,
-  clock: Clock,
+  clock: EnvironmentTime,
   publicEnvironmentId: (environmentId: string) => string,
 ): RuleService {
   const requireFlag = (environmentId: string, slug: string): Flag => {
@@ -153,7 +153,7 @@ export function createRuleService(
       // Repo rule-management.spec: "Rule already exists", flag_rule_already_exists_exception.
       throw conflict('Rule already exists', 'flag_rule_already_exists_exception');
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const rule = insertRule(environmentId, flag.id, input.target_type, input.value, nextPosition(environmentId, flag.id), now);
     touchFlag(environmentId, flag.id, now);
     return ruleView(environmentId, rule, flag.slug);
@@ -162,7 +162,7 @@ export function createRuleService(
   const deleteRule = db.transaction((environmentId: string, id: string): void => {
     const rule = requireRule(environmentId, id);
     rules.deleteRule(environmentId, rule.id);
-    touchFlag(environmentId, rule.flag_id, clock.now());
+    touchFlag(environmentId, rule.flag_id, clock.now(environmentId));
   });
 
   /** Admin: the flag's rules in the given order (every rule id of the flag, once). */
@@ -174,7 +174,7 @@ export function createRuleService(
     if (given.size !== ruleIds.length || given.size !== known.size || ruleIds.some((id) => !known.has(id))) {
       throw invalidParameters([{ field: 'rule_ids', code: 'rule_ids_invalid', message: "must list every rule of the flag once" }], 422);
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const byId = new Map(current.map((r) => [r.id, r]));
     const changed = ruleIds.some((id, i) => byId.get(id)!.position !== i);
     if (changed) {
@@ -195,7 +195,7 @@ export function createRuleService(
       if (existing.rule_id === rule.id) throw conflict('Target already exists', 'flag_target_already_exists_exception');
       throw conflict('Target belongs to another rule', 'flag_target_belongs_to_another_rule_exception');
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const membership: Membership = {
       id: newId('flagTarget'),
       flag_id: rule.flag_id,
@@ -213,7 +213,7 @@ export function createRuleService(
   const deleteMembership = db.transaction((environmentId: string, id: string): void => {
     const membership = requireMembership(environmentId, id);
     rules.deleteMembership(environmentId, membership.id);
-    touchFlag(environmentId, membership.flag_id, clock.now());
+    touchFlag(environmentId, membership.flag_id, clock.now(environmentId));
   });
 
   /**
@@ -223,7 +223,7 @@ export function createRuleService(
   const setClassicTarget = db.transaction((environmentId: string, flag: Flag, type: string, targetId: string, value: boolean): boolean => {
     const current = rules.membershipOf(environmentId, flag.id, type, targetId);
     if (current && rules.ruleById(environmentId, current.rule_id)?.value === value) return false;
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const rule = rules.ruleOfKind(environmentId, flag.id, type, value) ?? insertClassicRule(environmentId, flag.id, type, value, now);
     if (current) rules.moveMembership(environmentId, current.id, rule.id, now);
     else {
@@ -246,7 +246,7 @@ export function createRuleService(
     const current = rules.membershipOf(environmentId, flag.id, type, targetId);
     if (!current) return false;
     rules.deleteMembership(environmentId, current.id);
-    touchFlag(environmentId, flag.id, clock.now());
+    touchFlag(environmentId, flag.id, clock.now(environmentId));
     return true;
   });
 

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/open.js';
 import { createStampedMap } from '../../db/stamped-map.js';
-import { cursorParams, prepareFilteredKeyset, prepareKeyset, type PageRequest } from '../../http/pagination.js';
+import { cursorParams, prepareFilteredKeyset, prepareKeyset, type PageRequest } from '../../db/keyset.js';
 
 /** A flag rule as stored (value as a boolean). */
 export interface Rule {
@@ -127,6 +127,14 @@ export function createRuleStore(db: Db) {
              FROM json_each(@members) AS j) AS s) AS t`,
   );
 
+  // A target's own memberships with their flag's slug and rule's value (flag_targets_subject, then by key).
+  const ownTargets = db.prepare<[string, string, string], { slug: string; value: 0 | 1 }>(
+    `SELECT f.slug, r.value FROM flag_targets AS t
+     JOIN flag_rules AS r ON r.environment_id = t.environment_id AND r.id = t.rule_id
+     JOIN feature_flags AS f ON f.environment_id = t.environment_id AND f.id = t.flag_id
+     WHERE t.target_id = ? AND t.environment_id = ? AND t.target_type = ?`,
+  );
+
   // Rules by id, per environment, for evaluation reads (a subject's memberships name their rules).
   const rulesCache = createStampedMap<Map<string, Rule>>(db, { entries: Infinity });
   const rulesOf = (environmentId: string): Map<string, Rule> => {
@@ -189,6 +197,10 @@ export function createRuleStore(db: Db) {
     /** Removes every membership of a target of this type (the user or organization was deleted). */
     deleteMembershipsOf(environmentId: string, targetType: string, targetId: string): void {
       deleteMembershipsOf.run(targetId, environmentId, targetType);
+    },
+    /** A target's own memberships on every flag (disabled flags too): each flag's slug and the rule's value. */
+    ownTargets(environmentId: string, targetType: string, targetId: string): { slug: string; enabled: boolean }[] {
+      return ownTargets.all(targetId, environmentId, targetType).map((t) => ({ slug: t.slug, enabled: t.value === 1 }));
     },
     /** Memberships naming any of `targetIds`, of any type. */
     subjectMemberships(environmentId: string, targetIds: readonly string[]): SubjectMembership[] {

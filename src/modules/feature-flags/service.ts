@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { createReadMemo } from '../../db/read-memo.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
@@ -21,6 +21,8 @@ export interface FlagService {
   list(environmentId: string, query: ListQuery): Page<Flag>;
   listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag>;
   listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag>;
+  /** The user's own explicit targets (on or off), on every flag, disabled ones included. */
+  userTargets(environmentId: string, userId: string): { slug: string; enabled: boolean }[];
 }
 
 /** What flags need to know of the resources they target. */
@@ -53,7 +55,7 @@ export function createFlagService(
   rules: RuleStore,
   ruleWrites: Pick<RuleService, 'setClassicTarget' | 'removeClassicTarget'>,
   directory: TargetDirectory,
-  clock: Clock,
+  clock: EnvironmentTime,
 ): FlagService {
   const requireFlag = (environmentId: string, slug: string): Flag => {
     const flag = flags.bySlug(environmentId, slug);
@@ -137,7 +139,7 @@ export function createFlagService(
         { field: 'slug', code: 'slug_not_unique' },
       ]);
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const flag: Flag = {
       id: newId('flag'),
       slug: input.slug,
@@ -167,7 +169,7 @@ export function createFlagService(
       ...(changes.default_value !== undefined && { default_value: changes.default_value }),
     };
     if (JSON.stringify(next) === JSON.stringify(flag)) return flag;
-    next.updated_at = clock.now();
+    next.updated_at = clock.now(environmentId);
     flags.update(environmentId, next);
     return next;
   });
@@ -181,7 +183,7 @@ export function createFlagService(
   const setEnabled = db.transaction((environmentId: string, slug: string, enabled: boolean): Flag => {
     const flag = requireFlag(environmentId, slug);
     if (flag.enabled === enabled) return flag;
-    const next = { ...flag, enabled, updated_at: clock.now() };
+    const next = { ...flag, enabled, updated_at: clock.now(environmentId) };
     flags.update(environmentId, next);
     return next;
   });
@@ -225,6 +227,11 @@ export function createFlagService(
 
     listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag> {
       return listForSubject(environmentId, 'user', userId, query);
+    },
+
+    userTargets(environmentId: string, userId: string) {
+      if (!directory.userExists(environmentId, userId)) throw notFound('User', userId);
+      return rules.ownTargets(environmentId, 'user', userId);
     },
   };
 }
