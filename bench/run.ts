@@ -127,7 +127,11 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
       { route: 'GET /organizations/{id}/feature-flags', paths: orgPaths },
       { route: 'GET /feature-flags', paths: ['/feature-flags'] },
     ];
-    if (name === 'small') routes.push({ route: 'GET /sdk/feature-flags', paths: ['/sdk/feature-flags'] });
+    if (name === 'small') {
+      routes.push({ route: 'GET /sdk/feature-flags', paths: ['/sdk/feature-flags'] });
+      // The v2 poll (workos-node 12) beside v1: the same flags and targets, as rules.
+      routes.push({ route: 'GET /sdk/feature-flags?payload_version=2', paths: ['/sdk/feature-flags?payload_version=2'] });
+    }
     // Pages are kept until the data changes, and the rows above ask for 2,000 users again and
     // again. Here 60,000 users take turns, more than the 20,000 pages kept: every request misses,
     // what a first request costs. (Not all 100,000: autocannon times out a few requests with a

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeedDocument } from '../../src/seed/schema.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { pinnedId } from '../helpers/ids.js';
+import { lcg } from '../helpers/random.js';
 
 // The evaluated lists (a user's, an organization's) are read from an index walk merged with the
 // flags targets turn on. Walk every page of them, in both orders and from both ends, against the
@@ -18,11 +19,6 @@ interface WireFlag {
 interface FlagList {
   data: WireFlag[];
   list_metadata: { before: string | null; after: string | null };
-}
-
-function lcg(seed: number) {
-  let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
 }
 
 const random = lcg(7);

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SeedEnvironment } from '../../src/seed/schema.js';
 import { startServer, type RunningFlagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
+import { lcg } from '../helpers/random.js';
 
 // workos-node 12.3.0 over a real port: its runtime client polls `payload_version=2` and must
 // become ready, and for every user and organization of a generated seed (classic targets on and
@@ -10,11 +11,6 @@ import { pinnedId } from '../helpers/ids.js';
 // status) its answers, given the organization in the context, must equal the REST lists.
 
 const KEY = 'sk_test_sdk12';
-
-function lcg(seed: number) {
-  let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
 
 const random = lcg(2026);
 const USERS = Array.from({ length: 14 }, (_, i) => pinnedId('user', i + 1));

@@ -6,6 +6,7 @@ import { migrate, readMigrations } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
+import { lcg } from '../helpers/random.js';
 
 // 0011 turns classic targets into rules and memberships. A --db file made before it (migrations
 // up to 0010, classic targets written as that schema had them) upgrades in place on start-up and
@@ -25,11 +26,6 @@ afterEach(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
   dir = undefined;
 });
-
-function lcg(seed: number) {
-  let state = seed;
-  return () => ((state = (state * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
-}
 
 const USERS = Array.from({ length: 6 }, (_, i) => pinnedId('user', i + 1));
 const ORGS = Array.from({ length: 4 }, (_, i) => pinnedId('organization', i + 1));
