@@ -24,6 +24,7 @@ export const SeedOrganizationApiKey = Type.Object(
     name: Type.String({ minLength: 1 }),
     value: Type.String({ pattern: '^\\S+$' }),
     permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    expires_at: Type.Optional(Nullable(Timestamp)),
     created_at: Type.Optional(Timestamp),
   },
   { additionalProperties: false },

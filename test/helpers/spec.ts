@@ -44,6 +44,8 @@ function rewrite(node: unknown, close: boolean, part = false): unknown {
     else if (k === 'required' && Array.isArray(v)) out[k] = [...new Set(v)];
     else if (k === 'example' || k === 'examples' || k.startsWith('x-')) continue;
     else if (k === 'allOf' && Array.isArray(v)) out[k] = v.map((n) => rewrite(n, close, true));
+    // A union inside an allOf member is part of it too: its branches stay open, the allOf closes them.
+    else if (part && (k === 'oneOf' || k === 'anyOf') && Array.isArray(v)) out[k] = v.map((n) => rewrite(n, close, true));
     else out[k] = rewrite(v, close);
   }
   // Fastify's serializer drops unknown fields, so only a closed schema catches a leaked column.
@@ -52,10 +54,36 @@ function rewrite(node: unknown, close: boolean, part = false): unknown {
   return out;
 }
 
+/**
+ * The ledger of what @workos/openapi-spec 0.61.0 adds to the components flagstand serves: fields
+ * that the newer spec requires (so flagstand serves them) and that 0.1.0's closed schemas would
+ * otherwise reject. Each entry is the field's schema as 0.61.0 gives it; nothing else is allowed
+ * beyond 0.1.0. The 0.61.0 document itself is not in the repo.
+ */
+export const SPEC_061_ADDITIONS: Record<string, Record<string, Json>> = {
+  ApiKey: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
+  OrganizationApiKey: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
+  OrganizationApiKeyWithValue: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
+};
+
+/** The 0.1.0 components with the ledger's fields added to their properties (never to `required`). */
+function withAdditions(schemas: Record<string, Json>): Record<string, Json> {
+  const out = { ...schemas };
+  for (const [name, fields] of Object.entries(SPEC_061_ADDITIONS)) {
+    const component = out[name] as { properties?: Json } | undefined;
+    if (!component?.properties) throw new Error(`SPEC_061_ADDITIONS: ${name} is not an object component of 0.1.0`);
+    for (const field of Object.keys(fields)) {
+      if (field in component.properties) throw new Error(`SPEC_061_ADDITIONS: ${name}.${field} is already in 0.1.0`);
+    }
+    out[name] = { ...component, properties: { ...component.properties, ...fields } };
+  }
+  return out;
+}
+
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 addFormats.default(ajv);
 for (const close of [true, false]) {
-  ajv.addSchema({ $id: `workos-${close ? 'closed' : 'open'}`, $defs: rewrite(spec.components.schemas, close) as Json });
+  ajv.addSchema({ $id: `workos-${close ? 'closed' : 'open'}`, $defs: rewrite(withAdditions(spec.components.schemas), close) as Json });
 }
 
 const compiled = new Map<string, ValidateFunction>();
