@@ -30,6 +30,20 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { authFactorRoutes } from './modules/auth-factors/routes.js';
+import { AuthenticationFactor } from './modules/auth-factors/schemas.js';
+import { createAuthFactorService } from './modules/auth-factors/service.js';
+import { authorizedApplicationRoutes } from './modules/authorized-applications/routes.js';
+import { createAuthorizedApplicationService } from './modules/authorized-applications/service.js';
+import { connectedAccountRoutes } from './modules/connected-accounts/routes.js';
+import { ConnectedAccount } from './modules/connected-accounts/schemas.js';
+import { createConnectedAccountService } from './modules/connected-accounts/service.js';
+import { dataProviderRoutes } from './modules/data-providers/routes.js';
+import { createDataProviderService } from './modules/data-providers/service.js';
+import { identityRoutes } from './modules/identities/routes.js';
+import { sessionRoutes } from './modules/sessions/routes.js';
+import { Session } from './modules/sessions/schemas.js';
+import { createSessionService } from './modules/sessions/service.js';
 import { emailChangeAdminRoutes, emailChangeRoutes } from './modules/email-change/routes.js';
 import { createEmailChangeService } from './modules/email-change/service.js';
 import { emailVerificationAdminRoutes, emailVerificationRoutes } from './modules/email-verification/routes.js';
@@ -125,6 +139,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(OrganizationApiKey);
   app.addSchema(Invitation);
   app.addSchema(EmailVerification);
+  app.addSchema(AuthenticationFactor);
+  app.addSchema(Session);
+  app.addSchema(ConnectedAccount);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -173,6 +190,19 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(emailVerificationRoutes, { verifications });
   const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
   await app.register(emailChangeRoutes, { changes });
+  await app.register(authFactorRoutes, { factors: createAuthFactorService(ctx.db, ctx.stores.authFactors, userStore, clock) });
+  await app.register(identityRoutes, { identities: ctx.stores.identities, userExists: userStore.exists });
+  const sessions = createSessionService(ctx.stores.sessions, userStore.exists, clock);
+  await app.register(sessionRoutes, { sessions });
+  await app.register(authorizedApplicationRoutes, {
+    applications: createAuthorizedApplicationService(ctx.stores.authorizedApplications, userStore.exists),
+  });
+  await app.register(connectedAccountRoutes, {
+    accounts: createConnectedAccountService(ctx.db, ctx.stores.connectedAccounts, userStore.exists),
+  });
+  await app.register(dataProviderRoutes, {
+    providers: createDataProviderService(ctx.stores.dataProviders, ctx.stores.connectedAccounts, userStore.exists),
+  });
   await app.register(launchDarklyRoutes, {
     prefix: '/api/v2',
     launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),

@@ -77,7 +77,7 @@ export function insertEnvironmentSeed(
       rows++;
     }
     for (const k of o.api_keys ?? []) {
-      stores.apiKeys.insert(environmentId, apiKeyRecord(id, k, iso(k.created_at) ?? created_at));
+      stores.apiKeys.insert(environmentId, apiKeyRecord(id, { ...k, expires_at: iso(k.expires_at) }, iso(k.created_at) ?? created_at));
       rows++;
     }
   }

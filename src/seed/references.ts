@@ -103,6 +103,12 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
     if (!orgIds.has(m.organization_id)) fail(`organization_memberships[${i}].organization_id`, `'${m.organization_id}' is not an organization of this seed`);
   });
   pinned(env.invitations, 'invitation', 'invitations');
+  pinned(env.sessions, 'session', 'sessions');
+  pinned(env.auth_factors, 'authFactor', 'auth_factors');
+  pinned(env.authorized_applications, 'authorizedApplication', 'authorized_applications');
+  pinned(env.data_providers, 'dataProvider', 'data_providers');
+  pinned(env.connected_accounts, 'connectedAccount', 'connected_accounts');
+  times(env.sessions, 'sessions');
   unique(env.invitations, (inv) => inv.token, 'invitations', 'token');
   checkUserManagementSeed(env, { users: userIds, organizations: orgIds, roles: roleSlugs }, fail);
   env.feature_flags?.forEach((f, i) => {
