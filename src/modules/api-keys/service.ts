@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { invalidParameters, notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
@@ -40,7 +40,7 @@ export function createApiKeyService(
   db: Db,
   store: ApiKeyStore,
   organizationExists: (environmentId: string, id: string) => boolean,
-  clock: Clock,
+  clock: EnvironmentTime,
 ): ApiKeyService {
   const requireOrganization = (environmentId: string, id: string) => {
     if (!organizationExists(environmentId, id)) throw notFound('Organization', id);
@@ -48,7 +48,7 @@ export function createApiKeyService(
 
   const create = db.transaction((environmentId: string, organizationId: string, body: CreateOrganizationApiKeyDto) => {
     requireOrganization(environmentId, organizationId);
-    const now = clock.now();
+    const now = clock.now(environmentId);
     // 0.61.0: "Must be a future timestamp." Stored in the API's form (ISO with ms, Z).
     const expiresAt = body.expires_at === undefined ? null : new Date(body.expires_at).toISOString();
     if (expiresAt !== null && expiresAt <= now) {
@@ -62,7 +62,7 @@ export function createApiKeyService(
 
   const validate = db.transaction((environmentId: string, value: string): ApiKey | null => {
     const key = store.byValueHash(environmentId, hashApiKeyValue(value));
-    const now = clock.now();
+    const now = clock.now(environmentId);
     // An expired key is no longer valid: it validates like an unknown one.
     if (!key || (key.expires_at !== null && key.expires_at <= now)) return null;
     // Validating is how an application uses the key, so it counts as a use (not as an update).

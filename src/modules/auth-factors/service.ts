@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type Page, type ListQuery } from '../../http/pagination.js';
@@ -21,7 +21,7 @@ export const DEFAULT_TOTP_ISSUER = 'flagstand';
 // spec: the user-management factor routes answer only 422 besides success, an unknown user included.
 const unknownUser = (id: string) => new ApiError(422, { message: `User not found: '${id}'.`, code: 'entity_not_found', entity_id: id });
 
-export function createAuthFactorService(db: Db, factors: AuthFactorStore, users: UserStore, clock: Clock): AuthFactorService {
+export function createAuthFactorService(db: Db, factors: AuthFactorStore, users: UserStore, clock: EnvironmentTime): AuthFactorService {
   const enroll = db.transaction((environmentId: string, userId: string, body: EnrollFactorBody) => {
     const user = users.byId(environmentId, userId);
     if (!user) throw unknownUser(userId);
@@ -37,7 +37,7 @@ export function createAuthFactorService(db: Db, factors: AuthFactorStore, users:
       }
       secret = given;
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const factor: AuthFactor = {
       id: newId('authFactor'),
       user_id: user.id,

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import { notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES } from '../../ids.js';
@@ -12,17 +12,20 @@ export const SESSION_TTL_MS = 30 * 86_400_000;
 
 export interface SessionService {
   list(environmentId: string, userId: string, query: ListQuery): Page<SessionView>;
-  view(session: Session): SessionView;
+  view(environmentId: string, session: Session): SessionView;
 }
 
-export function createSessionService(sessions: SessionStore, userExists: (environmentId: string, id: string) => boolean, clock: Clock): SessionService {
-  const view = (s: Session): SessionView => ({ ...s, status: s.status === 'active' && s.expires_at <= clock.now() ? 'expired' : s.status });
+export function createSessionService(sessions: SessionStore, userExists: (environmentId: string, id: string) => boolean, clock: EnvironmentTime): SessionService {
+  const view = (environmentId: string, s: Session): SessionView => ({
+    ...s,
+    status: s.status === 'active' && s.expires_at <= clock.now(environmentId) ? 'expired' : s.status,
+  });
   return {
     list(environmentId, userId, query) {
       // spec: bad parameters answer 422 (the list has no 400).
       const req = pageRequest(query, ID_PREFIXES.session, (id) => sessions.sortKey(environmentId, id), 422);
       if (!userExists(environmentId, userId)) throw notFound('User', userId);
-      return toPage(req, sessions.list(environmentId, userId, req).map(view));
+      return toPage(req, sessions.list(environmentId, userId, req).map((s) => view(environmentId, s)));
     },
     view,
   };
