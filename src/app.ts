@@ -30,6 +30,10 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { authenticateAdminRoutes, authenticateRoutes } from './modules/authenticate/routes.js';
+import { createAuthenticateService } from './modules/authenticate/service.js';
+import { allUserFlagSlugs } from './modules/authenticate/flag-claim.js';
+import { createSigningKeys } from './modules/authenticate/signing-keys.js';
 import { authFactorRoutes } from './modules/auth-factors/routes.js';
 import { AuthenticationFactor } from './modules/auth-factors/schemas.js';
 import { createAuthFactorService } from './modules/auth-factors/service.js';
@@ -172,7 +176,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
-  const users = createUserService(ctx.db, userStore, { deleteTargetsOf: ctx.stores.flags.deleteTargetsOf }, clock);
+  const users = createUserService(ctx.db, userStore, { deleteTargetsOf: ctx.stores.flags.deleteTargetsOf }, clock, ctx.stores.passwords);
   await app.register(userRoutes, { users });
   const memberships = createMembershipService(
     ctx.db,
@@ -206,6 +210,29 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(dataProviderRoutes, {
     providers: createDataProviderService(ctx.stores.dataProviders, ctx.stores.connectedAccounts, userStore.exists),
   });
+  const keys = createSigningKeys(ctx.db);
+  const signIn = createAuthenticateService(
+    ctx.db,
+    ctx.stores.signIn,
+    keys,
+    {
+      users: userStore,
+      passwords: ctx.stores.passwords,
+      memberships: membershipStore,
+      roles,
+      sessions: ctx.stores.sessions,
+      flagSlugsOf: (environmentId, userId) => allUserFlagSlugs(flags, environmentId, userId),
+      isEnvironmentKey: (environmentId, secret) => ctx.stores.environments.keyOwner(secret) === environmentId,
+    },
+    clock,
+  );
+  await app.register(authenticateRoutes, {
+    signIn,
+    keys,
+    clock,
+    environmentById: ctx.stores.environments.byId,
+    environmentByPublicId: ctx.stores.environments.byPublicId,
+  });
   await app.register(launchDarklyRoutes, {
     prefix: '/api/v2',
     launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),
@@ -216,6 +243,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
   await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });
+  await app.register(authenticateAdminRoutes, { prefix: ADMIN_PREFIX, signIn });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();

@@ -7,6 +7,8 @@ import { createConnectedAccountStore } from './modules/connected-accounts/store.
 import { createDataProviderStore } from './modules/data-providers/store.js';
 import { createIdentityStore } from './modules/identities/store.js';
 import { createSessionStore } from './modules/sessions/store.js';
+import { createSignInStore } from './modules/authenticate/store.js';
+import { createPasswordStore } from './modules/users/password-store.js';
 import { createEmailChangeStore } from './modules/email-change/store.js';
 import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
@@ -37,6 +39,8 @@ export function createStores(db: Db) {
     authorizedApplications: createAuthorizedApplicationStore(db),
     dataProviders: createDataProviderStore(db),
     connectedAccounts: createConnectedAccountStore(db),
+    passwords: createPasswordStore(db),
+    signIn: createSignInStore(db),
   };
 }
 

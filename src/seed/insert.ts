@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { idMinter, newId } from '../ids.js';
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG } from '../modules/roles/defaults.js';
+import { hashPassword } from '../modules/users/password-hash.js';
 import type { Stores } from '../stores.js';
 import { rolesOf } from './roles.js';
 import type { SeedEnvironment, SeedTarget } from './schema.js';
@@ -101,6 +102,9 @@ export function insertEnvironmentSeed(
     };
   });
   stores.users.insertMany(environmentId, users);
+  env.users?.forEach((u, i) => {
+    if (u.password !== undefined) stores.passwords.set(environmentId, users[i].id, hashPassword(u.password));
+  });
   rows += users.length;
   const memberships = (env.organization_memberships ?? []).map((m) => {
     const created_at = iso(m.created_at) ?? now;
