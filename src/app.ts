@@ -3,7 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock, type Clock } from './clock.js';
 import type { Db } from './db/open.js';
-import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
+import { registerJsonBody } from './http/json-body.js';
+import { BODY_LIMIT_BYTES } from './http/limits.js';
+import { nodeServerFactory } from './http/node-server.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { buildSerializer, buildValidator } from './http/compilers.js';
 import { registerRequestHook } from './http/request-hook.js';
@@ -59,7 +62,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Requests answered from the cache would go unlogged: with request logs on, all go through Fastify.
   const responses = ['info', 'debug', 'trace'].includes(ctx.logLevel ?? 'silent') ? undefined : createResponseCache(ctx.db);
   const app = Fastify({
-    ...(responses && { serverFactory: responses.serverFactory }),
+    serverFactory: nodeServerFactory(responses?.serve),
+    clientErrorHandler,
     logger: ctx.logLevel && ctx.logLevel !== 'silent' ? { level: ctx.logLevel } : false,
     genReqId: genRequestId,
     requestIdHeader: false,
@@ -68,7 +72,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // No verb aliases: HEAD is not in the spec, so it answers 404 like any unknown method.
     exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // While closing, requests already on open connections are still answered (with
+    // `Connection: close`) rather than refused with a 503: the server.ts deadline bounds the wait.
+    return503OnClosing: false,
     // Both compilers ours: Fastify then never loads its default Ajv set-up (JTD included).
     schemaController: { compilersFactory: { buildSerializer, buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -78,17 +85,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   responses?.register(app);
   registerIdempotency(app, ctx.stores.idempotency, clock);
 
-  // The SDK sends `Content-Type: application/json` with an empty body on bodiless PUT/DELETE: read it as {}.
-  const defaultJson = app.getDefaultJsonParser('error', 'ignore');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (typeof body === 'string' && body.trim() === '') return done(null, {});
-    const parse = defaultJson as unknown as (req: unknown, body: string, done: (e: Error | null, v?: unknown) => void) => void;
-    parse(req, body as string, (err, value) => {
-      if (err) (err as Error & { statusCode?: number }).statusCode = 400;
-      done(err, value);
-    });
-  });
+  registerJsonBody(app);
 
   await app.register(swagger, {
     openapi: {
