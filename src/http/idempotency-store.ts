@@ -43,7 +43,8 @@ export function createIdempotencyStore(db: Db) {
   );
   const abandon = db.prepare('DELETE FROM idempotency_keys WHERE environment_id = ? AND key = ? AND status IS NULL');
   const claimOwners = db.prepare<[], { owner_pid: number | null }>(
-    'SELECT DISTINCT owner_pid FROM idempotency_keys WHERE status IS NULL',
+    // `owner_pid >= 0` keeps this a search of the partial index (NULL owners are released apart).
+    'SELECT DISTINCT owner_pid FROM idempotency_keys WHERE status IS NULL AND owner_pid >= 0',
   );
   const releaseOwner = db.prepare('DELETE FROM idempotency_keys WHERE status IS NULL AND owner_pid IS ?');
 
@@ -57,9 +58,10 @@ export function createIdempotencyStore(db: Db) {
   });
 
   const releaseOrphans = db.transaction((): number => {
-    let released = 0;
+    // Claims without an owner were made before owners were recorded: no server runs them now.
+    let released = releaseOwner.run(null).changes;
     for (const { owner_pid } of claimOwners.all()) {
-      if (owner_pid === null || owner_pid === process.pid || !processAlive(owner_pid)) {
+      if (owner_pid === process.pid || !processAlive(owner_pid!)) {
         released += releaseOwner.run(owner_pid).changes;
       }
     }
