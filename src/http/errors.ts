@@ -109,7 +109,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     // The route is decided before the body is read: a body an unknown route could not parse
     // (malformed, too deep, too large, of an unknown type) still gets that route's 404.
-    if (request.is404) return send(reply, routeNotFound(request));
+    if (request.is404) {
+      stampRequestId(request, reply);
+      return send(reply, routeNotFound(request));
+    }
     if (error instanceof ApiError) return send(reply, error);
     if (error.validation) {
       const config = request.routeOptions.config;
