@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Metadata, Nullable, StringEnum } from '../http/schemas.js';
+import { Metadata, Name, Nullable, StringEnum, Tags } from '../http/schemas.js';
 
 // The seed file speaks the API's snake_case. Ids are optional everywhere and pinned when given.
 
@@ -80,7 +80,7 @@ export const SeedRole = Type.Object(
   {
     id: Type.Optional(Id),
     slug: Type.String({ minLength: 1, maxLength: 255 }),
-    name: Type.Optional(Type.String({ minLength: 1 })),
+    name: Type.Optional(Name({ minLength: 1 })),
     description: Type.Optional(Nullable(Type.String())),
     permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
     created_at: Type.Optional(Timestamp),
@@ -98,7 +98,7 @@ export const SeedFlag = Type.Object(
   {
     id: Type.Optional(Id),
     slug: Type.String({ minLength: 1, maxLength: 255 }),
-    name: Type.Optional(Type.String({ minLength: 1 })),
+    name: Type.Optional(Name({ minLength: 1 })),
     description: Type.Optional(Nullable(Type.String())),
     owner: Type.Optional(
       Type.Union([
@@ -113,7 +113,7 @@ export const SeedFlag = Type.Object(
         Type.Null(),
       ]),
     ),
-    tags: Type.Optional(Type.Array(Type.String())),
+    tags: Type.Optional(Tags()),
     enabled: Type.Optional(Type.Boolean()),
     default_value: Type.Optional(Type.Boolean()),
     targets: Type.Optional(Type.Array(SeedTarget)),
