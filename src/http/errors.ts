@@ -1,5 +1,6 @@
 import { STATUS_CODES, type ServerResponse } from 'node:http';
 import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_CONTENT_TYPE } from './json-text.js';
 import { genRequestId, stampRequestId } from './request-id.js';
@@ -172,7 +173,12 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, message, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'The request is not valid HTTP.', 'invalid_request'];
-  const body = JSON.stringify({ message, code });
+  writeSocketError(socket, status, { message, code });
+}
+
+/** An answer written on the bare socket, then closed: for what Node hands over without a response object. */
+export function writeSocketError(socket: Duplex, status: number, error: ErrorBody): void {
+  const body = JSON.stringify(error);
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +

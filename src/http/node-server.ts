@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
 import type { FastifyServerFactory } from 'fastify';
-import { writeNodeError } from './errors.js';
+import type { Duplex } from 'node:stream';
+import { writeNodeError, writeSocketError } from './errors.js';
 import { REQUEST_TIMEOUT_MS, TIMEOUT_CHECK_INTERVAL_MS } from './limits.js';
 
 /** The options Fastify hands its server factory, filled with its defaults (keep-alive 72 s, …). */
@@ -16,7 +17,7 @@ export type FrontHandler = (req: IncomingMessage, res: ServerResponse) => boolea
 
 /**
  * Fastify's `serverFactory`: the Node server, with what Node would otherwise answer on its own
- * (an empty 400 for a missing Host, an empty 417 for an unknown Expect) answered as WorkOS-shaped
+ * (an empty 400 for a missing Host, an empty 417 for an unknown Expect, a CONNECT left hanging) answered as WorkOS-shaped
  * JSON with a request id, the request timeout checked every second, and an optional `front`
  * handler that sees each request before Fastify.
  */
@@ -44,6 +45,10 @@ export function nodeServerFactory(front?: FrontHandler): FastifyServerFactory {
     );
     server.on('checkExpectation', (req: IncomingMessage, res: ServerResponse) =>
       writeNodeError(res, 417, `Expectation '${req.headers.expect}' is not supported; only 100-continue is.`, 'expectation_failed'),
+    );
+    // CONNECT is no route here (there is no proxy): the unknown-route 404 instead of a silent hang.
+    server.on('connect', (req: IncomingMessage, socket: Duplex) =>
+      writeSocketError(socket, 404, { message: `Cannot CONNECT ${req.url}`, error: 'Not Found', statusCode: 404 }),
     );
     server.keepAliveTimeout = options.keepAliveTimeout;
     server.setTimeout(options.connectionTimeout);

@@ -30,6 +30,10 @@ describe("the HTTP layer's own errors", () => {
     ['a request line that is not HTTP', `GARBAGE\r\n\r\n`, 400, 'invalid_request'],
     ['a header without a colon', `GET /health HTTP/1.1\r\nHost: x\r\nbroken\r\n\r\n`, 400, 'invalid_request'],
     ['two Content-Lengths', `POST /organizations HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n{}`, 400, 'invalid_request'],
+    ['CONNECT (no proxy here)', `CONNECT example.com:443 HTTP/1.1\r\nHost: example.com:443\r\n\r\n`, 404, undefined],
+    ['a lowercase method', `get /health HTTP/1.1\r\nHost: x\r\n\r\n`, 400, 'invalid_request'],
+    ['an HTTP/2 preface on the HTTP/1 port', `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`, 400, 'invalid_request'],
+    ['a control character in a header', `GET /health HTTP/1.1\r\nHost: x\r\nX: \u0001\r\n\r\n`, 400, 'invalid_request'],
     ['headers past the size limit', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'request_headers_too_large'],
   ])('%s → JSON %i', async (_name, request, status, code) => {
     expectJsonError(await rawRequest(server.port, request), status, code);
