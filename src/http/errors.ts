@@ -108,9 +108,9 @@ function send(reply: FastifyReply, err: ApiError): FastifyReply {
 /** The single place errors become responses: every error body is JSON in the WorkOS shape. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
-    // The route is decided before the body is read: a body an unknown route could not parse
-    // (malformed, too deep, too large, of an unknown type) still gets that route's 404.
-    if (request.is404) {
+    // An unknown route's body is not parsed (src/http/json-body.ts), but one past the body limit
+    // fails while it is read: that route still answers its 404.
+    if (request.is404 && !(error instanceof ApiError)) {
       stampRequestId(request, reply);
       return send(reply, routeNotFound(request));
     }

@@ -35,6 +35,9 @@ export function registerJsonBody(app: FastifyInstance): void {
   ) => void;
   app.removeContentTypeParser('application/json');
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
+    // The route is decided before the body is read: an unknown route's body is never parsed, so
+    // whatever it holds, the route's own 404 answers (Fastify skips unknown content types there too).
+    if (req.is404) return done(null, undefined);
     const text = body as string;
     if (text.trim() === '') return done(null, {});
     if (nestsDeeperThan(text, MAX_JSON_DEPTH)) {

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, type RunningFlagstand } from '../../src/server.js';
-import { MAX_JSON_DEPTH } from '../../src/http/limits.js';
+import { BODY_LIMIT_BYTES, MAX_JSON_DEPTH } from '../../src/http/limits.js';
 import { rawRequest } from '../helpers/raw-http.js';
 
 // What Node's HTTP layer and Fastify answer before a route runs: every answer JSON in the WorkOS
@@ -35,7 +35,7 @@ describe("the HTTP layer's own errors", () => {
     ['an HTTP/2 preface on the HTTP/1 port', `PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n`, 400, 'invalid_request'],
     ['a control character in a header', `GET /health HTTP/1.1\r\nHost: x\r\nX: \u0001\r\n\r\n`, 400, 'invalid_request'],
     ['headers past the size limit', `GET /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`, 431, 'request_headers_too_large'],
-  ])('%s → JSON %i', async (_name, request, status, code) => {
+  ])('%s → JSON', async (_name, request, status, code) => {
     expectJsonError(await rawRequest(server.port, request), status, code);
   });
 
@@ -50,6 +50,7 @@ describe('the route is decided before the body is parsed', () => {
     ['malformed JSON', 'application/json', '{bad'],
     ['an unknown content type', 'text/weird', 'x'],
     ['a too deeply nested body', 'application/json', '['.repeat(1000) + ']'.repeat(1000)],
+    ['a body past the size limit', 'application/json', `"${'x'.repeat(BODY_LIMIT_BYTES)}"`],
   ])('an unknown route with %s answers the unknown-route 404', async (_name, type, body) => {
     for (const path of ['/nope', '/organizations/org_1/nope']) {
       const res = await fetch(server.url + path, { method: 'POST', headers: { authorization: 'Bearer sk_test_raw', 'content-type': type }, body });
