@@ -100,7 +100,7 @@ const hostileString = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...HOSTILE_STRINGS) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 40 }) },
   // Long strings built by repetition: drawing thousands of graphemes one by one is slow.
-  { weight: 1, arbitrary: fc.tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }), fc.integer({ min: 50, max: 1500 })).map(([s, n]) => s.repeat(n)) },
+  { weight: 1, arbitrary: fc.tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 4 }), fc.integer({ min: 50, max: 600 })).map(([s, n]) => s.repeat(n)) },
 );
 
 const hostileValue: fc.Arbitrary<unknown> = fc.oneof(
@@ -118,7 +118,7 @@ function valueFor(schema: Schema | undefined, components: Record<string, Schema>
   if (!schema || depth > 5) return hostileValue;
   if (typeof schema.$ref === 'string') return valueFor(components[schema.$ref.split('/').pop()!], components, depth + 1);
   const fitting = fittingValue(schema, components, depth);
-  return fc.oneof({ weight: 5, arbitrary: fitting }, { weight: 1, arbitrary: hostileValue });
+  return fc.oneof({ weight: 12, arbitrary: fitting }, { weight: 1, arbitrary: hostileValue });
 }
 
 function fittingValue(schema: Schema, components: Record<string, Schema>, depth: number): fc.Arbitrary<unknown> {
@@ -169,7 +169,7 @@ const CONTENT_TYPES = ['application/json', 'application/json; charset=utf-8', 'A
 /** The arbitrary of one request against `operations`, with `pool` supplying live values and `key` the caller's key. */
 export function requestArbitrary(operations: Operation[], components: Record<string, Schema>, pool: Pool, key: string): fc.Arbitrary<FuzzRequest> {
   const pathValue = fc.oneof(
-    { weight: 6, arbitrary: fc.nat().map((n) => pool.pick(n) ?? 'missing') },
+    { weight: 10, arbitrary: fc.nat().map((n) => pool.pick(n) ?? 'missing') },
     { weight: 3, arbitrary: hostileString.map((s) => pct(s)) },
     { weight: 1, arbitrary: fc.constantFrom('%E0%A4%A', '%', '%%', '..', '.', '%2F', 'a%2Fb', 'current', 'x'.repeat(3000)) },
   ) as fc.Arbitrary<string>;
