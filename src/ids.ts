@@ -11,6 +11,9 @@ export const ID_PREFIXES = {
   membership: 'om_',
   apiKey: 'api_key_',
   role: 'role_',
+  permission: 'perm_',
+  resource: 'authz_resource_',
+  roleAssignment: 'role_assignment_',
   event: 'event_',
   snapshot: 'snapshot_',
 } as const;

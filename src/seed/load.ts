@@ -9,7 +9,10 @@ import { fieldErrorsFromAjv } from '../http/errors.js';
 import { idMinter, isId, newEnvironmentKey, newId, type IdKind } from '../ids.js';
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG, DEFAULT_ROLES } from '../modules/roles/defaults.js';
+import { ENVIRONMENT_SCOPE } from '../modules/roles/store.js';
+import { ORGANIZATION_TYPE } from '../modules/resources/type-store.js';
 import type { Stores } from '../stores.js';
+import { checkAuthorizationSeed, insertAuthorizationSeed } from './authorization.js';
 import { SeedEnvironment, type SeedDocument, type SeedRole, type SeedTarget } from './schema.js';
 
 /** A seed that cannot be loaded; the message names the entry and the reason, `field` its path (`feature_flags.0.slug`). */
@@ -167,7 +170,8 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   pinned(env.organization_memberships, 'membership', 'organization_memberships');
   pinned(env.feature_flags, 'flag', 'feature_flags');
   pinned(env.roles, 'role', 'roles');
-  unique(env.roles, (r) => r.slug, 'roles', 'slug');
+  unique(env.roles?.filter((r) => r.organization_id === undefined), (r) => r.slug, 'roles', 'slug');
+  unique(env.roles?.filter((r) => r.organization_id !== undefined), (r) => `${r.organization_id}:${r.slug}`, 'roles', 'organization_id + slug');
   unique(env.organizations, (o) => o.external_id, 'organizations', 'external_id');
   unique(env.organizations, (o) => o.stripe_customer_id, 'organizations', 'stripe_customer_id');
   // A domain belongs to one organization (case-insensitively), as over the API.
@@ -205,13 +209,16 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
     }),
   );
   const roleSlugs = new Set(rolesOf(env).map((r) => r.slug));
+  const customRoles = new Set((env.roles ?? []).filter((r) => r.organization_id !== undefined).map((r) => `${r.organization_id} ${r.slug}`));
   env.organization_memberships?.forEach((m, i) => {
-    if (m.role_slug !== undefined && !roleSlugs.has(m.role_slug)) {
+    if (m.role_slug !== undefined && !roleSlugs.has(m.role_slug) && !customRoles.has(`${m.organization_id} ${m.role_slug}`)) {
       fail(`organization_memberships[${i}].role_slug`, `'${m.role_slug}' is not a role of this environment (add it under roles)`);
     }
     if (!userIds.has(m.user_id)) fail(`organization_memberships[${i}].user_id`, `'${m.user_id}' is not a user of this seed (give users pinned ids to reference them)`);
     if (!orgIds.has(m.organization_id)) fail(`organization_memberships[${i}].organization_id`, `'${m.organization_id}' is not an organization of this seed`);
   });
+  const membershipOrgs = new Map((env.organization_memberships ?? []).filter((m) => m.id !== undefined).map((m) => [m.id!, m.organization_id]));
+  checkAuthorizationSeed(env, fail, orgIds, membershipOrgs);
   env.feature_flags?.forEach((f, i) => {
     const seen = new Set<string>();
     // The entry's name is built only on failure: a big seed has a million targets.
@@ -243,10 +250,11 @@ function iso(value: string | null | undefined): string | null | undefined {
 
 /** The environment's roles: the defaults (fields overridable by a seed entry of the same slug), then the seed's others. */
 function rolesOf(env: SeedEnvironment): SeedRole[] {
-  const seeded = new Map((env.roles ?? []).map((r) => [r.slug, r]));
+  const environmentRoles = (env.roles ?? []).filter((r) => r.organization_id === undefined);
+  const seeded = new Map(environmentRoles.map((r) => [r.slug, r]));
   const defaults = DEFAULT_ROLES.map((d) => ({ ...d, ...seeded.get(d.slug) }));
   const defaultSlugs = new Set(DEFAULT_ROLES.map((d) => d.slug));
-  return [...defaults, ...(env.roles ?? []).filter((r) => !defaultSlugs.has(r.slug))];
+  return [...defaults, ...environmentRoles.filter((r) => !defaultSlugs.has(r.slug))];
 }
 
 /**
@@ -268,6 +276,8 @@ export function insertEnvironmentSeed(
     const created_at = iso(r.created_at) ?? now;
     stores.roles.insert(environmentId, {
       id: r.id ?? newId('role'),
+      organization_id: ENVIRONMENT_SCOPE,
+      resource_type_slug: r.resource_type_slug ?? ORGANIZATION_TYPE,
       slug: r.slug,
       name: r.name ?? r.slug,
       description: r.description ?? null,
@@ -347,6 +357,7 @@ export function insertEnvironmentSeed(
   });
   stores.memberships.insertMany(environmentId, memberships);
   rows += memberships.length;
+  rows += insertAuthorizationSeed(stores, environmentId, env, now);
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.
   const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];
