@@ -1,4 +1,4 @@
-import { readSeedFile } from './seed/load.js';
+import { readSeedFile } from './seed/read.js';
 import type { SeedEnvironment } from './seed/schema.js';
 import type { NewEnvironment } from './modules/admin/input.js';
 

@@ -1,5 +1,6 @@
 import { badRequest, notFound } from '../../http/errors.js';
-import { pageRequest, pastCursor, sortKeyset, toPage, type ListQuery, type Page } from '../../http/pagination.js';
+import { pastCursor, sortKeyset } from '../../db/keyset.js';
+import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES } from '../../ids.js';
 import type { MembershipStore, MembershipView } from '../memberships/store.js';
 import { organizationResourceId } from '../resources/org-resource.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, prepareKeyset, type PageRequest } from '../../http/pagination.js';
+import { cursorParams, prepareKeyset, type PageRequest } from '../../db/keyset.js';
 import type { MembershipStatus } from '../memberships/store.js';
 import { userColumnsAs, userFromPrefixed, type User } from '../users/store.js';
 

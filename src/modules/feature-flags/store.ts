@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, mergeKeyset, pastCursor, prepareKeyset, sortKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, mergeKeyset, pastCursor, prepareKeyset, sortKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 import type { Exceptions, TargetFact } from './evaluate.js';
 import { createFlagCache } from './flag-cache.js';
 import type { FlagOwner } from './schemas.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
 /** A resource as stored; `parent_resource_id` null means a child of its organization's resource. */
 export interface Resource {

@@ -1,7 +1,8 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, notFound, unprocessable } from '../../http/errors.js';
-import { mergeKeyset, pageRequest, pastCursor, toPage, type Page } from '../../http/pagination.js';
+import { mergeKeyset, pastCursor } from '../../db/keyset.js';
+import { pageRequest, toPage, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
 import type { MembershipStore, MembershipView } from '../memberships/store.js';
 import { organizationResourceId } from '../resources/org-resource.js';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
 export interface RoleAssignment {
   id: string;
