@@ -51,6 +51,7 @@ export function checkAuthorizationSeed(env: SeedEnvironment, fail: Fail, orgIds:
   });
   const envRoles = new Set(['admin', 'member', ...(env.roles ?? []).filter((r) => r.organization_id === undefined).map((r) => r.slug)]);
 
+  const orgResourceIds = new Set([...orgIds].map(organizationResourceId));
   const ids = new Set<string>();
   const externals = new Map<string, string>();
   const orgOf = new Map<string, string>();
@@ -61,6 +62,8 @@ export function checkAuthorizationSeed(env: SeedEnvironment, fail: Fail, orgIds:
     if (r.id !== undefined) {
       if (!isId('resource', r.id)) fail(`${entry}.id`, `'${r.id}' is not a valid resource id (authz_resource_ + ULID)`);
       if (ids.has(r.id)) fail(`${entry}.id`, `duplicate id '${r.id}'`);
+      // An organization's resource id carries the organization's ULID.
+      if (orgResourceIds.has(r.id)) fail(`${entry}.id`, `'${r.id}' is the id of an organization's own resource`);
     }
     const key = externalKey(r.organization_id, r.resource_type_slug, r.external_id);
     if (externals.has(key)) fail(`${entry}.external_id`, `duplicate '${r.resource_type_slug}' external id '${r.external_id}' in ${r.organization_id}`);

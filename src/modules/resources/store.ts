@@ -44,19 +44,19 @@ export function createResourceStore(db: Db) {
      WHERE environment_id = @environment_id AND id = @id`,
   );
   // The resource and its ancestors, nearest first (the organization resource is not a row).
-  const chain = db.prepare<[string, string], { id: string }>(
+  const chain = db.prepare<{ env: string; id: string }, { id: string }>(
     `WITH RECURSIVE up(id, parent, depth) AS (
-       SELECT id, parent_resource_id, 0 FROM authorization_resources WHERE environment_id = ?1 AND id = ?2
+       SELECT id, parent_resource_id, 0 FROM authorization_resources WHERE environment_id = @env AND id = @id
        UNION ALL
-       SELECT r.id, r.parent_resource_id, up.depth + 1 FROM authorization_resources r JOIN up ON r.environment_id = ?1 AND r.id = up.parent
+       SELECT r.id, r.parent_resource_id, up.depth + 1 FROM authorization_resources r JOIN up ON r.environment_id = @env AND r.id = up.parent
      ) SELECT id FROM up ORDER BY depth`,
   );
   // The resource and everything below it.
-  const subtree = db.prepare<[string, string], { id: string }>(
+  const subtree = db.prepare<{ env: string; id: string }, { id: string }>(
     `WITH RECURSIVE down(id) AS (
-       SELECT ?2
+       SELECT @id
        UNION ALL
-       SELECT r.id FROM authorization_resources r JOIN down ON r.environment_id = ?1 AND r.parent_resource_id = down.id
+       SELECT r.id FROM authorization_resources r JOIN down ON r.environment_id = @env AND r.parent_resource_id = down.id
      ) SELECT id FROM down`,
   );
   const hasChildren = db.prepare<[string, string], { one: 1 }>(
@@ -92,9 +92,9 @@ export function createResourceStore(db: Db) {
       update.run({ environment_id: environmentId, ...resource });
     },
     /** The ids of the resource and its stored ancestors, nearest first. */
-    chain: (environmentId: string, id: string) => chain.all(environmentId, id).map((r) => r.id),
+    chain: (environmentId: string, id: string) => chain.all({ env: environmentId, id }).map((r) => r.id),
     /** The ids of the resource and all its descendants. */
-    subtree: (environmentId: string, id: string) => subtree.all(environmentId, id).map((r) => r.id),
+    subtree: (environmentId: string, id: string) => subtree.all({ env: environmentId, id }).map((r) => r.id),
     hasChildren: (environmentId: string, id: string) => hasChildren.get(environmentId, id) !== undefined,
     delete(environmentId: string, id: string): void {
       remove.run(environmentId, id);
