@@ -14,6 +14,8 @@ export const ID_PREFIXES = {
   permission: 'perm_',
   resource: 'authz_resource_',
   roleAssignment: 'role_assignment_',
+  invitation: 'invitation_',
+  emailVerification: 'email_verification_',
   event: 'event_',
   snapshot: 'snapshot_',
 } as const;

@@ -8,6 +8,7 @@ import { ENVIRONMENT_SCOPE } from '../modules/roles/store.js';
 import { insertAuthorizationSeed } from './authorization.js';
 import { rolesOf } from './roles.js';
 import type { SeedEnvironment, SeedTarget } from './schema.js';
+import { insertUserManagementSeed } from './user-management.js';
 import { uncheckedEnvironments } from './validate.js';
 
 /**
@@ -121,6 +122,7 @@ export function insertEnvironmentSeed(
   stores.memberships.insertMany(environmentId, memberships);
   rows += memberships.length;
   rows += insertAuthorizationSeed(stores, environmentId, env, now);
+  rows += insertUserManagementSeed(stores, environmentId, env, now);
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.
   const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];

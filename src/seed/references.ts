@@ -3,6 +3,7 @@ import { checkAuthorizationSeed } from './authorization.js';
 import { rolesOf } from './roles.js';
 import type { SeedEnvironment } from './schema.js';
 import { SeedError } from './seed-error.js';
+import { checkUserManagementSeed } from './user-management.js';
 
 /** `feature_flags[1] (beta).targets[0]` → `feature_flags.1.targets.0`, the dotted form of API field errors. */
 function fieldPath(entry: string): string {
@@ -50,6 +51,7 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   times(env.organization_memberships, 'organization_memberships');
   times(env.feature_flags, 'feature_flags');
   times(env.roles, 'roles');
+  times(env.invitations, 'invitations');
 
   const orgIds = pinned(env.organizations, 'organization', 'organizations');
   const userIds = pinned(env.users, 'user', 'users');
@@ -104,6 +106,9 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   });
   const membershipOrgs = new Map((env.organization_memberships ?? []).filter((m) => m.id !== undefined).map((m) => [m.id!, m.organization_id]));
   checkAuthorizationSeed(env, fail, orgIds, membershipOrgs);
+  pinned(env.invitations, 'invitation', 'invitations');
+  unique(env.invitations, (inv) => inv.token, 'invitations', 'token');
+  checkUserManagementSeed(env, { users: userIds, organizations: orgIds, roles: roleSlugs }, fail);
   env.feature_flags?.forEach((f, i) => {
     const seen = new Set<string>();
     // The entry's name is built only on failure: a big seed has a million targets.

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
@@ -19,7 +19,7 @@ export interface PermissionService {
 export function createPermissionService(
   db: Db,
   stores: { permissions: PermissionStore; roles: RoleStore; resourceTypes: ResourceTypeStore },
-  clock: Clock,
+  clock: EnvironmentTime,
 ): PermissionService {
   const { permissions, roles, resourceTypes } = stores;
   const require = (environmentId: string, slug: string): Permission => {
@@ -32,7 +32,7 @@ export function createPermissionService(
     if (permissions.bySlug(environmentId, body.slug)) {
       throw conflict(`A permission with slug '${body.slug}' already exists.`, 'permission_slug_conflict');
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const type = resourceTypes.ensure(environmentId, body.resource_type_slug ?? ORGANIZATION_TYPE, now);
     const permission: Permission = {
       id: newId('permission'),
@@ -52,7 +52,7 @@ export function createPermissionService(
     const current = require(environmentId, slug);
     const next = { ...current, name: body.name ?? current.name, description: body.description !== undefined ? body.description : current.description };
     if (next.name === current.name && next.description === current.description) return current;
-    const saved = { ...next, updated_at: clock.now() };
+    const saved = { ...next, updated_at: clock.now(environmentId) };
     permissions.update(environmentId, saved);
     return saved;
   });
@@ -62,7 +62,7 @@ export function createPermissionService(
     // spec: "System permissions cannot be deleted" (403 is the only refusal the operation lists).
     if (permission.system) throw new ApiError(403, { message: `System permission '${slug}' cannot be deleted.`, code: 'system_permission_cannot_be_deleted' });
     // A deleted permission leaves every role that granted it.
-    const now = clock.now();
+    const now = clock.now(environmentId);
     for (const role of roles.withPermission(environmentId, slug)) {
       roles.update(environmentId, { ...role, permissions: role.permissions.filter((p) => p !== slug), updated_at: now });
     }

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, conflict, notFound, unprocessable } from '../../http/errors.js';
 import { pageRequest, toPage, type Page } from '../../http/pagination.js';
@@ -41,7 +41,7 @@ export interface ResourceService {
   deleteByExternalId(environmentId: string, p: ExternalParams, cascade: boolean): void;
 }
 
-export function createResourceService(db: Db, stores: ResourceStores, clock: Clock): ResourceService {
+export function createResourceService(db: Db, stores: ResourceStores, clock: EnvironmentTime): ResourceService {
   const { resources, resourceTypes, organizations, assignments } = stores;
 
   const requireOrganization = (environmentId: string, organizationId: string) => {
@@ -133,7 +133,7 @@ export function createResourceService(db: Db, stores: ResourceStores, clock: Clo
         'authorization_resource_external_id_conflict',
       );
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     resourceTypes.ensure(environmentId, body.resource_type_slug, now);
     checkParentType(environmentId, body.resource_type_slug, parent);
     const resource: Resource = {
@@ -172,7 +172,7 @@ export function createResourceService(db: Db, stores: ResourceStores, clock: Clo
     if (next.name === current.name && next.description === current.description && next.parent_resource_id === current.parent_resource_id) {
       return current;
     }
-    const saved = { ...next, updated_at: clock.now() };
+    const saved = { ...next, updated_at: clock.now(environmentId) };
     resources.update(environmentId, saved);
     return saved;
   };

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, notFound, unprocessable } from '../../http/errors.js';
 import { mergeKeyset, pastCursor } from '../../db/keyset.js';
@@ -49,7 +49,7 @@ export function primaryAssignment(m: Pick<MembershipView, 'id' | 'organization_i
 
 const PRIMARY_IS_FIXED = "An organization membership's own role is changed on the membership (PUT /user_management/organization_memberships/{id}), not removed here.";
 
-export function createRoleAssignmentService(db: Db, stores: RoleAssignmentStores, clock: Clock): RoleAssignmentService {
+export function createRoleAssignmentService(db: Db, stores: RoleAssignmentStores, clock: EnvironmentTime): RoleAssignmentService {
   const { assignments, memberships, roles, resources } = stores;
 
   const requireMembership = (environmentId: string, id: string) => {
@@ -94,7 +94,7 @@ export function createRoleAssignmentService(db: Db, stores: RoleAssignmentStores
       if (assignments.find(environmentId, m.id, resource.id, role.slug) || (primary.resource_id === resource.id && primary.role_slug === role.slug)) {
         throw unprocessable(`Role '${role.slug}' is already assigned to this membership on resource '${resource.id}'.`, 'role_already_assigned');
       }
-      const now = clock.now();
+      const now = clock.now(environmentId);
       const assignment: RoleAssignment = {
         id: newId('roleAssignment'),
         organization_membership_id: m.id,

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, conflict, notFound, unprocessable } from '../../http/errors.js';
 import { newId } from '../../ids.js';
@@ -33,7 +33,7 @@ export interface RoleService {
 }
 
 /** Environment roles and organizations' custom roles, with their permissions. */
-export function createRoleService(db: Db, stores: RoleStores, clock: Clock): RoleService {
+export function createRoleService(db: Db, stores: RoleStores, clock: EnvironmentTime): RoleService {
   const { roles, permissions, resourceTypes } = stores;
 
   const requireOrganization = (environmentId: string, organizationId: string) => {
@@ -60,7 +60,7 @@ export function createRoleService(db: Db, stores: RoleStores, clock: Clock): Rol
   };
 
   const insert = (environmentId: string, scope: string, fields: { slug: string; name: string; description?: string | null; resource_type_slug?: string }) => {
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const type = resourceTypes.ensure(environmentId, fields.resource_type_slug ?? ORGANIZATION_TYPE, now);
     const role: Role = {
       id: newId('role'),
@@ -83,7 +83,7 @@ export function createRoleService(db: Db, stores: RoleStores, clock: Clock): Rol
     const same =
       next.name === current.name && next.description === current.description && next.permissions.join('\n') === current.permissions.join('\n');
     if (same) return current;
-    const saved = { ...next, updated_at: clock.now() };
+    const saved = { ...next, updated_at: clock.now(environmentId) };
     roles.update(environmentId, saved);
     return saved;
   };
