@@ -43,21 +43,11 @@ export function createResourceStore(db: Db) {
     `UPDATE authorization_resources SET name = @name, description = @description, parent_resource_id = @parent_resource_id, updated_at = @updated_at
      WHERE environment_id = @environment_id AND id = @id`,
   );
-  // The resource and its ancestors, nearest first (the organization resource is not a row).
-  const chain = db.prepare<{ env: string; id: string }, { id: string }>(
-    `WITH RECURSIVE up(id, parent, depth) AS (
-       SELECT id, parent_resource_id, 0 FROM authorization_resources WHERE environment_id = @env AND id = @id
-       UNION ALL
-       SELECT r.id, r.parent_resource_id, up.depth + 1 FROM authorization_resources r JOIN up ON r.environment_id = @env AND r.id = up.parent
-     ) SELECT id FROM up ORDER BY depth`,
+  const parentOf = db.prepare<[string, string], { parent_resource_id: string | null }>(
+    'SELECT parent_resource_id FROM authorization_resources WHERE environment_id = ? AND id = ?',
   );
-  // The resource and everything below it.
-  const subtree = db.prepare<{ env: string; id: string }, { id: string }>(
-    `WITH RECURSIVE down(id) AS (
-       SELECT @id
-       UNION ALL
-       SELECT r.id FROM authorization_resources r JOIN down ON r.environment_id = @env AND r.parent_resource_id = down.id
-     ) SELECT id FROM down`,
+  const childIds = db.prepare<[string, string], { id: string }>(
+    'SELECT id FROM authorization_resources WHERE environment_id = ? AND parent_resource_id = ?',
   );
   const hasChildren = db.prepare<[string, string], { one: 1 }>(
     'SELECT 1 AS one FROM authorization_resources WHERE environment_id = ? AND parent_resource_id = ? LIMIT 1',
@@ -91,10 +81,25 @@ export function createResourceStore(db: Db) {
     update(environmentId: string, resource: Resource): void {
       update.run({ environment_id: environmentId, ...resource });
     },
-    /** The ids of the resource and its stored ancestors, nearest first. */
-    chain: (environmentId: string, id: string) => chain.all({ env: environmentId, id }).map((r) => r.id),
-    /** The ids of the resource and all its descendants. */
-    subtree: (environmentId: string, id: string) => subtree.all({ env: environmentId, id }).map((r) => r.id),
+    /** The ids of the resource and its stored ancestors, nearest first (one primary-key read per level). */
+    chain(environmentId: string, id: string): string[] {
+      const out: string[] = [];
+      let at: string | null = id;
+      // A parent is always an existing resource and never a descendant (the service refuses cycles).
+      while (at !== null) {
+        const row = parentOf.get(environmentId, at);
+        if (!row) break;
+        out.push(at);
+        at = row.parent_resource_id;
+      }
+      return out;
+    },
+    /** The ids of the resource and all its descendants, parents before children. */
+    subtree(environmentId: string, id: string): string[] {
+      const out = [id];
+      for (let i = 0; i < out.length; i++) for (const child of childIds.all(environmentId, out[i])) out.push(child.id);
+      return out;
+    },
     hasChildren: (environmentId: string, id: string) => hasChildren.get(environmentId, id) !== undefined,
     delete(environmentId: string, id: string): void {
       remove.run(environmentId, id);

@@ -54,7 +54,8 @@ export function createRoleStore(db: Db) {
              WHERE a.environment_id = @env AND a.role_slug = @slug AND m.organization_id = @org) AS n`,
   );
   const withPermission = db.prepare<[string, string], RoleRow>(
-    `SELECT ${COLUMNS} FROM roles WHERE environment_id = ? AND EXISTS (SELECT 1 FROM json_each(permissions) WHERE value = ?)`,
+    // The JSON text holds each slug quoted as json_quote writes it, so this matches whole entries only.
+    `SELECT ${COLUMNS} FROM roles WHERE environment_id = ? AND instr(permissions, json_quote(?)) > 0`,
   );
 
   const find = (environmentId: string, scope: string, slug: string) => {
