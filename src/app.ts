@@ -33,6 +33,21 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { AuthorizationPermission } from './modules/permissions/schemas.js';
+import { permissionRoutes } from './modules/permissions/routes.js';
+import { createPermissionService } from './modules/permissions/service.js';
+import { AuthorizationResource } from './modules/resources/schemas.js';
+import { resourceRoutes } from './modules/resources/routes.js';
+import { createResourceService } from './modules/resources/service.js';
+import { RoleAssignment } from './modules/role-assignments/schemas.js';
+import { roleAssignmentRoutes } from './modules/role-assignments/routes.js';
+import { createRoleAssignmentService } from './modules/role-assignments/service.js';
+import { authorizationRoutes } from './modules/authorization/routes.js';
+import { createAuthorizationService } from './modules/authorization/service.js';
+import { createAccessStore } from './modules/authorization/store.js';
+import { roleRoutes } from './modules/roles/routes.js';
+import { Role } from './modules/roles/schemas.js';
+import { createRoleService } from './modules/roles/service.js';
 import { emailChangeAdminRoutes, emailChangeRoutes } from './modules/email-change/routes.js';
 import { createEmailChangeService } from './modules/email-change/service.js';
 import { emailVerificationAdminRoutes, emailVerificationRoutes } from './modules/email-verification/routes.js';
@@ -41,8 +56,6 @@ import { createEmailVerificationService } from './modules/email-verification/ser
 import { invitationRoutes } from './modules/invitations/routes.js';
 import { Invitation } from './modules/invitations/schemas.js';
 import { createInvitationService } from './modules/invitations/service.js';
-import { roleRoutes } from './modules/roles/routes.js';
-import { Role } from './modules/roles/schemas.js';
 import { clockRoutes } from './modules/clock/routes.js';
 import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
@@ -120,6 +133,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(User);
   app.addSchema(OrganizationMembership);
   app.addSchema(Role);
+  app.addSchema(AuthorizationPermission);
+  app.addSchema(AuthorizationResource);
+  app.addSchema(RoleAssignment);
   app.addSchema(FlagstandEnvironment);
   app.addSchema(FlagstandSnapshot);
   app.addSchema(OrganizationApiKey);
@@ -161,7 +177,20 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     clock,
   );
   await app.register(membershipRoutes, { memberships });
-  await app.register(roleRoutes, { roles, organizationExists: organizations.exists });
+  const { permissions, resourceTypes } = ctx.stores;
+  const authz = { roles, permissions, resourceTypes, organizationExists: organizations.exists };
+  await app.register(roleRoutes, { roles: createRoleService(ctx.db, authz, clock) });
+  await app.register(permissionRoutes, { permissions: createPermissionService(ctx.db, authz, clock) });
+  const resources = createResourceService(ctx.db, { ...ctx.stores, assignments: ctx.stores.roleAssignments }, clock);
+  await app.register(resourceRoutes, { resources });
+  const assignmentStores = { assignments: ctx.stores.roleAssignments, memberships: membershipStore, roles, resources };
+  await app.register(roleAssignmentRoutes, { assignments: createRoleAssignmentService(ctx.db, assignmentStores, clock) });
+  const authorization = createAuthorizationService({
+    ...assignmentStores,
+    resourceRows: ctx.stores.resources,
+    access: createAccessStore(ctx.db),
+  });
+  await app.register(authorizationRoutes, { authorization, resources });
   const invitations = createInvitationService(
     ctx.db,
     ctx.stores.invitations,

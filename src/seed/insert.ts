@@ -3,6 +3,9 @@ import { idMinter, newId } from '../ids.js';
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
+import { ORGANIZATION_TYPE } from '../modules/resources/type-store.js';
+import { ENVIRONMENT_SCOPE } from '../modules/roles/store.js';
+import { insertAuthorizationSeed } from './authorization.js';
 import { rolesOf } from './roles.js';
 import type { SeedEnvironment, SeedTarget } from './schema.js';
 import { insertUserManagementSeed } from './user-management.js';
@@ -37,6 +40,8 @@ export function insertEnvironmentSeed(
     const created_at = iso(r.created_at) ?? now;
     stores.roles.insert(environmentId, {
       id: r.id ?? newId('role'),
+      organization_id: ENVIRONMENT_SCOPE,
+      resource_type_slug: r.resource_type_slug ?? ORGANIZATION_TYPE,
       slug: r.slug,
       name: r.name ?? r.slug,
       description: r.description ?? null,
@@ -116,6 +121,7 @@ export function insertEnvironmentSeed(
   });
   stores.memberships.insertMany(environmentId, memberships);
   rows += memberships.length;
+  rows += insertAuthorizationSeed(stores, environmentId, env, now);
   rows += insertUserManagementSeed(stores, environmentId, env, now);
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.

@@ -52,6 +52,46 @@ function rewrite(node: unknown, close: boolean, part = false): unknown {
   return out;
 }
 
+/**
+ * Fields the newer spec (@workos/openapi-spec 0.61.0, read for facts only) adds to 0.1.0 components and
+ * requires: served so answers validate under both, so the closed 0.1.0 schemas must admit them.
+ * The ledger names each one; nothing else may leak past a closed schema.
+ */
+export const SPEC_061_ADDITIONS: Record<string, Record<string, Json>> = {
+  // Memberships list their roles (Multiple Roles); `role` stays the primary one.
+  UserlandUserOrganizationMembership: {
+    roles: { type: 'array', items: { $ref: '#/components/schemas/SlimRole' } },
+  },
+  // 0.61.0's UserRoleAssignment (what RoleAssignment became) names the membership and the source.
+  RoleAssignment: {
+    organization_membership_id: { type: 'string' },
+    source: {
+      type: 'object',
+      properties: { type: { type: 'string', enum: ['direct', 'group'] }, group_role_assignment_id: { type: ['string', 'null'] } },
+      required: ['type', 'group_role_assignment_id'],
+    },
+  },
+};
+type ObjectSchema = { properties?: Record<string, Json>; required?: string[] };
+const keysOf = (schema: ObjectSchema) => Object.keys(schema.properties ?? {}).sort().join(',');
+// Some operations inline a copy of the component (same fields): those copies get the additions too.
+const inlineCopies = new Map<string, ObjectSchema[]>();
+for (const op of operations.values()) {
+  for (const [status, response] of Object.entries(op.responses)) {
+    const schema = response.content?.['application/json']?.schema as ObjectSchema | undefined;
+    if (status.startsWith('2') && schema?.properties) inlineCopies.set(keysOf(schema), [...(inlineCopies.get(keysOf(schema)) ?? []), schema]);
+  }
+}
+for (const [component, fields] of Object.entries(SPEC_061_ADDITIONS)) {
+  const schema = spec.components.schemas[component] as ObjectSchema | undefined;
+  if (!schema) throw new Error(`SPEC_061_ADDITIONS: ${component} is not a component of the official spec`);
+  // Added and required, as 0.61.0 requires them.
+  for (const target of [schema, ...(inlineCopies.get(keysOf(schema)) ?? [])]) {
+    target.properties = { ...target.properties, ...fields };
+    target.required = [...(target.required ?? []), ...Object.keys(fields)];
+  }
+}
+
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });
 addFormats.default(ajv);
 for (const close of [true, false]) {

@@ -29,6 +29,7 @@ describe('expectSpec on allOf responses', () => {
     created_at: '2026-01-01T00:00:00.000Z',
     updated_at: '2026-01-01T00:00:00.000Z',
     role: { slug: 'member' },
+    roles: [{ slug: 'member' }],
     user,
   };
 
