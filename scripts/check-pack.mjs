@@ -5,7 +5,9 @@
 //   1. the tarball holds dist/ (JS + .d.ts), the bin, every migration and the README, and no sources;
 //   2. in an empty project (`npm init -y`, `npm install <tarball>`), `npx flagstand` starts and serves;
 //   3. `import { startFlagstand } from 'flagstand'` type-checks (strict, NodeNext) and runs with the SDK;
-//   4. two worker processes drive one server through @workos-inc/node, each in its own environment.
+//   4. two worker processes drive one server through @workos-inc/node, each in its own environment;
+//   5. `flagstand/client` imports (ESM and CommonJS) without the server, in a few milliseconds;
+//   6. the README's Vitest and Jest setups (examples/vitest, examples/jest) run in their own empty projects.
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -41,13 +43,15 @@ try {
   const tarball = join(work, packed.filename);
   const files = packed.files.map((f) => f.path);
   process.stdout.write(`${packed.filename}: ${files.length} files, ${(packed.size / 1024).toFixed(0)} kB\n`);
-  for (const required of ['package.json', 'README.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/db/migrate.js']) {
+  const expected = ['package.json', 'README.md', 'LICENSE', 'CHANGELOG.md', 'dist/index.js', 'dist/index.d.ts', 'dist/cli.js', 'dist/db/migrate.js'];
+  expected.push('dist/client.js', 'dist/client.cjs', 'dist/client.d.ts', 'examples/seed.yaml', 'examples/flags.yaml');
+  for (const required of expected) {
     check(files.includes(required), `contains ${required}`);
   }
   for (const migration of readdirSync(join(ROOT, 'migrations')).filter((f) => f.endsWith('.sql'))) {
     check(files.includes(`migrations/${migration}`), `contains migrations/${migration}`);
   }
-  const strays = files.filter((f) => /^(src|test|bench|scripts|node_modules)\//.test(f) || f.endsWith('.ts') && !f.endsWith('.d.ts'));
+  const strays = files.filter((f) => /^(src|test|bench|scripts|node_modules)\//.test(f) || (f.endsWith('.ts') && !f.endsWith('.d.ts') && !f.startsWith('examples/')));
   check(strays.length === 0, `holds no sources or tests${strays.length ? `: ${strays.slice(0, 5).join(', ')}` : ''}`);
 
   step('install into an empty project');
@@ -102,6 +106,32 @@ try {
   const parallel = run(process.execPath, ['parallel.mjs'], consumer);
   process.stdout.write(parallel);
   check(/worker a: ok/.test(parallel) && /worker b: ok/.test(parallel), 'both workers saw only their own environment');
+
+  step("flagstand/client: the HTTP client alone");
+  for (const [kind, script] of [
+    ['ESM', "await import('node:fs'); const t = performance.now(); const m = await import('flagstand/client');"],
+    ['CommonJS', "require('node:fs'); const t = performance.now(); const m = require('flagstand/client');"],
+  ]) {
+    const report = "process.stdout.write(JSON.stringify({ ms: performance.now() - t, names: Object.keys(m), loaded: Object.keys(require.cache ?? {}).filter((f) => /fastify|better-sqlite3|typebox/.test(f)) }));";
+    const args = kind === 'ESM' ? ['--input-type=module', '-e', `import { createRequire } from 'node:module'; const require = createRequire(import.meta.url); ${script} ${report}`] : ['-e', script + report];
+    const result = JSON.parse(run(process.execPath, args, consumer));
+    check(result.names.includes('connectFlagstand') && result.names.includes('ApiError'), `${kind}: exports connectFlagstand and ApiError`);
+    check(result.ms < 50 && result.loaded.length === 0, `${kind}: imports in ${result.ms.toFixed(1)} ms (< 50), no Fastify or SQLite`);
+  }
+
+  for (const runner of ['vitest', 'jest']) {
+    step(`the README's ${runner} setup (examples/${runner}) in an empty project`);
+    const project = join(work, runner);
+    mkdirSync(project);
+    run(npm, ['init', '-y'], project);
+    const tools = runner === 'vitest' ? [`vitest@${dev.vitest}`] : ['jest@30'];
+    run(npm, ['install', '--no-audit', '--no-fund', tarball, `@workos-inc/node@${dev['@workos-inc/node']}`, ...tools], project);
+    cpSync(join(ROOT, 'examples', runner), project, { recursive: true });
+    cpSync(join(ROOT, 'examples/flags.yaml'), join(project, 'test/flags.yaml'));
+    const output = run(npx, runner === 'vitest' ? ['vitest', 'run'] : ['jest'], project);
+    check(true, `npx ${runner === 'vitest' ? 'vitest run' : 'jest'}: every example test passes`);
+    if (keep) process.stdout.write(output);
+  }
 } catch (err) {
   check(false, String(err.message ?? err));
 } finally {
