@@ -54,7 +54,7 @@ export function loadSeed(
     environments.forEach((env, i) => {
       const id = newEnvironmentKey();
       const publicId = newId('environment');
-      stores.environments.insert({ id, public_id: publicId, name: env.name!, created_at: clock.now() });
+      stores.environments.insert({ id, public_id: publicId, name: env.name!, launchdarkly_key: env.launchdarkly_key ?? null, created_at: clock.now() });
       const envKeys = keysOf(env, i, defaultKeys);
       for (const key of envKeys) stores.environments.addKey(id, key);
       rows += insertEnvironmentSeed(stores, id, env, clock, check?.sortedTargets && (() => check.sortedTargets!()?.[i]));
