@@ -16,6 +16,7 @@ import { ADMIN_PREFIX, type LogLevel } from './config.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { FlagstandEnvironment, FlagstandSnapshot } from './modules/admin/schemas.js';
 import type { AdminService } from './modules/admin/service.js';
+import { registerAdminIndex } from './modules/admin/index-route.js';
 import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js';
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
@@ -90,7 +91,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const app = Fastify({
     serverFactory: nodeServerFactory(responses?.serve),
     clientErrorHandler,
-    logger: ctx.logLevel && ctx.logLevel !== 'silent' ? { level: ctx.logLevel } : false,
+    // Logs go to stderr: stdout carries only the start banner, whose first line scripts read for the URL.
+    logger: ctx.logLevel && ctx.logLevel !== 'silent' ? { level: ctx.logLevel, stream: process.stderr } : false,
     genReqId: genRequestId,
     requestIdHeader: false,
     // Slugs may be 255 characters, more once percent-encoded; Fastify's default cap is 100 (then 414).
@@ -142,7 +144,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(Invitation);
   app.addSchema(EmailVerification);
 
-  app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // HEAD too (the only route with it), for `curl -I` and `wget --spider` health checks.
+  app.get('/health', { config: { public: true }, schema: { hide: true }, exposeHeadRoute: true }, async () => ({ status: 'ok' }));
+  registerAdminIndex(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   const flags = createFlagService(

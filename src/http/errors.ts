@@ -4,6 +4,9 @@ import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_CONTENT_TYPE } from './json-text.js';
 import { genRequestId, stampRequestId } from './request-id.js';
+import { ApiError, type ErrorBody } from './api-error.js';
+
+export { ApiError, type ErrorBody };
 
 /** One field-level problem, as workos-node's UnprocessableEntityException and BadRequestException read it. */
 export interface FieldError {
@@ -12,17 +15,6 @@ export interface FieldError {
   message?: string;
 }
 
-export type ErrorBody = { message: string } & Record<string, unknown>;
-
-/** The only error type routes and services throw; the handler below renders it as is. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ErrorBody,
-  ) {
-    super(body.message);
-  }
-}
 
 export type ValidationStatus = 400 | 422;
 
