@@ -49,6 +49,24 @@ import { createAccessStore } from './modules/authorization/store.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import { Role } from './modules/roles/schemas.js';
 import { createRoleService } from './modules/roles/service.js';
+import { authenticateAdminRoutes, authenticateRoutes } from './modules/authenticate/routes.js';
+import { createAuthenticateService } from './modules/authenticate/service.js';
+import { allUserFlagSlugs } from './modules/authenticate/flag-claim.js';
+import { createSigningKeys } from './modules/authenticate/signing-keys.js';
+import { authFactorRoutes } from './modules/auth-factors/routes.js';
+import { AuthenticationFactor } from './modules/auth-factors/schemas.js';
+import { createAuthFactorService } from './modules/auth-factors/service.js';
+import { authorizedApplicationRoutes } from './modules/authorized-applications/routes.js';
+import { createAuthorizedApplicationService } from './modules/authorized-applications/service.js';
+import { connectedAccountRoutes } from './modules/connected-accounts/routes.js';
+import { ConnectedAccount } from './modules/connected-accounts/schemas.js';
+import { createConnectedAccountService } from './modules/connected-accounts/service.js';
+import { dataProviderRoutes } from './modules/data-providers/routes.js';
+import { createDataProviderService } from './modules/data-providers/service.js';
+import { identityRoutes } from './modules/identities/routes.js';
+import { sessionRoutes } from './modules/sessions/routes.js';
+import { Session } from './modules/sessions/schemas.js';
+import { createSessionService } from './modules/sessions/service.js';
 import { emailChangeAdminRoutes, emailChangeRoutes } from './modules/email-change/routes.js';
 import { createEmailChangeService } from './modules/email-change/service.js';
 import { emailVerificationAdminRoutes, emailVerificationRoutes } from './modules/email-verification/routes.js';
@@ -143,6 +161,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(OrganizationApiKey);
   app.addSchema(Invitation);
   app.addSchema(EmailVerification);
+  app.addSchema(AuthenticationFactor);
+  app.addSchema(Session);
+  app.addSchema(ConnectedAccount);
 
   // HEAD too (the only route with it), for `curl -I` and `wget --spider` health checks.
   app.get('/health', { config: { public: true }, schema: { hide: true }, exposeHeadRoute: true }, async () => ({ status: 'ok' }));
@@ -172,7 +193,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
-  const users = createUserService(ctx.db, userStore, { deleteTargetsOf: ctx.stores.flags.deleteTargetsOf }, clock);
+  const users = createUserService(ctx.db, userStore, { deleteTargetsOf: ctx.stores.flags.deleteTargetsOf }, clock, ctx.stores.passwords);
   await app.register(userRoutes, { users });
   const memberships = createMembershipService(
     ctx.db,
@@ -206,6 +227,42 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(emailVerificationRoutes, { verifications });
   const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
   await app.register(emailChangeRoutes, { changes });
+  await app.register(authFactorRoutes, { factors: createAuthFactorService(ctx.db, ctx.stores.authFactors, userStore, clock) });
+  await app.register(identityRoutes, { identities: ctx.stores.identities, userExists: userStore.exists });
+  const sessions = createSessionService(ctx.stores.sessions, userStore.exists, clock);
+  await app.register(sessionRoutes, { sessions });
+  await app.register(authorizedApplicationRoutes, {
+    applications: createAuthorizedApplicationService(ctx.stores.authorizedApplications, userStore.exists),
+  });
+  await app.register(connectedAccountRoutes, {
+    accounts: createConnectedAccountService(ctx.db, ctx.stores.connectedAccounts, userStore.exists),
+  });
+  await app.register(dataProviderRoutes, {
+    providers: createDataProviderService(ctx.stores.dataProviders, ctx.stores.connectedAccounts, userStore.exists),
+  });
+  const keys = createSigningKeys(ctx.db);
+  const signIn = createAuthenticateService(
+    ctx.db,
+    ctx.stores.signIn,
+    keys,
+    {
+      users: userStore,
+      passwords: ctx.stores.passwords,
+      memberships: membershipStore,
+      roles,
+      sessions: ctx.stores.sessions,
+      flagSlugsOf: (environmentId, userId) => allUserFlagSlugs(flags, environmentId, userId),
+      isEnvironmentKey: (environmentId, secret) => ctx.stores.environments.keyOwner(secret) === environmentId,
+    },
+    clock,
+  );
+  await app.register(authenticateRoutes, {
+    signIn,
+    keys,
+    clock,
+    environmentById: ctx.stores.environments.byId,
+    environmentByPublicId: ctx.stores.environments.byPublicId,
+  });
   await app.register(launchDarklyRoutes, {
     prefix: '/api/v2',
     launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),
@@ -216,6 +273,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
   await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });
+  await app.register(authenticateAdminRoutes, { prefix: ADMIN_PREFIX, signIn });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();

@@ -16,6 +16,13 @@ export const ID_PREFIXES = {
   roleAssignment: 'role_assignment_',
   invitation: 'invitation_',
   emailVerification: 'email_verification_',
+  authFactor: 'auth_factor_',
+  authChallenge: 'auth_challenge_',
+  session: 'session_',
+  authorizedApplication: 'authorized_connect_app_',
+  connectApplication: 'conn_app_',
+  dataProvider: 'data_provider_',
+  connectedAccount: 'connected_account_',
   event: 'event_',
   snapshot: 'snapshot_',
 } as const;

@@ -1,6 +1,14 @@
 import type { Db } from './db/open.js';
 import { createIdempotencyStore } from './http/idempotency-store.js';
 import { createApiKeyStore } from './modules/api-keys/store.js';
+import { createAuthFactorStore } from './modules/auth-factors/store.js';
+import { createAuthorizedApplicationStore } from './modules/authorized-applications/store.js';
+import { createConnectedAccountStore } from './modules/connected-accounts/store.js';
+import { createDataProviderStore } from './modules/data-providers/store.js';
+import { createIdentityStore } from './modules/identities/store.js';
+import { createSessionStore } from './modules/sessions/store.js';
+import { createSignInStore } from './modules/authenticate/store.js';
+import { createPasswordStore } from './modules/users/password-store.js';
 import { createEmailChangeStore } from './modules/email-change/store.js';
 import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
@@ -33,6 +41,14 @@ export function createStores(db: Db) {
     invitations: createInvitationStore(db),
     emailVerifications: createEmailVerificationStore(db),
     emailChanges: createEmailChangeStore(db),
+    authFactors: createAuthFactorStore(db),
+    identities: createIdentityStore(db),
+    sessions: createSessionStore(db),
+    authorizedApplications: createAuthorizedApplicationStore(db),
+    dataProviders: createDataProviderStore(db),
+    connectedAccounts: createConnectedAccountStore(db),
+    passwords: createPasswordStore(db),
+    signIn: createSignInStore(db),
   };
 }
 

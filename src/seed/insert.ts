@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import { idMinter, newId } from '../ids.js';
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG } from '../modules/roles/defaults.js';
+import { hashPassword } from '../modules/users/password-hash.js';
 import type { Stores } from '../stores.js';
 import { ORGANIZATION_TYPE } from '../modules/resources/type-store.js';
 import { ENVIRONMENT_SCOPE } from '../modules/roles/store.js';
@@ -82,7 +83,7 @@ export function insertEnvironmentSeed(
       rows++;
     }
     for (const k of o.api_keys ?? []) {
-      stores.apiKeys.insert(environmentId, apiKeyRecord(id, k, iso(k.created_at) ?? created_at));
+      stores.apiKeys.insert(environmentId, apiKeyRecord(id, { ...k, expires_at: iso(k.expires_at) }, iso(k.created_at) ?? created_at));
       rows++;
     }
   }
@@ -106,6 +107,9 @@ export function insertEnvironmentSeed(
     };
   });
   stores.users.insertMany(environmentId, users);
+  env.users?.forEach((u, i) => {
+    if (u.password !== undefined) stores.passwords.set(environmentId, users[i].id, hashPassword(u.password));
+  });
   rows += users.length;
   const memberships = (env.organization_memberships ?? []).map((m) => {
     const created_at = iso(m.created_at) ?? now;

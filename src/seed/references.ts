@@ -107,6 +107,12 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   const membershipOrgs = new Map((env.organization_memberships ?? []).filter((m) => m.id !== undefined).map((m) => [m.id!, m.organization_id]));
   checkAuthorizationSeed(env, fail, orgIds, membershipOrgs);
   pinned(env.invitations, 'invitation', 'invitations');
+  pinned(env.sessions, 'session', 'sessions');
+  pinned(env.auth_factors, 'authFactor', 'auth_factors');
+  pinned(env.authorized_applications, 'authorizedApplication', 'authorized_applications');
+  pinned(env.data_providers, 'dataProvider', 'data_providers');
+  pinned(env.connected_accounts, 'connectedAccount', 'connected_accounts');
+  times(env.sessions, 'sessions');
   unique(env.invitations, (inv) => inv.token, 'invitations', 'token');
   checkUserManagementSeed(env, { users: userIds, organizations: orgIds, roles: roleSlugs }, fail);
   env.feature_flags?.forEach((f, i) => {

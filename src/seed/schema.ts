@@ -24,6 +24,7 @@ export const SeedOrganizationApiKey = Type.Object(
     name: Type.String({ minLength: 1 }),
     value: Type.String({ pattern: '^\\S+$' }),
     permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    expires_at: Type.Optional(Nullable(Timestamp)),
     created_at: Type.Optional(Timestamp),
   },
   { additionalProperties: false },
@@ -57,6 +58,8 @@ export const SeedUser = Type.Object(
     metadata: Type.Optional(Metadata),
     last_sign_in_at: Type.Optional(Nullable(Timestamp)),
     locale: Type.Optional(Nullable(Type.String())),
+    /** Kept only as a hash, for POST /user_management/authenticate with grant_type password. */
+    password: Type.Optional(Type.String({ minLength: 1 })),
     created_at: Type.Optional(Timestamp),
     updated_at: Type.Optional(Timestamp),
   },

@@ -44,6 +44,8 @@ function rewrite(node: unknown, close: boolean, part = false): unknown {
     else if (k === 'required' && Array.isArray(v)) out[k] = [...new Set(v)];
     else if (k === 'example' || k === 'examples' || k.startsWith('x-')) continue;
     else if (k === 'allOf' && Array.isArray(v)) out[k] = v.map((n) => rewrite(n, close, true));
+    // A union inside an allOf member is part of it too: its branches stay open, the allOf closes them.
+    else if (part && (k === 'oneOf' || k === 'anyOf') && Array.isArray(v)) out[k] = v.map((n) => rewrite(n, close, true));
     else out[k] = rewrite(v, close);
   }
   // Fastify's serializer drops unknown fields, so only a closed schema catches a leaked column.
@@ -58,6 +60,10 @@ function rewrite(node: unknown, close: boolean, part = false): unknown {
  * The ledger names each one; nothing else may leak past a closed schema.
  */
 export const SPEC_061_ADDITIONS: Record<string, Record<string, Json>> = {
+  // Organization API keys expire (null: never).
+  ApiKey: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
+  OrganizationApiKey: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
+  OrganizationApiKeyWithValue: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
   // Memberships list their roles (Multiple Roles); `role` stays the primary one.
   UserlandUserOrganizationMembership: {
     roles: { type: 'array', items: { $ref: '#/components/schemas/SlimRole' } },
@@ -85,10 +91,13 @@ for (const op of operations.values()) {
 for (const [component, fields] of Object.entries(SPEC_061_ADDITIONS)) {
   const schema = spec.components.schemas[component] as ObjectSchema | undefined;
   if (!schema) throw new Error(`SPEC_061_ADDITIONS: ${component} is not a component of the official spec`);
+  for (const field of Object.keys(fields)) {
+    if (field in (schema.properties ?? {})) throw new Error(`SPEC_061_ADDITIONS: ${component}.${field} is already in 0.1.0`);
+  }
   // Added and required, as 0.61.0 requires them.
   for (const target of [schema, ...(inlineCopies.get(keysOf(schema)) ?? [])]) {
     target.properties = { ...target.properties, ...fields };
-    target.required = [...(target.required ?? []), ...Object.keys(fields)];
+    target.required = [...new Set([...(target.required ?? []), ...Object.keys(fields)])];
   }
 }
 

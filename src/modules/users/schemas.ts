@@ -32,10 +32,10 @@ const ExternalId = Nullable(Type.String({ maxLength: 128, description: 'The exte
 
 export const PASSWORD_HASH_TYPES = ['bcrypt', 'firebase-scrypt', 'ssha', 'scrypt', 'pbkdf2', 'argon2'] as const;
 
-// spec: password, or password_hash with password_hash_type (mutually exclusive). Accepted, never stored.
+// spec: password, or password_hash with password_hash_type (mutually exclusive). A password is kept as a scrypt hash for sign-in; an imported hash is accepted and dropped.
 const passwordFields = {
-  password: Type.Optional(Nullable(Type.String({ description: 'Accepted and discarded: flagstand does no authentication.' }))),
-  password_hash: Type.Optional(Type.String({ description: 'Accepted and discarded.' })),
+  password: Type.Optional(Nullable(Type.String({ description: 'Kept only as a hash, for POST /user_management/authenticate.' }))),
+  password_hash: Type.Optional(Type.String({ description: 'Accepted and dropped: only `password` signs in here.' })),
   password_hash_type: Type.Optional(StringEnum(PASSWORD_HASH_TYPES)),
 };
 
