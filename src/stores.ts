@@ -12,6 +12,7 @@ import { createPasswordStore } from './modules/users/password-store.js';
 import { createEmailChangeStore } from './modules/email-change/store.js';
 import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
+import { createRuleStore } from './modules/feature-flags/rule-store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createInvitationStore } from './modules/invitations/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
@@ -36,6 +37,7 @@ export function createStores(db: Db) {
     resources: createResourceStore(db),
     roleAssignments: createRoleAssignmentStore(db),
     flags: createFlagStore(db),
+    rules: createRuleStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),
     invitations: createInvitationStore(db),
