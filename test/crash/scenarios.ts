@@ -144,7 +144,7 @@ async function check(url: string, dbPath: string, records: OrgRecord[]): Promise
     for (const [table, column, extra] of [
       ['organization_domains', 'organization_id', ''],
       ['organization_memberships', 'organization_id', ''],
-      ['flag_targets', 'resource_id', "AND t.resource_type = 'organization'"],
+      ['flag_targets', 'target_id', "AND t.target_type = 'organization'"],
     ]) {
       const orphans = db
         .prepare(`SELECT count(*) FROM ${table} t WHERE NOT EXISTS (SELECT 1 FROM organizations o WHERE o.environment_id = t.environment_id AND o.id = t.${column}) ${extra}`)
@@ -246,7 +246,7 @@ export async function twoServersOneFlag(ws: Workspace): Promise<SharedFileResult
     }
     const db = new Database(ws.db, { readonly: true });
     const actual = db
-      .prepare(`SELECT t.resource_id FROM flag_targets t JOIN feature_flags f ON f.environment_id = t.environment_id AND f.id = t.flag_id WHERE f.slug = 'beta' ORDER BY 1`)
+      .prepare(`SELECT t.target_id FROM flag_targets t JOIN feature_flags f ON f.environment_id = t.environment_id AND f.id = t.flag_id WHERE f.slug = 'beta' ORDER BY 1`)
       .pluck()
       .all() as string[];
     db.close();

@@ -88,16 +88,18 @@ for (const op of operations.values()) {
     if (status.startsWith('2') && schema?.properties) inlineCopies.set(keysOf(schema), [...(inlineCopies.get(keysOf(schema)) ?? []), schema]);
   }
 }
+/** The ledger components' own 0.1.0 field names, taken before the additions go in. */
+export const SPEC_010_FIELDS = new Map<string, Set<string>>();
 for (const [component, fields] of Object.entries(SPEC_061_ADDITIONS)) {
   const schema = spec.components.schemas[component] as ObjectSchema | undefined;
   if (!schema) throw new Error(`SPEC_061_ADDITIONS: ${component} is not a component of the official spec`);
   for (const field of Object.keys(fields)) {
     if (field in (schema.properties ?? {})) throw new Error(`SPEC_061_ADDITIONS: ${component}.${field} is already in 0.1.0`);
   }
-  // Added and required, as 0.61.0 requires them.
+  SPEC_010_FIELDS.set(component, new Set(Object.keys(schema.properties ?? {})));
+  // Admitted, not required: a 0.1.0 answer stays valid; contract tests assert the served fields themselves.
   for (const target of [schema, ...(inlineCopies.get(keysOf(schema)) ?? [])]) {
     target.properties = { ...target.properties, ...fields };
-    target.required = [...new Set([...(target.required ?? []), ...Object.keys(fields)])];
   }
 }
 
