@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ListQuery } from '../../http/pagination.js';
-import { ErrorBody, ListOf, Nullable, Timestamp } from '../../http/schemas.js';
+import { ErrorBody, ListOf, Name, Nullable, Timestamp } from '../../http/schemas.js';
 
 // TypeBox mirrors of the spec components OrganizationApiKey, OrganizationApiKeyWithValue,
 // OrganizationApiKeyList, CreateOrganizationApiKeyDto, ValidateApiKeyDto and ApiKeyValidationResponse.
@@ -30,7 +30,7 @@ export const OrganizationApiKeyWithValue = Type.Object({
 export type OrganizationApiKeyWithValueWire = Static<typeof OrganizationApiKeyWithValue>;
 
 export const CreateOrganizationApiKeyDto = Type.Object({
-  name: Type.String({ minLength: 1, pattern: '\\S', description: 'The name for the API key.' }),
+  name: Name({ minLength: 1, pattern: '\\S', description: 'The name for the API key.' }),
   permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'The permission slugs to assign to the API key.' })),
   expires_at: Type.Optional(Type.String({ format: 'date-time', description: 'When the key expires, in the future (0.61.0); never when omitted.' })),
 });
