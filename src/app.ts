@@ -42,6 +42,11 @@ import { roleRoutes } from './modules/roles/routes.js';
 import { Role } from './modules/roles/schemas.js';
 import { clockRoutes } from './modules/clock/routes.js';
 import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
+import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizationEvents, withUserEvents } from './modules/events/directory-events.js';
+import { createOutbox } from './modules/events/outbox.js';
+import { eventRoutes } from './modules/events/routes.js';
+import { EventSchema } from './modules/events/schemas.js';
+import { createEventService } from './modules/events/service.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
 import { createSdkService } from './modules/sdk/service.js';
 import { userRoutes } from './modules/users/routes.js';
@@ -128,9 +133,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(OrganizationApiKey);
   app.addSchema(Invitation);
   app.addSchema(EmailVerification);
+  app.addSchema(EventSchema);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  // Events: every write below records its events through the outbox, in its own transaction.
+  const outbox = createOutbox(ctx.db, ctx.stores.events, ctx.stores.environments, clock);
+  await app.register(eventRoutes, { events: createEventService(ctx.stores.events, clock) });
 
   const flags = createFlagService(
     ctx.db,
@@ -144,24 +154,44 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(featureFlagRoutes, { flags });
   await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags) });
+  const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
   await app.register(organizationRoutes, {
-    organizations: createOrganizationService(ctx.db, ctx.stores.organizations, ctx.stores.flags, clock),
+    organizations: withOrganizationEvents(
+      ctx.db,
+      createOrganizationService(ctx.db, ctx.stores.organizations, ctx.stores.flags, clock),
+      outbox,
+      membershipStore,
+    ),
   });
   await app.register(organizationDomainRoutes, {
-    domains: createOrganizationDomainService(ctx.db, ctx.stores.organizations, clock),
+    domains: withDomainEvents(ctx.db, createOrganizationDomainService(ctx.db, ctx.stores.organizations, clock), outbox),
   });
   await app.register(apiKeyRoutes, {
-    apiKeys: createApiKeyService(ctx.db, ctx.stores.apiKeys, ctx.stores.organizations.exists, clock),
+    apiKeys: withApiKeyEvents(
+      ctx.db,
+      createApiKeyService(ctx.db, ctx.stores.apiKeys, ctx.stores.organizations.exists, clock),
+      outbox,
+      ctx.stores.apiKeys,
+    ),
   });
 
-  const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
-  const users = createUserService(ctx.db, userStore, { deleteTargetsOf: ctx.stores.flags.deleteTargetsOf }, clock);
-  await app.register(userRoutes, { users });
-  const memberships = createMembershipService(
+  const users = withUserEvents(
     ctx.db,
+    createUserService(ctx.db, userStore, { deleteTargetsOf: ctx.stores.flags.deleteTargetsOf }, clock),
+    outbox,
     membershipStore,
-    { userExists: userStore.exists, organizationExists: organizations.exists, roleExists: roles.exists },
-    clock,
+  );
+  await app.register(userRoutes, { users });
+  const memberships = withMembershipEvents(
+    ctx.db,
+    createMembershipService(
+      ctx.db,
+      membershipStore,
+      { userExists: userStore.exists, organizationExists: organizations.exists, roleExists: roles.exists },
+      clock,
+    ),
+    outbox,
+    membershipStore,
   );
   await app.register(membershipRoutes, { memberships });
   await app.register(roleRoutes, { roles, organizationExists: organizations.exists });

@@ -13,7 +13,7 @@ afterEach(() => db?.close());
 /**
  * SQL → its EXPLAIN QUERY PLAN lines, for every statement `createStores` prepares, and the list
  * statements prepared on first use (each filter shape of the users and memberships lists, both
- * orders, with and without a cursor).
+ * orders, with and without a cursor; the events list by type, organization and range).
  */
 function storePlans(): Map<string, string[]> {
   db = openDatabase(':memory:');
@@ -33,6 +33,12 @@ function storePlans(): Map<string, string[]> {
         stores.memberships.list('env', req, { ...filter, statuses: ['active'] });
       }
       for (const filter of [{}, { email: 'e' }, { organization_id: 'o' }]) stores.users.list('env', req, filter);
+    }
+    for (const at of [null, 'event_x']) {
+      const req = { scan, cursor: at, limit: 10 };
+      for (const filter of [{ events: ['a'] }, { events: ['a'], organization_id: 'o' }, { events: ['a'], range_start: 't', range_end: 't' }]) {
+        stores.events.list('env', filter, req, 't');
+      }
     }
   }
   const plans = new Map<string, string[]>();
