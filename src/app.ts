@@ -43,16 +43,30 @@ import { Role } from './modules/roles/schemas.js';
 import { clockRoutes } from './modules/clock/routes.js';
 import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
 import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizationEvents, withUserEvents } from './modules/events/directory-events.js';
+import { withFlagEvents } from './modules/events/flag-events.js';
+import { createFlagTargetReader } from './modules/events/flag-targets.js';
 import { createOutbox } from './modules/events/outbox.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { EventSchema } from './modules/events/schemas.js';
 import { createEventService } from './modules/events/service.js';
+import { createDeliveryService, type DeliveryService } from './modules/webhooks/deliveries.js';
+import { deliveryAdminRoutes, webhookEndpointRoutes } from './modules/webhooks/routes.js';
+import { WebhookEndpoint } from './modules/webhooks/schemas.js';
+import { createWebhookEndpointService } from './modules/webhooks/service.js';
+import { createDeliveryWorker } from './modules/webhooks/worker.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
 import { createSdkService } from './modules/sdk/service.js';
 import { userRoutes } from './modules/users/routes.js';
 import { User } from './modules/users/schemas.js';
 import { createUserService } from './modules/users/service.js';
 import type { Stores } from './stores.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Webhook deliveries (list, retry): what the programmatic API reads. */
+    deliveries: DeliveryService;
+  }
+}
 
 export interface AppContext {
   db: Db;
@@ -134,6 +148,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(Invitation);
   app.addSchema(EmailVerification);
   app.addSchema(EventSchema);
+  app.addSchema(WebhookEndpoint);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -141,8 +156,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Events: every write below records its events through the outbox, in its own transaction.
   const outbox = createOutbox(ctx.db, ctx.stores.events, ctx.stores.environments, clock);
   await app.register(eventRoutes, { events: createEventService(ctx.stores.events, clock) });
+  // Deliveries: written with each event, sent after commit by the worker (never on the request path).
+  const deliveryWorker = createDeliveryWorker(ctx.db, ctx.stores.webhooks, clock);
+  app.addHook('onClose', async () => deliveryWorker.close());
+  const deliveries = createDeliveryService(ctx.stores.webhooks, outbox, clock, deliveryWorker);
+  app.decorate('deliveries', deliveries);
+  await app.register(webhookEndpointRoutes, { endpoints: createWebhookEndpointService(ctx.db, ctx.stores.webhooks, clock) });
 
-  const flags = createFlagService(
+  const classicFlags = createFlagService(
     ctx.db,
     ctx.stores.flags,
     {
@@ -152,6 +173,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     clock,
   );
+  // The REST routes act as the API, the admin routes as the dashboard (their events' actor.source).
+  const flagTargets = createFlagTargetReader(ctx.db);
+  const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'api');
+  const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'dashboard');
   await app.register(featureFlagRoutes, { flags });
   await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags) });
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
@@ -212,7 +237,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     keyOwner: ctx.stores.environments.keyOwner,
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
-  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags });
+  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags: dashboardFlags });
+  await app.register(deliveryAdminRoutes, { prefix: ADMIN_PREFIX, deliveries });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
   await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });

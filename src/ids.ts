@@ -14,6 +14,8 @@ export const ID_PREFIXES = {
   invitation: 'invitation_',
   emailVerification: 'email_verification_',
   event: 'event_',
+  webhookEndpoint: 'we_',
+  webhookDelivery: 'wd_',
   snapshot: 'snapshot_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;

@@ -5,6 +5,7 @@ import { createEmailChangeStore } from './modules/email-change/store.js';
 import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
 import { createEventStore } from './modules/events/store.js';
+import { createWebhookStore } from './modules/webhooks/store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createInvitationStore } from './modules/invitations/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
@@ -22,6 +23,7 @@ export function createStores(db: Db) {
     roles: createRoleStore(db),
     flags: createFlagStore(db),
     events: createEventStore(db),
+    webhooks: createWebhookStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),
     invitations: createInvitationStore(db),

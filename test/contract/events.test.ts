@@ -231,3 +231,74 @@ describe('GET /events', () => {
     for (const type of SPEC_EVENT_TYPES) expect(EVENT_TYPES.has(type), type).toBe(true);
   });
 });
+
+describe('flag events', () => {
+  const ORG = 'org_01HZX5QW0000000000000000A1';
+  const USER = 'user_01HZX5QW0000000000000000B1';
+  const SEED = { organizations: [{ id: ORG, name: 'Acme' }], users: [{ id: USER, email: 'jane@acme.com' }] };
+
+  it('records flag.created/updated/rule_updated/deleted with the context the spec requires', async () => {
+    t = await buildTestApp({ seed: SEED, clock: START });
+    const env = t.flagstand.environments[0];
+    const client = `client_${env.publicId.replace('environment_', '')}`;
+    const flag = (await call('POST', '/_flagstand/feature-flags', { slug: 'beta', tags: ['a'] })).body;
+    await call('PUT', '/feature-flags/beta/enable');
+    await call('PUT', '/feature-flags/beta/enable'); // already on: no change, no event
+    await call('POST', `/feature-flags/beta/targets/${ORG}`);
+    await call('POST', `/feature-flags/beta/targets/${USER}`);
+    await call('POST', `/feature-flags/beta/targets/${USER}`); // already a target
+    await call('DELETE', `/feature-flags/beta/targets/${ORG}`);
+    await call('PATCH', '/_flagstand/feature-flags/beta', { name: 'Beta', tags: ['a', 'b'], default_value: true, description: 'new' });
+    await call('PATCH', '/_flagstand/feature-flags/beta', { description: 'newer' });
+    expect((await call('POST', '/feature-flags/beta/targets/org_01HZX5QW00000000000000NONE')).status).toBe(404);
+    expect((await call('POST', '/feature-flags/nope/targets/bad')).status).toBe(400);
+    await call('DELETE', '/_flagstand/feature-flags/beta');
+
+    const events = await allEvents();
+    expect(types(events)).toEqual([
+      'flag.created',
+      'flag.updated',
+      'flag.rule_updated',
+      'flag.rule_updated',
+      'flag.rule_updated',
+      'flag.updated',
+      'flag.updated',
+      'flag.deleted',
+    ]);
+    const [created, enabled, orgAdded, userAdded, orgRemoved, renamed, described, deleted] = events;
+    const api = { client_id: client, actor: { id: client, source: 'api', name: null } };
+    const dashboard = { client_id: client, actor: { id: client, source: 'dashboard', name: null } };
+    expect(created.data).toMatchObject({ object: 'feature_flag', id: flag.id, environment_id: env.publicId, slug: 'beta', enabled: false });
+    expect(created.context).toEqual(dashboard);
+    expect(enabled.context).toEqual({ ...api, previous_attributes: { data: { enabled: false } } });
+    expect(enabled.data.enabled).toBe(true);
+    const none = { organizations: [], users: [] };
+    const acme = { organizations: [{ id: ORG, name: 'Acme' }], users: [] };
+    const both = { organizations: [{ id: ORG, name: 'Acme' }], users: [{ id: USER, email: 'jane@acme.com' }] };
+    const jane = { organizations: [], users: [{ id: USER, email: 'jane@acme.com' }] };
+    expect(orgAdded.context).toEqual({
+      ...api,
+      access_type: 'some',
+      configured_targets: acme,
+      previous_attributes: { context: { access_type: 'none', configured_targets: none } },
+    });
+    expect(userAdded.context).toMatchObject({ configured_targets: both, previous_attributes: { context: { configured_targets: acme } } });
+    expect(orgRemoved.context).toMatchObject({ access_type: 'some', configured_targets: jane });
+    expect(renamed.context).toEqual({ ...dashboard, previous_attributes: { data: { name: 'beta', tags: ['a'], default_value: false } } });
+    expect(renamed.data).toMatchObject({ name: 'Beta', tags: ['a', 'b'], default_value: true, description: 'new' });
+    expect(described.context).toEqual({ ...dashboard, previous_attributes: { data: {} } });
+    expect(deleted.data).toMatchObject({ id: flag.id, name: 'Beta', description: 'newer' });
+    expect(deleted.context).toEqual(dashboard);
+  });
+
+  it('records the last target removed as access_type none', async () => {
+    t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta', targets: [ORG] }] } });
+    await call('PUT', `/_flagstand/feature-flags/beta/targets/${ORG}`, { enabled: false }); // explicitly off: no longer configured
+    const [event] = await allEvents();
+    expect(event.context).toMatchObject({
+      access_type: 'none',
+      configured_targets: { organizations: [], users: [] },
+      previous_attributes: { context: { access_type: 'some', configured_targets: { organizations: [{ id: ORG, name: 'Acme' }], users: [] } } },
+    });
+  });
+});
