@@ -18,7 +18,8 @@ import {
   type WaitForEventOptions,
 } from './api-types.js';
 import type { SeedDocument } from './seed/schema.js';
-import { createFlagstand, startServer, type Flagstand } from './server.js';
+import { SHUTDOWN_GRACE_MS } from './http/limits.js';
+import { closeWithin, createFlagstand, startServer, type Flagstand } from './server.js';
 
 export { ADMIN_PREFIX, type LogLevel } from './config.js';
 export { fixedClock, systemClock, type Clock } from './clock.js';
@@ -155,7 +156,8 @@ function controls(flagstand: Flagstand): FlagstandControls {
         .listDeliveries(admin.resolveId(environment ?? environments[0].id), { endpoint_id: endpointId, event_id: eventId })
         .map(toDelivery),
     retryDelivery: async (id, environment = environments[0].id) => toDelivery(await app.deliveries.retry(admin.resolveId(environment), id)),
-    close: () => app.close(),
+    // Bounded: a client stalled mid-request cannot keep close() waiting (docs/reliability.md).
+    close: () => closeWithin(app, SHUTDOWN_GRACE_MS),
   };
 }
 
