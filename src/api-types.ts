@@ -81,3 +81,77 @@ export const sdkOptionsFor = (url: string): SdkOptions => {
   const { hostname, port, protocol } = new URL(url);
   return { apiHostname: hostname.replace(/^\[|\]$/g, ''), port: Number(port || (protocol === 'https:' ? 443 : 80)), https: false };
 };
+
+export interface WaitForEventOptions {
+  /** The event type, e.g. `flag.updated`. */
+  event: string;
+  /** Default 5000. Past it the promise rejects. */
+  timeoutMs?: number;
+  /** Id or name (default: the default environment in process, the key's over HTTP). */
+  environment?: string;
+  /** Only events recorded after this event id. */
+  after?: string;
+  /** Also wait until every delivery of the event has been answered with a 2xx. */
+  delivered?: boolean;
+}
+
+/** The event object, as GET /events and webhook bodies give it. */
+export interface FlagstandEvent {
+  object: 'event';
+  id: string;
+  event: string;
+  data: Record<string, unknown>;
+  created_at: string;
+  context?: Record<string, unknown>;
+}
+
+/** One event's delivery to one endpoint. */
+export interface FlagstandDelivery {
+  id: string;
+  endpointId: string;
+  eventId: string;
+  attempts: number;
+  /** The HTTP status of the last attempt; null before one or when it got no answer. */
+  lastStatus: number | null;
+  /** The environment clock's time of the next attempt; null once delivered or given up. */
+  nextAttemptAt: string | null;
+  deliveredAt: string | null;
+}
+
+export const toDelivery = (d: {
+  id: string;
+  endpoint_id: string;
+  event_id: string;
+  attempts: number;
+  last_status: number | null;
+  next_attempt_at: string | null;
+  delivered_at: string | null;
+}): FlagstandDelivery => ({
+  id: d.id,
+  endpointId: d.endpoint_id,
+  eventId: d.event_id,
+  attempts: d.attempts,
+  lastStatus: d.last_status,
+  nextAttemptAt: d.next_attempt_at,
+  deliveredAt: d.delivered_at,
+});
+
+/**
+ * Polls `look` until it finds the event (and, with `delivered`, its deliveries all delivered), so
+ * a test waits exactly as long as it must. Rejects after `timeoutMs`.
+ */
+export async function pollForEvent(
+  options: WaitForEventOptions,
+  look: () => Promise<{ event: FlagstandEvent | undefined; delivered: () => Promise<boolean> }>,
+  intervalMs: number,
+): Promise<FlagstandEvent> {
+  const deadline = Date.now() + (options.timeoutMs ?? 5000);
+  for (;;) {
+    const { event, delivered } = await look();
+    if (event && (!options.after || event.id > options.after) && (!options.delivered || (await delivered()))) return event;
+    if (Date.now() >= deadline) {
+      throw new Error(`waitForEvent: no '${options.event}' event${options.delivered ? ' delivered' : ''} within ${options.timeoutMs ?? 5000} ms`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, intervalMs));
+  }
+}

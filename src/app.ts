@@ -79,6 +79,18 @@ import { invitationRoutes } from './modules/invitations/routes.js';
 import { Invitation } from './modules/invitations/schemas.js';
 import { createInvitationService } from './modules/invitations/service.js';
 import { clockRoutes } from './modules/clock/routes.js';
+import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizationEvents, withUserEvents } from './modules/events/directory-events.js';
+import { withFlagEvents } from './modules/events/flag-events.js';
+import { createFlagTargetReader } from './modules/events/flag-targets.js';
+import { createOutbox } from './modules/events/outbox.js';
+import { eventRoutes } from './modules/events/routes.js';
+import { EventSchema } from './modules/events/schemas.js';
+import { createEventService } from './modules/events/service.js';
+import { createDeliveryService, type DeliveryService } from './modules/webhooks/deliveries.js';
+import { deliveryAdminRoutes, webhookEndpointRoutes } from './modules/webhooks/routes.js';
+import { WebhookEndpoint } from './modules/webhooks/schemas.js';
+import { createWebhookEndpointService } from './modules/webhooks/service.js';
+import { createDeliveryWorker } from './modules/webhooks/worker.js';
 import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
 import { createSdkService } from './modules/sdk/service.js';
@@ -86,6 +98,13 @@ import { userRoutes } from './modules/users/routes.js';
 import { User } from './modules/users/schemas.js';
 import { createUserService } from './modules/users/service.js';
 import type { Stores } from './stores.js';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Webhook deliveries (list, retry): what the programmatic API reads. */
+    deliveries: DeliveryService;
+  }
+}
 
 export interface AppContext {
   db: Db;
@@ -169,11 +188,23 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(AuthenticationFactor);
   app.addSchema(Session);
   app.addSchema(ConnectedAccount);
+  app.addSchema(EventSchema);
+  app.addSchema(WebhookEndpoint);
 
   // HEAD too (the only route with it), for `curl -I` and `wget --spider` health checks.
   app.get('/health', { config: { public: true }, schema: { hide: true }, exposeHeadRoute: true }, async () => ({ status: 'ok' }));
   registerAdminIndex(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  // Events: every write below records its events through the outbox, in its own transaction.
+  const outbox = createOutbox(ctx.db, ctx.stores.events, ctx.stores.environments, clock);
+  await app.register(eventRoutes, { events: createEventService(ctx.stores.events, clock) });
+  // Deliveries: written with each event, sent after commit by the worker (never on the request path).
+  const deliveryWorker = createDeliveryWorker(ctx.db, ctx.stores.webhooks, clock);
+  app.addHook('onClose', async () => deliveryWorker.close());
+  const deliveries = createDeliveryService(ctx.stores.webhooks, outbox, clock, deliveryWorker);
+  app.decorate('deliveries', deliveries);
+  await app.register(webhookEndpointRoutes, { endpoints: createWebhookEndpointService(ctx.db, ctx.stores.webhooks, clock) });
 
   const directory = {
     organizationExists: ctx.stores.organizations.exists,
@@ -182,40 +213,64 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   };
   const { rules: ruleStore } = ctx.stores;
   const rules = createRuleService(ctx.db, ctx.stores.flags, ruleStore, directory, clock, (id) => ctx.stores.environments.byId(id)!.public_id);
-  const flags = createFlagService(ctx.db, ctx.stores.flags, ruleStore, rules, directory, clock);
+  const classicFlags = createFlagService(ctx.db, ctx.stores.flags, ruleStore, rules, directory, clock);
+  // The REST routes act as the API, the admin routes as the dashboard (their events' actor.source).
+  const flagTargets = createFlagTargetReader(ctx.db);
+  const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'api');
+  const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'dashboard');
   await app.register(featureFlagRoutes, { flags });
   await app.register(flagRuleRoutes, { rules });
   await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags, ruleStore) });
   // A deleted user's or organization's memberships go with it (custom targets are never resolved, so stay).
+  const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
   await app.register(organizationRoutes, {
-    organizations: createOrganizationService(
+    organizations: withOrganizationEvents(
       ctx.db,
-      ctx.stores.organizations,
-      { deleteTargetsOf: (environmentId, id) => ruleStore.deleteMembershipsOf(environmentId, 'organization', id) },
-      clock,
+      createOrganizationService(
+        ctx.db,
+        ctx.stores.organizations,
+        { deleteTargetsOf: (environmentId, id) => ruleStore.deleteMembershipsOf(environmentId, 'organization', id) },
+        clock,
+      ),
+      outbox,
+      membershipStore,
     ),
   });
   await app.register(organizationDomainRoutes, {
-    domains: createOrganizationDomainService(ctx.db, ctx.stores.organizations, clock),
+    domains: withDomainEvents(ctx.db, createOrganizationDomainService(ctx.db, ctx.stores.organizations, clock), outbox),
   });
   await app.register(apiKeyRoutes, {
-    apiKeys: createApiKeyService(ctx.db, ctx.stores.apiKeys, ctx.stores.organizations.exists, clock),
+    apiKeys: withApiKeyEvents(
+      ctx.db,
+      createApiKeyService(ctx.db, ctx.stores.apiKeys, ctx.stores.organizations.exists, clock),
+      outbox,
+      ctx.stores.apiKeys,
+    ),
   });
 
-  const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
-  const users = createUserService(
+  const users = withUserEvents(
     ctx.db,
-    userStore,
-    { deleteTargetsOf: (environmentId, id) => ruleStore.deleteMembershipsOf(environmentId, 'user', id) },
-    clock,
-    ctx.stores.passwords,
+    createUserService(
+      ctx.db,
+      userStore,
+      { deleteTargetsOf: (environmentId, id) => ruleStore.deleteMembershipsOf(environmentId, 'user', id) },
+      clock,
+      ctx.stores.passwords,
+    ),
+    outbox,
+    membershipStore,
   );
   await app.register(userRoutes, { users });
-  const memberships = createMembershipService(
+  const memberships = withMembershipEvents(
     ctx.db,
+    createMembershipService(
+      ctx.db,
+      membershipStore,
+      { userExists: userStore.exists, organizationExists: organizations.exists, roleExists: roles.exists },
+      clock,
+    ),
+    outbox,
     membershipStore,
-    { userExists: userStore.exists, organizationExists: organizations.exists, roleExists: roles.exists },
-    clock,
   );
   await app.register(membershipRoutes, { memberships });
   const { permissions, resourceTypes } = ctx.stores;
@@ -285,7 +340,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     keyOwner: ctx.stores.environments.keyOwner,
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
-  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags, rules });
+  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags: dashboardFlags, rules });
+  await app.register(deliveryAdminRoutes, { prefix: ADMIN_PREFIX, deliveries });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
   await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });

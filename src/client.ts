@@ -8,6 +8,11 @@ import {
   type FlagstandEnvironment,
   type FlagstandSnapshot,
   type SdkOptions,
+  pollForEvent,
+  toDelivery,
+  type FlagstandDelivery,
+  type FlagstandEvent,
+  type WaitForEventOptions,
 } from './api-types.js';
 import { ADMIN_PREFIX } from './config.js';
 import { ApiError, type ErrorBody } from './http/api-error.js';
@@ -53,6 +58,13 @@ export interface FlagstandClient {
   /** Moves the environment's time by `ms` (negative: back); it then stands still. Resolves to the new time. */
   advanceClock(ms: number, environment?: string): Promise<string>;
 
+  /** The newest event of a type (after `after`), once it exists and, with `delivered`, is delivered everywhere. */
+  waitForEvent(options: WaitForEventOptions): Promise<FlagstandEvent>;
+  /** Webhook deliveries of the key's environment, oldest first. */
+  listDeliveries(filter?: { endpointId?: string; eventId?: string }): Promise<FlagstandDelivery[]>;
+  /** Sends a delivery again now; resolves to it once that attempt is over. */
+  retryDelivery(id: string): Promise<FlagstandDelivery>;
+
   createFlag(flag: NewFlag): Promise<Static<typeof FeatureFlag>>;
   updateFlag(slug: string, changes: FlagChanges): Promise<Static<typeof FeatureFlag>>;
   deleteFlag(slug: string): Promise<void>;
@@ -66,8 +78,8 @@ const segment = encodeURIComponent;
 export function connectFlagstand(options: { url: string; apiKey: string }): FlagstandClient {
   const base = options.url.replace(/\/+$/, '');
 
-  async function call<T>(method: string, path: string, body?: unknown): Promise<T> {
-    const res = await fetch(base + ADMIN_PREFIX + path, {
+  async function call<T>(method: string, path: string, body?: unknown, prefix = ADMIN_PREFIX): Promise<T> {
+    const res = await fetch(base + prefix + path, {
       method,
       headers: { authorization: `Bearer ${options.apiKey}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -109,6 +121,32 @@ export function connectFlagstand(options: { url: string; apiKey: string }): Flag
     getClock: async (environment = 'current') => (await call<{ now: string }>('GET', clockPath(environment))).now,
     setClock: (now, environment = 'current') => moveClock(environment, { now: typeof now === 'string' ? now : now.toISOString() }),
     advanceClock: (ms, environment = 'current') => moveClock(environment, { advance_ms: ms }),
+
+    waitForEvent: (options) => {
+      const query = (q: Record<string, string | undefined>) =>
+        new URLSearchParams(Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined)).toString();
+      type Deliveries = { data: Parameters<typeof toDelivery>[0][] };
+      return pollForEvent(
+        options,
+        async () => {
+          const { data } = await call<{ data: FlagstandEvent[] }>('GET', `/events?${query({ events: options.event, limit: '1' })}`, undefined, '');
+          const event = data[0];
+          return {
+            event,
+            delivered: async () =>
+              (await call<Deliveries>('GET', `/webhooks/deliveries?${query({ event_id: event!.id })}`)).data.every((d) => d.delivered_at !== null),
+          };
+        },
+        20,
+      );
+    },
+    listDeliveries: async ({ endpointId, eventId } = {}) => {
+      const q = new URLSearchParams();
+      if (endpointId) q.set('endpoint_id', endpointId);
+      if (eventId) q.set('event_id', eventId);
+      return (await call<{ data: Parameters<typeof toDelivery>[0][] }>('GET', `/webhooks/deliveries?${q}`)).data.map(toDelivery);
+    },
+    retryDelivery: async (id) => toDelivery(await call('POST', `/webhooks/deliveries/${segment(id)}/retry`)),
 
     createFlag: (flag) => call('POST', '/feature-flags', flag),
     updateFlag: (slug, changes) => call('PATCH', flagPath(slug), changes),

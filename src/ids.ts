@@ -26,6 +26,8 @@ export const ID_PREFIXES = {
   dataProvider: 'data_provider_',
   connectedAccount: 'connected_account_',
   event: 'event_',
+  webhookEndpoint: 'we_',
+  webhookDelivery: 'wd_',
   snapshot: 'snapshot_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;

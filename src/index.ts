@@ -11,6 +11,11 @@ import {
   type FlagstandEnvironment,
   type FlagstandSnapshot,
   type SdkOptions,
+  pollForEvent,
+  toDelivery,
+  type FlagstandDelivery,
+  type FlagstandEvent,
+  type WaitForEventOptions,
 } from './api-types.js';
 import type { SeedDocument } from './seed/schema.js';
 import { SHUTDOWN_GRACE_MS } from './http/limits.js';
@@ -20,7 +25,15 @@ export { ADMIN_PREFIX, type LogLevel } from './config.js';
 export { fixedClock, systemClock, type Clock } from './clock.js';
 export { ApiError } from './http/errors.js';
 export type { SeedDocument, SeedEnvironment } from './seed/schema.js';
-export type { CreateEnvironmentOptions, FlagstandEnvironment, FlagstandSnapshot, SdkOptions } from './api-types.js';
+export type {
+  CreateEnvironmentOptions,
+  FlagstandDelivery,
+  FlagstandEnvironment,
+  FlagstandEvent,
+  FlagstandSnapshot,
+  SdkOptions,
+  WaitForEventOptions,
+} from './api-types.js';
 export { connectFlagstand, type FlagstandClient } from './client.js';
 export type { FlagChanges, NewFlag } from './modules/feature-flags/input.js';
 
@@ -68,6 +81,15 @@ export interface FlagstandControls {
   setClock(now: string | Date, environment?: string): Promise<string>;
   /** Moves an environment's time by `ms` (negative: back); it then stands still. Resolves to the new time. */
   advanceClock(ms: number, environment?: string): Promise<string>;
+  /**
+   * Resolves to the newest event of a type (after `after`, if given) once it exists and, with
+   * `delivered`, once every delivery of it was answered 2xx. For tests that must not sleep.
+   */
+  waitForEvent(options: WaitForEventOptions): Promise<FlagstandEvent>;
+  /** Webhook deliveries of an environment (default: the default one), oldest first. */
+  listDeliveries(filter?: { endpointId?: string; eventId?: string; environment?: string }): Promise<FlagstandDelivery[]>;
+  /** Sends a delivery again now; resolves to it once that attempt is over. */
+  retryDelivery(id: string, environment?: string): Promise<FlagstandDelivery>;
   close(): Promise<void>;
 }
 
@@ -88,7 +110,7 @@ export interface RunningFlagstand extends FlagstandControls {
 }
 
 function controls(flagstand: Flagstand): FlagstandControls {
-  const { admin, app, clock } = flagstand;
+  const { admin, app, clock, stores } = flagstand;
   const environments = flagstand.environments.map((env) => toEnvironment(admin.resolve(env.publicId)));
   const idOf = (environment: string) => admin.resolve(environment).id;
   const snapshotOf = (snapshot: FlagstandSnapshot | string) => admin.getSnapshot(typeof snapshot === 'string' ? snapshot : snapshot.id);
@@ -115,6 +137,25 @@ function controls(flagstand: Flagstand): FlagstandControls {
     setClock: async (now, environment = environments[0].id) =>
       clock.set(admin.resolveId(environment), typeof now === 'string' ? now : now.toISOString()),
     advanceClock: async (ms, environment = environments[0].id) => clock.advance(admin.resolveId(environment), ms),
+    waitForEvent: (options) => {
+      const env = admin.resolveId(options.environment ?? environments[0].id);
+      return pollForEvent(
+        options,
+        async () => {
+          const [row] = stores.events.list(env, { events: [options.event] }, { scan: 'desc', cursor: null, limit: 1 }, '');
+          return {
+            event: row && (JSON.parse(row.body) as FlagstandEvent),
+            delivered: async () => stores.webhooks.listDeliveries(env, { event_id: row!.id }).every((d) => d.delivered_at !== null),
+          };
+        },
+        5,
+      );
+    },
+    listDeliveries: async ({ endpointId, eventId, environment } = {}) =>
+      stores.webhooks
+        .listDeliveries(admin.resolveId(environment ?? environments[0].id), { endpoint_id: endpointId, event_id: eventId })
+        .map(toDelivery),
+    retryDelivery: async (id, environment = environments[0].id) => toDelivery(await app.deliveries.retry(admin.resolveId(environment), id)),
     // Bounded: a client stalled mid-request cannot keep close() waiting (docs/reliability.md).
     close: () => closeWithin(app, SHUTDOWN_GRACE_MS),
   };

@@ -12,6 +12,8 @@ import { createPasswordStore } from './modules/users/password-store.js';
 import { createEmailChangeStore } from './modules/email-change/store.js';
 import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
+import { createEventStore } from './modules/events/store.js';
+import { createWebhookStore } from './modules/webhooks/store.js';
 import { createRuleStore } from './modules/feature-flags/rule-store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createInvitationStore } from './modules/invitations/store.js';
@@ -37,6 +39,8 @@ export function createStores(db: Db) {
     resources: createResourceStore(db),
     roleAssignments: createRoleAssignmentStore(db),
     flags: createFlagStore(db),
+    events: createEventStore(db),
+    webhooks: createWebhookStore(db),
     rules: createRuleStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),

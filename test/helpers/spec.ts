@@ -146,3 +146,8 @@ export function expectSpec(res: ResponseLike, operationId: string, status: numbe
   expect(ok ? [] : validate.errors, `${operationId} ${status}: ${res.body}`).toEqual([]);
   return body;
 }
+
+/** A validator for any schema of the spec (one branch of EventSchema's oneOf, say); closed by default. */
+export function specSchemaValidator(schema: Json, close = true): ValidateFunction {
+  return ajv.compile(rewrite(schema, close) as Json);
+}

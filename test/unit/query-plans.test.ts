@@ -13,7 +13,7 @@ afterEach(() => db?.close());
 /**
  * SQL → its EXPLAIN QUERY PLAN lines, for every statement `createStores` prepares, and the list
  * statements prepared on first use (each filter shape of the users and memberships lists, both
- * orders, with and without a cursor).
+ * orders, with and without a cursor; the events list by type, organization and range).
  */
 function storePlans(): Map<string, string[]> {
   db = openDatabase(':memory:');
@@ -35,6 +35,12 @@ function storePlans(): Map<string, string[]> {
       for (const filter of [{}, { email: 'e' }, { organization_id: 'o' }]) stores.users.list('env', req, filter);
       stores.rules.listRules('env', 'f', req);
       for (const filter of [{}, { rule_id: 'r' }, { flag_id: 'f' }, { target_id: 't' }]) stores.rules.listMemberships('env', req, filter);
+    }
+    for (const at of [null, 'event_x']) {
+      const req = { scan, cursor: at, limit: 10 };
+      for (const filter of [{ events: ['a'] }, { events: ['a'], organization_id: 'o' }, { events: ['a'], range_start: 't', range_end: 't' }]) {
+        stores.events.list('env', filter, req, 't');
+      }
     }
   }
   const plans = new Map<string, string[]>();

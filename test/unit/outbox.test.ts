@@ -1,0 +1,65 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { createEnvironmentClock } from '../../src/modules/clock/service.js';
+import { createOutbox, type Outbox } from '../../src/modules/events/outbox.js';
+import { createStores, type Stores } from '../../src/stores.js';
+
+let db: Db;
+let stores: Stores;
+let outbox: Outbox;
+const ENV = 'env1';
+
+beforeEach(() => {
+  db = openDatabase(':memory:');
+  migrate(db);
+  stores = createStores(db);
+  stores.environments.insert({ id: ENV, public_id: 'environment_01HZX5QW0000000000000000E1', name: 'e', created_at: '2026-01-01T00:00:00.000Z' });
+  outbox = createOutbox(db, stores.events, stores.environments, createEnvironmentClock(db, fixedClock('2026-01-15T12:00:00.000Z')));
+});
+afterEach(() => db.close());
+
+const count = () => (db.prepare('SELECT count(*) AS n FROM events').get() as { n: number }).n;
+
+describe('the events outbox', () => {
+  it('commits an event with its transaction', () => {
+    const event = db.transaction(() => outbox.record(ENV, 'organization.created', { object: 'organization', id: 'org_1' }))();
+    expect(count()).toBe(1);
+    const row = stores.events.byId(ENV, event.id)!;
+    expect(JSON.parse(row.body)).toEqual({
+      object: 'event',
+      id: event.id,
+      event: 'organization.created',
+      data: { object: 'organization', id: 'org_1' },
+      created_at: '2026-01-15T12:00:00.000Z',
+      context: {},
+    });
+    expect(row.organization_id).toBe('org_1');
+  });
+
+  it('keeps no event of a transaction that rolls back, nor of its hooks', () => {
+    const seen: string[] = [];
+    outbox.onRecord((_env, row) => seen.push(row.id));
+    const write = db.transaction(() => {
+      outbox.record(ENV, 'organization.created', { object: 'organization', id: 'org_1' });
+      throw new Error('the write fails after recording');
+    });
+    expect(write).toThrow('the write fails');
+    expect(count()).toBe(0);
+    expect(seen).toHaveLength(1); // the hook ran inside the transaction that rolled back
+  });
+
+  it('refuses to record outside a transaction, where the event could outlive a failed write', () => {
+    expect(() => outbox.record(ENV, 'user.created', {})).toThrow(/inside the transaction/);
+    expect(count()).toBe(0);
+  });
+
+  it('names the environment as one client: client_ with the public id ULID', () => {
+    expect(outbox.actorContext(ENV, 'api')).toEqual({
+      client_id: 'client_01HZX5QW0000000000000000E1',
+      actor: { id: 'client_01HZX5QW0000000000000000E1', source: 'api', name: null },
+    });
+    expect(outbox.publicEnvironmentId(ENV)).toBe('environment_01HZX5QW0000000000000000E1');
+  });
+});
