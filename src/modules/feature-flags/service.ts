@@ -1,6 +1,6 @@
 import type { Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
-import { createReadMemo } from '../../db/read-memo.js';
+import { createKeptMap } from '../../db/kept-map.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
 import { freezePage, pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
@@ -84,14 +84,15 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     return exceptionsForUser(flags.targetsOf(environmentId, [subjectId, ...organizationIds]), subjectId, organizationIds);
   };
 
-  // Pages are kept until the data changes: SDKs ask for the same subjects' flags again and again.
-  const pages = createReadMemo<Page<Flag>>(db, PAGE_MEMO_ENTRIES);
+  // Pages are kept until their environment is written: SDKs ask for the same subjects' flags again and again.
+  const kept = createKeptMap<Page<Flag>>(db, { until: 'written', entries: PAGE_MEMO_ENTRIES });
+  const pages = (environmentId: string, key: string, compute: () => Page<Flag>) => kept.through(environmentId, key, compute);
   const pageKey = (environmentId: string, subject: string, q: ListQuery) =>
     `${environmentId} ${subject} ${q.limit ?? ''} ${q.order ?? ''} ${q.before ?? ''} ${q.after ?? ''}`;
 
   /** The flags as they evaluate for an organization or a user. */
   const listForSubject = (environmentId: string, type: ResourceType, subjectId: string, query: ListQuery): Page<Flag> =>
-    pages(pageKey(environmentId, `${type}:${subjectId}`, query), () => {
+    pages(environmentId, pageKey(environmentId, `${type}:${subjectId}`, query), () => {
       const exceptions = subjectExceptions(environmentId, type, subjectId);
       if (!exceptions) throw notFound(type === 'user' ? 'User' : 'Organization', subjectId);
       const req = flagPage(environmentId, query);
@@ -187,7 +188,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     removeTarget,
 
     list(environmentId: string, query: ListQuery): Page<Flag> {
-      return pages(pageKey(environmentId, 'all', query), () => {
+      return pages(environmentId, pageKey(environmentId, 'all', query), () => {
         const req = flagPage(environmentId, query);
         return freezePage(toPage(req, flags.list(environmentId, req)));
       });

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../db/open.js';
-import { createReadMemo } from '../../db/read-memo.js';
+import { createKeptMap } from '../../db/kept-map.js';
 import type { FlagStore } from '../feature-flags/store.js';
 import type { FlagPollEntry } from './schemas.js';
 
@@ -27,11 +27,12 @@ export function createSdkService(db: Db, flags: FlagStore) {
     }
     return bySlug;
   };
-  // Clients poll it every few seconds and it changes only with the data: kept as JSON text.
-  const documents = createReadMemo<string>(db, KEPT_DOCUMENTS);
+  // Clients poll it every few seconds and it changes only with the data: kept as JSON text until
+  // the environment is written.
+  const documents = createKeptMap<string>(db, { until: 'written', entries: KEPT_DOCUMENTS });
 
   return {
-    runtimeFlagsJson: (environmentId: string): string => documents(environmentId, () => JSON.stringify(build(environmentId))),
+    runtimeFlagsJson: (environmentId: string): string => documents.through(environmentId, environmentId, () => JSON.stringify(build(environmentId))),
   };
 }
 

@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/open.js';
-import { createReadMemo } from '../../src/db/read-memo.js';
+import { feedTriggerNames, installChangeFeed } from '../../src/db/change-feed.js';
+import { createKeptMap } from '../../src/db/kept-map.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
 
@@ -97,46 +98,121 @@ describe('kept pages and keys', () => {
   });
 });
 
-describe('createReadMemo', () => {
-  const setUp = () => {
+describe('createKeptMap', () => {
+  // Tables named as the rules name them (feature_flags has one), one no rule knows, one of no environment.
+  const setUp = (until: 'written' | 'scopes', entries = 100) => {
     const db = openDatabase(':memory:');
-    db.exec('CREATE TABLE t (v INTEGER)');
-    const count = db.prepare('SELECT count(*) FROM t').pluck();
+    db.exec(`CREATE TABLE feature_flags (environment_id TEXT NOT NULL, id TEXT NOT NULL, v INTEGER, PRIMARY KEY (environment_id, id));
+      CREATE TABLE notes (environment_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (environment_id, id));
+      CREATE TABLE settings (v INTEGER)`);
+    const value = db.prepare<[string, string], number>('SELECT v FROM feature_flags WHERE environment_id = ? AND id = ?').pluck();
+    const kept = createKeptMap<number>(db, { until, entries });
     let computed = 0;
-    const memo = createReadMemo<number>(db, 2);
-    const read = (key = 'k') => memo(key, () => (computed++, count.get() as number));
-    return { db, read, computed: () => computed };
+    const read = (env: string, id: string) =>
+      kept.through(env, `${env} ${id}`, () => (computed++, value.get(env, id) ?? -1), [`flag ${id}`]);
+    const write = (env: string, id: string, v: number) =>
+      db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET v = excluded.v').run(env, id, v);
+    return { db, read, write, computed: () => computed };
   };
 
-  it('computes once while nothing changes, again after a write', () => {
-    const { db, read, computed } = setUp();
-    expect([read(), read()]).toEqual([0, 0]);
-    expect(computed()).toBe(1);
-    db.prepare('INSERT INTO t VALUES (1)').run();
-    expect(read()).toBe(1);
+  it('keeps nothing until the change feed is installed', () => {
+    const { db, read, computed } = setUp('scopes');
+    read('e1', 'a');
+    read('e1', 'a');
     expect(computed()).toBe(2);
     db.close();
   });
 
-  it('keeps nothing read inside a transaction, which may roll back', () => {
-    const { db, read } = setUp();
+  it('until written: a write drops its own environment only', () => {
+    const { db, read, write, computed } = setUp('written');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e2', 'a', 1);
+    expect([read('e1', 'a'), read('e2', 'a'), read('e1', 'a')]).toEqual([1, 1, 1]);
+    expect(computed()).toBe(2);
+    write('e1', 'b', 2);
+    expect([read('e1', 'a'), read('e2', 'a')]).toEqual([1, 1]);
+    expect(computed()).toBe(3);
+    db.close();
+  });
+
+  it('until scopes: a write drops only the entries of its scopes', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e1', 'b', 1);
+    expect([read('e1', 'a'), read('e1', 'b')]).toEqual([1, 1]);
+    write('e1', 'b', 2);
+    expect([read('e1', 'a'), read('e1', 'b')]).toEqual([1, 2]);
+    expect(computed()).toBe(3);
+    db.prepare("DELETE FROM feature_flags WHERE id = 'a'").run();
+    expect(read('e1', 'a')).toBe(-1);
+    db.close();
+  });
+
+  it('a table without a rule drops everything of its environment; one without an environment, everything', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e2', 'a', 1);
+    read('e1', 'a');
+    read('e2', 'a');
+    db.prepare("INSERT INTO notes VALUES ('e1', 'n')").run();
+    read('e1', 'a');
+    read('e2', 'a');
+    expect(computed()).toBe(3);
+    db.prepare('INSERT INTO settings VALUES (1)').run();
+    read('e1', 'a');
+    read('e2', 'a');
+    expect(computed()).toBe(5);
+    db.close();
+  });
+
+  it('keeps nothing read inside a transaction, and shows the committed value after a rollback', () => {
+    const { db, read, write } = setUp('scopes');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    expect(read('e1', 'a')).toBe(1);
     const failing = db.transaction(() => {
-      db.prepare('INSERT INTO t VALUES (1)').run();
-      expect(read()).toBe(1);
+      write('e1', 'a', 2);
+      expect(read('e1', 'a')).toBe(2);
       throw new Error('abort');
     });
     expect(failing).toThrow('abort');
-    expect(read()).toBe(0);
+    expect(read('e1', 'a')).toBe(1);
+    db.close();
+  });
+
+  it('a bulk write run quietly drops the environments it names', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    const feed = installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e2', 'a', 1);
+    read('e1', 'a');
+    read('e2', 'a');
+    feed.quietly(() => write('e1', 'a', 5), () => ['e1']);
+    expect([read('e1', 'a'), read('e2', 'a')]).toEqual([5, 1]);
+    expect(computed()).toBe(3);
     db.close();
   });
 
   it('starts over past its size', () => {
-    const { db, read, computed } = setUp();
-    read('a');
-    read('b');
-    read('c');
-    read('a');
+    const { db, read, write, computed } = setUp('scopes', 2);
+    installChangeFeed(db);
+    for (const id of ['a', 'b', 'c']) write('e1', id, 1);
+    read('e1', 'a');
+    read('e1', 'b');
+    read('e1', 'c');
+    read('e1', 'a');
     expect(computed()).toBe(4);
     db.close();
+  });
+
+  it('every table of the main database carries the feed triggers', async () => {
+    const f = await start();
+    const tables = f.db.prepare<[], string>("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all();
+    const triggers = new Set(f.db.prepare<[], string>("SELECT name FROM temp.sqlite_schema WHERE type = 'trigger'").pluck().all());
+    expect(tables.length).toBeGreaterThan(5);
+    for (const table of tables) for (const name of feedTriggerNames(table)) expect(triggers.has(name), name).toBe(true);
   });
 });
