@@ -1,4 +1,4 @@
-import { readSeedFile } from './seed/load.js';
+import { readSeedFile } from './seed/read.js';
 import type { SeedEnvironment } from './seed/schema.js';
 import type { NewEnvironment } from './modules/admin/input.js';
 
@@ -8,6 +8,8 @@ import type { NewEnvironment } from './modules/admin/input.js';
 export interface FlagstandEnvironment {
   id: string;
   name: string;
+  /** The key LaunchDarkly-dialect paths may name the environment by, beside its name. */
+  launchDarklyKey: string | null;
   /** The first of apiKeys: the one to give the SDK. Null for an environment that has none. */
   apiKey: string | null;
   apiKeys: string[];
@@ -38,9 +40,16 @@ export interface SdkOptions {
   https: false;
 }
 
-export const toEnvironment = (env: { id: string; name: string; api_keys: string[]; created_at: string }): FlagstandEnvironment => ({
+export const toEnvironment = (env: {
+  id: string;
+  name: string;
+  launchdarkly_key: string | null;
+  api_keys: string[];
+  created_at: string;
+}): FlagstandEnvironment => ({
   id: env.id,
   name: env.name,
+  launchDarklyKey: env.launchdarkly_key,
   apiKey: env.api_keys[0] ?? null,
   apiKeys: env.api_keys,
   createdAt: env.created_at,

@@ -17,6 +17,8 @@ import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js'
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
 import { createFlagService } from './modules/feature-flags/service.js';
+import { launchDarklyRoutes } from './modules/launchdarkly/routes.js';
+import { createLaunchDarklyService } from './modules/launchdarkly/service.js';
 import { OrganizationApiKey } from './modules/api-keys/schemas.js';
 import { apiKeyRoutes } from './modules/api-keys/routes.js';
 import { createApiKeyService } from './modules/api-keys/service.js';
@@ -28,6 +30,14 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { emailChangeAdminRoutes, emailChangeRoutes } from './modules/email-change/routes.js';
+import { createEmailChangeService } from './modules/email-change/service.js';
+import { emailVerificationAdminRoutes, emailVerificationRoutes } from './modules/email-verification/routes.js';
+import { EmailVerification } from './modules/email-verification/schemas.js';
+import { createEmailVerificationService } from './modules/email-verification/service.js';
+import { invitationRoutes } from './modules/invitations/routes.js';
+import { Invitation } from './modules/invitations/schemas.js';
+import { createInvitationService } from './modules/invitations/service.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import { Role } from './modules/roles/schemas.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
@@ -94,7 +104,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     openapi: {
       openapi: '3.1.0',
       info: OPENAPI_INFO,
-      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'A secret key, `sk_…`.' } } },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer', description: 'A secret key, `sk_…`.' },
+          launchdarkly: { type: 'apiKey', in: 'header', name: 'Authorization', description: 'A secret key, `sk_…`, as is or after `Bearer `.' },
+        },
+      },
       security: [{ bearer: [] }],
     },
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },
@@ -108,6 +123,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(FlagstandEnvironment);
   app.addSchema(FlagstandSnapshot);
   app.addSchema(OrganizationApiKey);
+  app.addSchema(Invitation);
+  app.addSchema(EmailVerification);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -145,8 +162,26 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(membershipRoutes, { memberships });
   await app.register(roleRoutes, { roles, organizationExists: organizations.exists });
+  const invitations = createInvitationService(
+    ctx.db,
+    ctx.stores.invitations,
+    { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
+    clock,
+  );
+  await app.register(invitationRoutes, { invitations });
+  const verifications = createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock);
+  await app.register(emailVerificationRoutes, { verifications });
+  const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
+  await app.register(emailChangeRoutes, { changes });
+  await app.register(launchDarklyRoutes, {
+    prefix: '/api/v2',
+    launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),
+    keyOwner: ctx.stores.environments.keyOwner,
+  });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
   await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags });
+  await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
+  await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();

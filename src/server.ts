@@ -9,7 +9,8 @@ import { migrate } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
 import { createSnapshots } from './db/snapshots.js';
 import { createAdminService, type AdminService } from './modules/admin/service.js';
-import { loadSeed, readSeedFile, type LoadedEnvironment } from './seed/load.js';
+import { loadSeed, type LoadedEnvironment } from './seed/load.js';
+import { readSeedFile } from './seed/read.js';
 import { startSeedCheck } from './seed/parallel-check.js';
 import { createStores, type Stores } from './stores.js';
 

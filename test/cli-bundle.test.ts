@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { WorkOS } from '@workos-inc/node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { generateSeed } from '../bench/seed.js';
-import { checkSeed } from '../src/seed/load.js';
+import { checkSeed } from '../src/seed/check.js';
 // @ts-expect-error: a plain .mjs build script without types
 import { bundleCli } from '../scripts/bundle-cli.mjs';
 

@@ -3,7 +3,10 @@
 // checks the seed and posts the verdict. Each post is followed by a wake-up of the main thread,
 // which waits on `signal` (see SLOTS).
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
-import { checkSeed, readSeedFile, SeedError, sortedTargetLists } from './load.js';
+import { checkSeed } from './check.js';
+import { sortedTargetLists } from './insert.js';
+import { readSeedFile } from './read.js';
+import { SeedError } from './seed-error.js';
 
 export interface SeedCheckRequest {
   path: string;

@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import { SLOTS, type SeedCheckRequest, type SeedCheckVerdict, type SeedWorkerMessage } from './check-worker.js';
-import { checkSeed, SeedError, type SeedCheckInProgress } from './load.js';
+import { checkSeed, type SeedCheckInProgress } from './check.js';
+import { SeedError } from './seed-error.js';
 
 /**
  * Below this a seed is checked inline: starting a worker (~50 ms) would cost more than it saves.

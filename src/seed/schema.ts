@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Metadata, Nullable, StringEnum } from '../http/schemas.js';
+import { userManagementLists } from './user-management.js';
 
 // The seed file speaks the API's snake_case. Ids are optional everywhere and pinned when given.
 
@@ -123,13 +124,23 @@ export const SeedFlag = Type.Object(
   { additionalProperties: false },
 );
 
+// Not unique: see migrations/0030. Top level too, so a one-environment seed can set it.
+export const LaunchDarklyKey = Type.String({
+  minLength: 1,
+  maxLength: 256,
+  pattern: '^[A-Za-z0-9._-]+$',
+  description: 'The key LaunchDarkly-dialect paths may name this environment by, beside its name.',
+});
+
 const environmentLists = {
+  launchdarkly_key: Type.Optional(LaunchDarklyKey),
   api_keys: Type.Optional(Type.Array(Type.String({ pattern: '^sk_\\S+$' }))),
   organizations: Type.Optional(Type.Array(SeedOrganization)),
   roles: Type.Optional(Type.Array(SeedRole)),
   users: Type.Optional(Type.Array(SeedUser)),
   organization_memberships: Type.Optional(Type.Array(SeedMembership)),
   feature_flags: Type.Optional(Type.Array(SeedFlag)),
+  ...userManagementLists,
 };
 
 /** One environment's contents. */

@@ -42,7 +42,8 @@ describe('POST /_flagstand/environments', () => {
     t = await buildTestApp({ seed: SEED });
     const { status, body } = await call('POST', '/_flagstand/environments');
     expect(status).toBe(201);
-    expect(Object.keys(body)).toEqual(['object', 'id', 'name', 'api_key', 'api_keys', 'created_at']);
+    expect(Object.keys(body)).toEqual(['object', 'id', 'name', 'launchdarkly_key', 'api_key', 'api_keys', 'created_at']);
+    expect(body.launchdarkly_key).toBeNull();
     expect(body.object).toBe('environment');
     expect(body.id).toMatch(/^environment_[0-9A-Z]{26}$/);
     expect(body.api_key).toMatch(/^sk_test_[A-Za-z0-9_-]{20,}$/);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { renderOpenApi } from '../../scripts/render-openapi.js';
+import { clientOperation } from '../helpers/launchdarkly-models.js';
 import { operations } from '../helpers/spec.js';
 
 const committed = readFileSync(new URL('../../openapi/flagstand.json', import.meta.url), 'utf8');
@@ -9,6 +10,8 @@ type Doc = { paths: Record<string, Record<string, { operationId?: string; tags?:
 // Routes that exist only in flagstand (no WorkOS operation to match): the runtime client's poll
 // (not in the public spec) and flagstand's own admin routes.
 const FLAGSTAND_ONLY = /^Flagstand/;
+// The LaunchDarkly dialect: checked against the official LaunchDarkly client instead.
+const LAUNCHDARKLY = /^LaunchDarkly_(\w+)$/;
 
 describe('openapi/flagstand.json', () => {
   it('is up to date with the route schemas (run `npm run gen:openapi` when this fails)', async () => {
@@ -21,7 +24,7 @@ describe('openapi/flagstand.json', () => {
     for (const [path, item] of Object.entries(doc.paths)) {
       for (const [method, op] of Object.entries(item)) {
         expect(op.operationId, `${method} ${path} has no operationId`).toBeTruthy();
-        if (FLAGSTAND_ONLY.test(op.operationId!)) continue;
+        if (FLAGSTAND_ONLY.test(op.operationId!) || LAUNCHDARKLY.test(op.operationId!)) continue;
         const official = operations.get(op.operationId!);
         expect(official, `${op.operationId} is not an operation of the official spec`).toBeDefined();
         expect(`${method.toUpperCase()} ${path}`).toBe(`${official!.method.toUpperCase()} ${official!.path}`);
@@ -29,6 +32,20 @@ describe('openapi/flagstand.json', () => {
       }
     }
     expect(served.length).toBeGreaterThanOrEqual(8);
+  });
+
+  it('gives every LaunchDarkly route the verb and path of the official LaunchDarkly client', () => {
+    const doc = JSON.parse(committed) as Doc;
+    const served: string[] = [];
+    for (const [path, item] of Object.entries(doc.paths)) {
+      for (const [method, op] of Object.entries(item)) {
+        const name = LAUNCHDARKLY.exec(op.operationId!)?.[1];
+        if (!name) continue;
+        expect(`${method.toUpperCase()} ${path}`).toBe(Object.values(clientOperation(name)).join(' '));
+        served.push(name);
+      }
+    }
+    expect(served.sort()).toEqual(['getFeatureFlag', 'getUserFlagSetting', 'getUserFlagSettings', 'putFlagSetting']);
   });
 
   it('serves all eight Feature Flags operations of the official spec', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeKeyset } from '../../src/http/pagination.js';
+import { mergeKeyset } from '../../src/db/keyset.js';
 
 const key = (created_at: string, id: string) => ({ created_at, id });
 const a1 = key('2026-01-01T00:00:00.000Z', 'flag_A');

@@ -9,7 +9,9 @@ import { generateSeed } from '../../bench/seed.js';
 import { fixedClock } from '../../src/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
-import { checkSeed, loadSeed, SeedError, type SeedCheckInProgress } from '../../src/seed/load.js';
+import { checkSeed, type SeedCheckInProgress } from '../../src/seed/check.js';
+import { loadSeed } from '../../src/seed/load.js';
+import { SeedError } from '../../src/seed/seed-error.js';
 import { createStores } from '../../src/stores.js';
 import { PARALLEL_CHECK_MIN_BYTES, startSeedCheck } from '../../src/seed/parallel-check.js';
 

@@ -3,7 +3,8 @@ import { fixedClock } from '../../src/clock.js';
 import { migrate, readMigrations } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
 import { newId } from '../../src/ids.js';
-import { loadSeed, SeedError } from '../../src/seed/load.js';
+import { loadSeed } from '../../src/seed/load.js';
+import { SeedError } from '../../src/seed/seed-error.js';
 import type { SeedDocument } from '../../src/seed/schema.js';
 import { createStores } from '../../src/stores.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createFlagstand } from '../../src/server.js';
-import { SeedError } from '../../src/seed/load.js';
+import { SeedError } from '../../src/seed/seed-error.js';
 
 const load = (organizations: unknown[]) => createFlagstand({ seed: { organizations } as never, logLevel: 'silent' });
 

@@ -33,6 +33,10 @@ export const adminRoutes: FastifyPluginAsyncTypebox<{ admin: AdminService }> = a
     serializeEnvironment(admin.resolve(req.params.environment, req.environmentId)),
   );
 
+  app.patch('/environments/:environment', { schema: S.updateEnvironment }, async (req) =>
+    serializeEnvironment(admin.update(target(req.params.environment, req.environmentId), req.body)),
+  );
+
   app.delete('/environments/:environment', { schema: S.deleteEnvironment }, async (req, reply) => {
     admin.delete(target(req.params.environment, req.environmentId));
     return reply.status(204).send(null);

@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import { ErrorBody, Nullable, Timestamp } from '../../http/schemas.js';
-import { SeedEnvironment } from '../../seed/schema.js';
+import { LaunchDarklyKey, SeedEnvironment } from '../../seed/schema.js';
 
 // flagstand's own admin resources: no WorkOS counterpart, so the shapes are ours (snake_case like the API).
 
@@ -9,6 +9,9 @@ export const FlagstandEnvironment = Type.Object(
     object: Type.Literal('environment'),
     id: Type.String(),
     name: Type.String(),
+    launchdarkly_key: Nullable(
+      Type.String({ description: 'Another key LaunchDarkly-dialect paths may name this environment by (beside `name`).' }),
+    ),
     api_key: Nullable(Type.String({ description: 'The first of `api_keys`: the key to call this environment with.' })),
     api_keys: Type.Array(Type.String()),
     created_at: Timestamp,
@@ -74,6 +77,14 @@ export const getEnvironment = {
   operationId: 'FlagstandAdmin_getEnvironment',
   tags,
   params: EnvironmentParams,
+  response: { 200: Type.Ref('FlagstandEnvironment'), ...errors },
+};
+export const updateEnvironment = {
+  operationId: 'FlagstandAdmin_updateEnvironment',
+  tags,
+  description: "Sets or clears (null) the environment's LaunchDarkly key.",
+  params: EnvironmentParams,
+  body: Type.Object({ launchdarkly_key: Type.Optional(Nullable(LaunchDarklyKey)) }, { additionalProperties: false }),
   response: { 200: Type.Ref('FlagstandEnvironment'), ...errors },
 };
 export const deleteEnvironment = {

@@ -8,6 +8,7 @@ export function serializeEnvironment(env: EnvironmentView): Static<typeof Flagst
     object: 'environment',
     id: env.id,
     name: env.name,
+    launchdarkly_key: env.launchdarkly_key,
     api_key: env.api_keys[0] ?? null,
     api_keys: env.api_keys,
     created_at: env.created_at,

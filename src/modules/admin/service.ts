@@ -5,7 +5,8 @@ import type { Db } from '../../db/open.js';
 import { withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../db/snapshots.js';
 import { conflict, notFound, unprocessable } from '../../http/errors.js';
 import { newEnvironmentKey, newId } from '../../ids.js';
-import { loadSeed, SeedError } from '../../seed/load.js';
+import { loadSeed } from '../../seed/load.js';
+import { SeedError } from '../../seed/seed-error.js';
 import type { Stores } from '../../stores.js';
 import type { Environment } from '../environments/store.js';
 import type { NewEnvironment } from './input.js';
@@ -14,6 +15,7 @@ import type { NewEnvironment } from './input.js';
 export interface EnvironmentView {
   id: string;
   name: string;
+  launchdarkly_key: string | null;
   created_at: string;
   api_keys: string[];
 }
@@ -32,6 +34,8 @@ export interface AdminService {
   resolve(ref: string, callerId?: string): EnvironmentView;
   create(input: NewEnvironment): EnvironmentView;
   delete(environmentId: string): void;
+  /** Changes what can change of an environment: its LaunchDarkly key (null clears it). */
+  update(environmentId: string, changes: { launchdarkly_key?: string | null }): EnvironmentView;
   reset(environmentId: string): EnvironmentView;
   resetAll(): EnvironmentView[];
   snapshot(environmentId: string): SnapshotRecord;
@@ -54,6 +58,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   const view = (env: Environment): EnvironmentView => ({
     id: env.public_id,
     name: env.name,
+    launchdarkly_key: env.launchdarkly_key,
     created_at: env.created_at,
     api_keys: envs.keysOf(env.id),
   });
@@ -150,7 +155,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
         ]);
       }
       id = newEnvironmentKey();
-      envs.insert({ id, public_id: newId('environment'), name, created_at: clock.now() });
+      envs.insert({ id, public_id: newId('environment'), name, launchdarkly_key: input.launchdarkly_key ?? null, created_at: clock.now() });
       for (const key of keys) envs.addKey(id, key);
       const into = id;
       quietly(() => snapshots.copyInto(snapshots.baselineOf(source.id)!, into), () => [into]);
@@ -199,6 +204,12 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
         );
       }
       withoutForeignKeys(db, () => deleteInTransaction(env.id));
+    },
+
+    update(environmentId, changes) {
+      const env = find(environmentId);
+      if (changes.launchdarkly_key !== undefined) envs.setLaunchDarklyKey(env.id, changes.launchdarkly_key);
+      return view(envs.byId(env.id)!);
     },
 
     reset(environmentId) {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
 /** An organization API key as stored: its secret only as a SHA-256. */
 export interface ApiKey {

@@ -10,13 +10,18 @@ export interface Environment {
   /** The `environment_…` id the admin API shows and accepts. */
   public_id: string;
   name: string;
+  /** Another name the LaunchDarkly dialect's paths may use for it (not unique across the server). */
+  launchdarkly_key: string | null;
   created_at: string;
 }
 
 /** Environments and their secret keys: the unit of isolation every other row belongs to. */
 export function createEnvironmentStore(db: Db) {
-  const insert = db.prepare('INSERT INTO environments (id, public_id, name, created_at) VALUES (@id, @public_id, @name, @created_at)');
-  const COLUMNS = 'id, public_id, name, created_at';
+  const insert = db.prepare(
+    'INSERT INTO environments (id, public_id, name, launchdarkly_key, created_at) VALUES (@id, @public_id, @name, @launchdarkly_key, @created_at)',
+  );
+  const COLUMNS = 'id, public_id, name, launchdarkly_key, created_at';
+  const setLaunchDarklyKey = db.prepare('UPDATE environments SET launchdarkly_key = ? WHERE id = ?');
   const byName = db.prepare<[string], Environment>(`SELECT ${COLUMNS} FROM environments WHERE name = ?`);
   const byId = db.prepare<[string], Environment>(`SELECT ${COLUMNS} FROM environments WHERE id = ?`);
   const byPublicId = db.prepare<[string], Environment>(`SELECT ${COLUMNS} FROM environments WHERE public_id = ?`);
@@ -33,8 +38,11 @@ export function createEnvironmentStore(db: Db) {
   const removeKeys = db.prepare('DELETE FROM environment_api_keys WHERE environment_id = ?');
 
   return {
-    insert(environment: Environment): void {
-      insert.run(environment);
+    insert(environment: Omit<Environment, 'launchdarkly_key'> & { launchdarkly_key?: string | null }): void {
+      insert.run({ ...environment, launchdarkly_key: environment.launchdarkly_key ?? null });
+    },
+    setLaunchDarklyKey(id: string, key: string | null): void {
+      setLaunchDarklyKey.run(key, id);
     },
     byName: (name: string) => byName.get(name),
     byId: (id: string) => byId.get(id),

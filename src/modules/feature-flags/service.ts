@@ -19,6 +19,8 @@ export interface FlagService {
   list(environmentId: string, query: ListQuery): Page<Flag>;
   listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag>;
   listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag>;
+  /** The user's own explicit targets (on or off), on every flag, disabled ones included. */
+  userTargets(environmentId: string, userId: string): { slug: string; enabled: boolean }[];
 }
 
 /** What flags need to know of the resources they target. */
@@ -200,6 +202,11 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
 
     listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag> {
       return listForSubject(environmentId, 'user', userId, query);
+    },
+
+    userTargets(environmentId: string, userId: string) {
+      if (!directory.userExists(environmentId, userId)) throw notFound('User', userId);
+      return flags.ownTargets(environmentId, userId);
     },
   };
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, mergeKeyset, pastCursor, prepareKeyset, sortKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, mergeKeyset, pastCursor, prepareKeyset, sortKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 import type { Exceptions, TargetFact } from './evaluate.js';
 import { createFlagCache } from './flag-cache.js';
 import type { FlagOwner } from './schemas.js';
@@ -94,6 +94,12 @@ export function createFlagStore(db: Db) {
   const targetsOf = db.prepare<[string, string], { flag_id: string; resource_id: string; enabled: 0 | 1 }>(
     `SELECT t.flag_id, t.resource_id, t.enabled FROM json_each(?) AS j
      CROSS JOIN flag_targets AS t ON t.environment_id = ? AND t.resource_id = j.value`,
+  );
+  // Index-only on flag_targets_subject, then each flag by primary key.
+  const ownTargets = db.prepare<[string, string], { slug: string; enabled: 0 | 1 }>(
+    `SELECT f.slug, t.enabled FROM flag_targets AS t
+     JOIN feature_flags AS f ON f.environment_id = t.environment_id AND f.id = t.flag_id
+     WHERE t.resource_id = ? AND t.environment_id = ?`,
   );
   const allFlags = db.prepare<[string], FlagRow>(
     `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? ORDER BY created_at, id`,
@@ -198,6 +204,10 @@ export function createFlagStore(db: Db) {
         facts.push({ flag_id: t.flag_id, resource_id: t.resource_id, enabled: t.enabled === 1, default_value: flag.default_value });
       }
       return facts;
+    },
+    /** The resource's own targets on every flag (disabled flags too), by slug. */
+    ownTargets(environmentId: string, resourceId: string): { slug: string; enabled: boolean }[] {
+      return ownTargets.all(resourceId, environmentId).map((t) => ({ slug: t.slug, enabled: t.enabled === 1 }));
     },
     list(environmentId: string, req: PageRequest): Flag[] {
       return flagsOf(environmentId, listAllIds(req).pluck().all({ env: environmentId, ...cursorParams(req) }) as string[]);

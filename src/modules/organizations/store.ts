@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
 export type DomainState = 'failed' | 'legacy_verified' | 'pending' | 'unverified' | 'verified';
 

@@ -35,6 +35,25 @@ function isLocale(value: string): boolean {
   }
 }
 
+/** A new user of `email` (already normalized): nothing known but what `fields` give. */
+export function newUser(email: string, now: string, fields: Partial<Omit<User, 'id' | 'email'>> = {}): User {
+  return {
+    id: newId('user'),
+    email,
+    first_name: null,
+    last_name: null,
+    email_verified: false,
+    profile_picture_url: null,
+    external_id: null,
+    metadata: {},
+    last_sign_in_at: null,
+    locale: null,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+  };
+}
+
 const sameUser = (a: User, b: User) => JSON.stringify(a) === JSON.stringify(b);
 
 export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup, clock: Clock): UserService {
@@ -55,21 +74,13 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
     if (externalId !== null && users.byExternalId(environmentId, externalId)) {
       throw creationError('external_id_already_used', 'This external ID is already in use.');
     }
-    const now = clock.now();
-    const user: User = {
-      id: newId('user'),
-      email,
+    const user = newUser(email, clock.now(), {
       first_name: body.first_name ?? null,
       last_name: body.last_name ?? null,
       email_verified: body.email_verified ?? false,
-      profile_picture_url: null,
       external_id: externalId,
       metadata: body.metadata ?? {},
-      last_sign_in_at: null,
-      locale: null,
-      created_at: now,
-      updated_at: now,
-    };
+    });
     users.insert(environmentId, user);
     return user;
   });

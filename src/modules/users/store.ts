@@ -1,6 +1,6 @@
 import { prepareInsertMany } from '../../db/insert-many.js';
 import type { Db } from '../../db/open.js';
-import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../http/pagination.js';
+import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
 export interface User {
   id: string;

@@ -1,0 +1,168 @@
+import type { Clock } from '../clock.js';
+import { idMinter, newId } from '../ids.js';
+import { apiKeyRecord } from '../modules/api-keys/service.js';
+import { DEFAULT_ROLE_SLUG } from '../modules/roles/defaults.js';
+import type { Stores } from '../stores.js';
+import { rolesOf } from './roles.js';
+import type { SeedEnvironment, SeedTarget } from './schema.js';
+import { insertUserManagementSeed } from './user-management.js';
+import { uncheckedEnvironments } from './validate.js';
+
+/**
+ * Seeds may write any RFC 3339 time (`Z` or an offset, with or without ms); rows hold the API's
+ * form, ISO with ms and Z, which is also what keeps string order equal to time order for keyset pages.
+ */
+function iso(value: string): string;
+function iso(value: string | null | undefined): string | null | undefined;
+function iso(value: string | null | undefined): string | null | undefined {
+  return value == null ? value : new Date(value).toISOString();
+}
+
+/**
+ * Inserts one environment's entries through the stores. Call inside a transaction. `sortedTargets`
+ * may give each flag's targets (by index in `feature_flags`) already as the JSON the store takes,
+ * in key order: the checking worker prepares them (see `sortedTargetLists`).
+ */
+export function insertEnvironmentSeed(
+  stores: Stores,
+  environmentId: string,
+  env: SeedEnvironment,
+  clock: Clock,
+  sortedTargets?: () => string[] | undefined,
+): number {
+  const now = clock.now();
+  let rows = 0;
+  // Every environment has its roles from the start, so memberships can name them.
+  rolesOf(env).forEach((r, priority) => {
+    const created_at = iso(r.created_at) ?? now;
+    stores.roles.insert(environmentId, {
+      id: r.id ?? newId('role'),
+      slug: r.slug,
+      name: r.name ?? r.slug,
+      description: r.description ?? null,
+      permissions: r.permissions ?? [],
+      priority,
+      created_at,
+      updated_at: iso(r.updated_at) ?? created_at,
+    });
+  });
+  rows += env.roles?.length ?? 0;
+  for (const o of env.organizations ?? []) {
+    const id = o.id ?? newId('organization');
+    const created_at = iso(o.created_at) ?? now;
+    stores.organizations.insert(environmentId, {
+      id,
+      name: o.name,
+      external_id: o.external_id ?? null,
+      metadata: o.metadata ?? {},
+      allow_profiles_outside_organization: o.allow_profiles_outside_organization ?? false,
+      stripe_customer_id: o.stripe_customer_id ?? null,
+      created_at,
+      updated_at: iso(o.updated_at) ?? created_at,
+    });
+    rows++;
+    for (const d of o.domains ?? []) {
+      const domain = typeof d === 'string' ? { domain: d } : d;
+      stores.organizations.insertDomain(environmentId, {
+        id: domain.id ?? newId('organizationDomain'),
+        organization_id: id,
+        domain: domain.domain.toLowerCase(),
+        state: domain.state ?? 'verified',
+        verification_strategy: domain.verification_strategy ?? 'manual',
+        verification_token: null,
+        verification_prefix: null,
+        created_at,
+        updated_at: created_at,
+      });
+      rows++;
+    }
+    for (const k of o.api_keys ?? []) {
+      stores.apiKeys.insert(environmentId, apiKeyRecord(id, k, iso(k.created_at) ?? created_at));
+      rows++;
+    }
+  }
+  // Users and memberships go in through multi-row statements: a big seed has a hundred thousands.
+  const [mintUserId, mintMembershipId] = [idMinter('user'), idMinter('membership')];
+  const users = (env.users ?? []).map((u) => {
+    const created_at = iso(u.created_at) ?? now;
+    return {
+      id: u.id ?? mintUserId(),
+      email: u.email.toLowerCase(),
+      first_name: u.first_name ?? null,
+      last_name: u.last_name ?? null,
+      email_verified: u.email_verified ?? false,
+      profile_picture_url: u.profile_picture_url ?? null,
+      external_id: u.external_id ?? null,
+      metadata: u.metadata ?? {},
+      last_sign_in_at: iso(u.last_sign_in_at) ?? null,
+      locale: u.locale ?? null,
+      created_at,
+      updated_at: iso(u.updated_at) ?? created_at,
+    };
+  });
+  stores.users.insertMany(environmentId, users);
+  rows += users.length;
+  const memberships = (env.organization_memberships ?? []).map((m) => {
+    const created_at = iso(m.created_at) ?? now;
+    return {
+      id: m.id ?? mintMembershipId(),
+      user_id: m.user_id,
+      organization_id: m.organization_id,
+      status: m.status ?? 'active',
+      role_slug: m.role_slug ?? DEFAULT_ROLE_SLUG,
+      created_at,
+      updated_at: iso(m.updated_at) ?? created_at,
+    };
+  });
+  stores.memberships.insertMany(environmentId, memberships);
+  rows += memberships.length;
+  rows += insertUserManagementSeed(stores, environmentId, env, now);
+  // Targets go in last, all at once and in primary-key order (flag, then resource), which is
+  // what keeps a million of them cheap to insert.
+  const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];
+  const prepared = env.feature_flags?.length ? sortedTargets?.() : undefined;
+  for (const [i, f] of (env.feature_flags ?? []).entries()) {
+    const id = f.id ?? newId('flag');
+    const created_at = iso(f.created_at) ?? now;
+    stores.flags.insert(environmentId, {
+      id,
+      slug: f.slug,
+      name: f.name ?? f.slug,
+      description: f.description ?? null,
+      owner: f.owner ? { email: f.owner.email, first_name: f.owner.first_name ?? null, last_name: f.owner.last_name ?? null } : null,
+      tags: f.tags ?? [],
+      enabled: f.enabled ?? false,
+      default_value: f.default_value ?? false,
+      created_at,
+      updated_at: iso(f.updated_at) ?? created_at,
+    });
+    rows++;
+    const json = prepared?.[i] ?? targetsJson(f.targets);
+    targets.push({ flagId: id, createdAt: created_at, json, count: f.targets?.length ?? 0 });
+  }
+  targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
+  for (const { flagId, createdAt, json, count } of targets) {
+    stores.flags.insertTargets(environmentId, flagId, createdAt, json);
+    rows += count;
+  }
+  return rows;
+}
+
+/**
+ * A flag's targets as the JSON array the store inserts, sorted by id (key order). Ids only (the
+ * usual case) sort natively, without a comparator.
+ */
+function targetsJson(targets: SeedTarget[] | undefined = []): string {
+  if (targets.every((t) => typeof t === 'string')) return JSON.stringify((targets as string[]).slice().sort());
+  const id = (t: SeedTarget) => (typeof t === 'string' ? t : t.id);
+  return JSON.stringify(targets.slice().sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0)));
+}
+
+/**
+ * Every flag's targets as `insertEnvironmentSeed` takes them, by environment then flag: what
+ * the checking worker prepares while the main thread inserts the rest. Undefined when the
+ * document is not shaped like a seed (the checks will say why).
+ */
+export function sortedTargetLists(doc: unknown): string[][] | undefined {
+  return uncheckedEnvironments(doc)?.map((env) => (env.feature_flags ?? []).map((f) => targetsJson(f.targets)));
+}
