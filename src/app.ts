@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock } from './clock.js';
 import type { Db } from './db/open.js';
 import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -40,6 +40,8 @@ import { Invitation } from './modules/invitations/schemas.js';
 import { createInvitationService } from './modules/invitations/service.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import { Role } from './modules/roles/schemas.js';
+import { clockRoutes } from './modules/clock/routes.js';
+import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
 import { createSdkService } from './modules/sdk/service.js';
 import { userRoutes } from './modules/users/routes.js';
@@ -51,7 +53,8 @@ export interface AppContext {
   db: Db;
   stores: Stores;
   admin: AdminService;
-  clock?: Clock;
+  /** Each environment's time; default: every environment on the system clock. */
+  clock?: EnvironmentClock;
   logLevel?: LogLevel;
   /** Runs when the app closes (the server closes the database it opened). */
   onClose?: () => void;
@@ -65,7 +68,7 @@ export const OPENAPI_INFO = {
 
 /** Builds the Fastify app on an open, migrated database. Never listens. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
-  const clock = ctx.clock ?? systemClock;
+  const clock = ctx.clock ?? createEnvironmentClock(ctx.db, systemClock);
   // Requests answered from the cache would go unlogged: with request logs on, all go through Fastify.
   const responses = ['info', 'debug', 'trace'].includes(ctx.logLevel ?? 'silent') ? undefined : createResponseCache(ctx.db);
   const app = Fastify({
@@ -180,6 +183,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
   await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags });
+  await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
   await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });
 

@@ -8,6 +8,7 @@ import { installChangeFeed } from './db/change-feed.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
 import { createSnapshots } from './db/snapshots.js';
+import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
 import { createAdminService, type AdminService } from './modules/admin/service.js';
 import { loadSeed, type LoadedEnvironment } from './seed/load.js';
 import { readSeedFile } from './seed/read.js';
@@ -20,6 +21,8 @@ export interface Flagstand {
   stores: Stores;
   /** Environments, reset and snapshots: what the admin routes and the programmatic API call. */
   admin: AdminService;
+  /** Each environment's time (set and advanced by tests; see modules/clock). */
+  clock: EnvironmentClock;
   /** Environments as they stand after start-up, the first being the default one. */
   environments: LoadedEnvironment[];
   /** A key of the default environment. */
@@ -74,11 +77,12 @@ export async function createFlagstand(options: CreateOptions = {}): Promise<Flag
     // After the seed, so each environment's baseline (what reset returns to) holds it, and the
     // seed's rows cost the change feed nothing.
     const admin = createAdminService(db, stores, createSnapshots(db), clock);
+    const environmentClock = createEnvironmentClock(db, clock);
     installChangeFeed(db);
-    const app = await buildApp({ db, stores, admin, clock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,
+    const app = await buildApp({ db, stores, admin, clock: environmentClock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,
       onClose: () => db.close(),
     });
-    return { app, db, stores, admin, environments, apiKey: environments[0].keys[0], usingFallbackKey, seedSkipped };
+    return { app, db, stores, admin, clock: environmentClock, environments, apiKey: environments[0].keys[0], usingFallbackKey, seedSkipped };
   } catch (err) {
     db.close();
     throw err;

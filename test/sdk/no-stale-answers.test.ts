@@ -7,6 +7,7 @@ import { fixedClock } from '../../src/clock.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { createSnapshots } from '../../src/db/snapshots.js';
 import { createAdminService } from '../../src/modules/admin/service.js';
+import { createEnvironmentClock } from '../../src/modules/clock/service.js';
 import { startServer, type RunningFlagstand } from '../../src/server.js';
 import { createStores } from '../../src/stores.js';
 import type { FastifyInstance } from 'fastify';
@@ -56,7 +57,7 @@ beforeAll(async () => {
   server = await startServer({ port: 0, db: file, clock, logLevel: 'silent', seed: { environments: [environment('a', KEYS[0]), environment('b', KEYS[1])] } });
   oracleDb = openDatabase(file);
   const stores = createStores(oracleDb);
-  oracle = await buildApp({ db: oracleDb, stores, admin: createAdminService(oracleDb, stores, createSnapshots(oracleDb), clock), clock, logLevel: 'silent' });
+  oracle = await buildApp({ db: oracleDb, stores, admin: createAdminService(oracleDb, stores, createSnapshots(oracleDb), clock), clock: createEnvironmentClock(oracleDb, clock), logLevel: 'silent' });
 });
 
 afterAll(async () => {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, badRequest, conflict, notFound } from '../../http/errors.js';
 import { oneTimeCode } from '../../one-time-code.js';
@@ -18,7 +18,7 @@ export const EMAIL_CHANGE_TTL_MS = 10 * 60_000;
 
 const EMAIL = new RegExp(EMAIL_PATTERN);
 
-export function createEmailChangeService(db: Db, changes: EmailChangeStore, users: UserStore, clock: Clock): EmailChangeService {
+export function createEmailChangeService(db: Db, changes: EmailChangeStore, users: UserStore, clock: EnvironmentTime): EmailChangeService {
   const requireUser = (environmentId: string, id: string): User => {
     const user = users.byId(environmentId, id);
     if (!user) throw notFound('User', id);
@@ -35,7 +35,7 @@ export function createEmailChangeService(db: Db, changes: EmailChangeStore, user
     if (!EMAIL.test(email)) throw new ApiError(422, { code: 'invalid_email', message: `Invalid email address: '${newEmail}'.` });
     if (email === user.email) throw conflict(`'${email}' is already the email of user '${userId}'.`, 'email_change_not_needed');
     requireAvailable(environmentId, userId, email);
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const change: EmailChange = {
       user_id: userId,
       new_email: email,
@@ -56,7 +56,7 @@ export function createEmailChangeService(db: Db, changes: EmailChangeStore, user
     }
     if (!change || change.used_at) throw conflict(`User '${userId}' has no pending email change.`, 'no_pending_email_change');
     if (change.code !== code) throw badRequest('The email change code is incorrect.', 'email_change_code_incorrect');
-    const now = clock.now();
+    const now = clock.now(environmentId);
     if (change.expires_at <= now) throw badRequest('The email change code has expired.', 'email_change_code_expired');
     // Another user may have taken the address since the code was sent.
     requireAvailable(environmentId, userId, change.new_email);

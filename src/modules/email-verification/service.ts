@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { badRequest, notFound } from '../../http/errors.js';
 import { newId } from '../../ids.js';
@@ -20,7 +20,7 @@ export function createEmailVerificationService(
   db: Db,
   verifications: EmailVerificationStore,
   users: UserStore,
-  clock: Clock,
+  clock: EnvironmentTime,
 ): EmailVerificationService {
   const requireUser = (environmentId: string, id: string): User => {
     const user = users.byId(environmentId, id);
@@ -31,7 +31,7 @@ export function createEmailVerificationService(
   const send = db.transaction((environmentId: string, userId: string): User => {
     const user = requireUser(environmentId, userId);
     if (user.email_verified) throw badRequest(`The email of user '${userId}' is already verified.`, 'email_already_verified');
-    const now = clock.now();
+    const now = clock.now(environmentId);
     verifications.insert(environmentId, {
       id: newId('emailVerification'),
       user_id: user.id,
@@ -55,7 +55,7 @@ export function createEmailVerificationService(
     if (!latest || !matching || matching.id !== latest.id) {
       throw badRequest('The email verification code is incorrect.', 'email_verification_code_incorrect');
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     if (latest.expires_at <= now) throw badRequest('The email verification code has expired.', 'email_verification_code_expired');
     verifications.markUsed(environmentId, latest.id, now);
     const verified: User = { ...user, email_verified: true, updated_at: now };

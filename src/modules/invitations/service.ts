@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, badRequest, notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type Page } from '../../http/pagination.js';
@@ -40,12 +40,12 @@ const DAY_MS = 86_400_000;
 /** Invitation tokens: 25 alphanumerics, as WorkOS issues them; unique per environment by index. */
 export const newInvitationToken = () => randomString(25);
 
-export function createInvitationService(db: Db, invitations: InvitationStore, directory: InvitationDirectory, clock: Clock): InvitationService {
+export function createInvitationService(db: Db, invitations: InvitationStore, directory: InvitationDirectory, clock: EnvironmentTime): InvitationService {
   const { users, memberships } = directory;
 
-  const stateOf = (invitation: Invitation): InvitationState =>
-    invitation.state === 'pending' && invitation.expires_at <= clock.now() ? 'expired' : invitation.state;
-  const view = (invitation: Invitation): InvitationView => ({ ...invitation, state: stateOf(invitation) });
+  const stateOf = (environmentId: string, invitation: Invitation): InvitationState =>
+    invitation.state === 'pending' && invitation.expires_at <= clock.now(environmentId) ? 'expired' : invitation.state;
+  const view = (environmentId: string, invitation: Invitation): InvitationView => ({ ...invitation, state: stateOf(environmentId, invitation) });
 
   const requireInvitation = (environmentId: string, id: string): Invitation => {
     const invitation = invitations.byId(environmentId, id);
@@ -54,7 +54,7 @@ export function createInvitationService(db: Db, invitations: InvitationStore, di
   };
 
   const save = (environmentId: string, invitation: Invitation, changes: Partial<Invitation>): Invitation => {
-    const next = { ...invitation, ...changes, updated_at: clock.now() };
+    const next = { ...invitation, ...changes, updated_at: clock.now(environmentId) };
     invitations.update(environmentId, next);
     return next;
   };
@@ -77,7 +77,7 @@ export function createInvitationService(db: Db, invitations: InvitationStore, di
       throw badRequest(`Role '${body.role_slug}' is not a valid role.`, 'invalid_role');
     }
     const user = users.byEmail(environmentId, email);
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const live = (i: Invitation | undefined) => i && i.expires_at > now;
     if (organizationId === null) {
       if (user) throw badRequest(`A user with email '${email}' already exists.`, 'user_already_exists');
@@ -137,9 +137,9 @@ export function createInvitationService(db: Db, invitations: InvitationStore, di
   // One unit: the invitation, its user if new, and the membership that makes the organization's flags theirs.
   const accept = db.transaction((environmentId: string, id: string): Invitation => {
     const invitation = requireInvitation(environmentId, id);
-    const state = stateOf(invitation);
+    const state = stateOf(environmentId, invitation);
     if (state !== 'pending') throw badRequest(`Invitation '${id}' is ${state} and can no longer be accepted.`, 'invite_not_pending');
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const user = inviteeOf(environmentId, invitation.email, now);
     if (invitation.organization_id !== null) {
       const role = invitation.role_slug ?? DEFAULT_ROLE_SLUG;
@@ -164,7 +164,7 @@ export function createInvitationService(db: Db, invitations: InvitationStore, di
 
   const resend = db.transaction((environmentId: string, id: string): Invitation => {
     const invitation = requireInvitation(environmentId, id);
-    const state = stateOf(invitation);
+    const state = stateOf(environmentId, invitation);
     if (state === 'expired') throw badRequest(`Invitation '${id}' has expired.`, 'invite_expired');
     if (state === 'revoked') throw badRequest(`Invitation '${id}' has been revoked.`, 'invite_revoked');
     if (state === 'accepted') throw badRequest(`Invitation '${id}' has already been accepted.`, 'invite_accepted');
@@ -176,13 +176,13 @@ export function createInvitationService(db: Db, invitations: InvitationStore, di
     // spec: revoke answers only 200 or 400 invite_not_pending, so an unknown id is that 400 too.
     const invitation = invitations.byId(environmentId, id);
     if (!invitation) throw new ApiError(400, { code: 'invite_not_pending', message: `Invitation not found: '${id}'.` });
-    const state = stateOf(invitation);
+    const state = stateOf(environmentId, invitation);
     if (state !== 'pending') throw badRequest(`Invitation '${id}' is ${state} and can no longer be revoked.`, 'invite_not_pending');
     // The pending membership the invitation gave an existing user goes with it.
     const user = invitation.organization_id === null ? undefined : users.byEmail(environmentId, invitation.email);
     const membership = user && memberships.byPair(environmentId, user.id, invitation.organization_id!);
     if (membership?.status === 'pending') memberships.delete(environmentId, membership.id);
-    return save(environmentId, invitation, { state: 'revoked', revoked_at: clock.now() });
+    return save(environmentId, invitation, { state: 'revoked', revoked_at: clock.now(environmentId) });
   });
 
   return {
@@ -193,17 +193,17 @@ export function createInvitationService(db: Db, invitations: InvitationStore, di
         ...(query.email !== undefined && { email: normalizeEmail(query.email) }),
         ...(query.organization_id !== undefined && { organization_id: query.organization_id }),
       };
-      return toPage(req, invitations.list(environmentId, req, filter).map(view));
+      return toPage(req, invitations.list(environmentId, req, filter).map((invitation) => view(environmentId, invitation)));
     },
-    send: (environmentId, body) => view(send(environmentId, body)),
-    get: (environmentId, id) => view(requireInvitation(environmentId, id)),
+    send: (environmentId, body) => view(environmentId, send(environmentId, body)),
+    get: (environmentId, id) => view(environmentId, requireInvitation(environmentId, id)),
     getByToken(environmentId, token) {
       const invitation = invitations.byToken(environmentId, token);
       if (!invitation) throw notFound('Invitation', token);
-      return view(invitation);
+      return view(environmentId, invitation);
     },
-    accept: (environmentId, id) => view(accept(environmentId, id)),
-    resend: (environmentId, id) => view(resend(environmentId, id)),
-    revoke: (environmentId, id) => view(revoke(environmentId, id)),
+    accept: (environmentId, id) => view(environmentId, accept(environmentId, id)),
+    resend: (environmentId, id) => view(environmentId, resend(environmentId, id)),
+    revoke: (environmentId, id) => view(environmentId, revoke(environmentId, id)),
   };
 }

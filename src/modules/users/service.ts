@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, badRequest, notFound } from '../../http/errors.js';
 import { mergeMetadata } from '../../http/metadata.js';
@@ -56,7 +56,7 @@ export function newUser(email: string, now: string, fields: Partial<Omit<User, '
 
 const sameUser = (a: User, b: User) => JSON.stringify(a) === JSON.stringify(b);
 
-export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup, clock: Clock): UserService {
+export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup, clock: EnvironmentTime): UserService {
   const requireUser = (environmentId: string, id: string): User => {
     const user = users.byId(environmentId, id);
     if (!user) throw notFound('User', id);
@@ -74,7 +74,7 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
     if (externalId !== null && users.byExternalId(environmentId, externalId)) {
       throw creationError('external_id_already_used', 'This external ID is already in use.');
     }
-    const user = newUser(email, clock.now(), {
+    const user = newUser(email, clock.now(environmentId), {
       first_name: body.first_name ?? null,
       last_name: body.last_name ?? null,
       email_verified: body.email_verified ?? false,
@@ -112,7 +112,7 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
     if (body.metadata !== undefined) next.metadata = mergeMetadata(user.metadata, body.metadata);
     // An update that changes nothing leaves updated_at alone.
     if (sameUser(next, user)) return user;
-    next.updated_at = clock.now();
+    next.updated_at = clock.now(environmentId);
     users.update(environmentId, next);
     return next;
   });
