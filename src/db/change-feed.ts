@@ -110,7 +110,10 @@ export function installChangeFeed(db: Db): ChangeFeed {
   // Per table (by position): the environment column, or none, and its rule.
   const plans = tables.map((name) => {
     const columns = new Set(columnsOf.all(name).map((c) => c.name));
-    const rule = RULES[name];
+    // A rule naming a column the table no longer has (a migration renamed it) is ignored, so the
+    // table falls back to the safe default; test/unit/kept-map.test.ts fails on it.
+    const declared = RULES[name];
+    const rule = declared && [declared.environment ?? 'environment_id', ...declared.columns].every((c) => columns.has(c)) ? declared : undefined;
     const environment = rule?.environment ?? 'environment_id';
     return { name, rule, environment: columns.has(environment) ? environment : undefined };
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/open.js';
-import { feedTriggerNames, installChangeFeed } from '../../src/db/change-feed.js';
+import { feedTriggerNames, installChangeFeed, RULES } from '../../src/db/change-feed.js';
 import { createKeptMap } from '../../src/db/kept-map.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
@@ -214,5 +214,13 @@ describe('createKeptMap', () => {
     const triggers = new Set(f.db.prepare<[], string>("SELECT name FROM temp.sqlite_schema WHERE type = 'trigger'").pluck().all());
     expect(tables.length).toBeGreaterThan(5);
     for (const table of tables) for (const name of feedTriggerNames(table)) expect(triggers.has(name), name).toBe(true);
+  });
+
+  it('every rule names a table and columns the schema has', async () => {
+    const f = await start();
+    const columns = f.db.prepare<[string], string>('SELECT name FROM main.pragma_table_info(?)').pluck();
+    for (const [table, rule] of Object.entries(RULES)) {
+      expect(columns.all(table), table).toEqual(expect.arrayContaining([rule.environment ?? 'environment_id', ...rule.columns]));
+    }
   });
 });
