@@ -138,7 +138,7 @@ const copies: Sample[] = [];
 const fromSeed: Sample[] = [];
 const doc = readSeedFile(seed.path) as SeedEnvironment;
 for (let i = 0; i < Math.min(RUNS, 10); i++) {
-  copies.push(await time(() => call('POST', '/_flagstand/environments', { name: `copy-${i}`, from_environment: environmentId })));
+  copies.push(await time(() => call('POST', '/_flagstand/environments', { name: `copy-${i}`, from_environment: server.environments[0].publicId })));
 }
 record('new environment copied from it (HTTP)', copies, 'from_environment');
 for (let i = 0; i < 3; i++) {
@@ -147,11 +147,24 @@ for (let i = 0; i < 3; i++) {
 record('new environment from the same seed in the body (HTTP)', fromSeed, 'parses and inserts row by row');
 const wholeServer: Sample[] = [];
 for (let i = 0; i < 3; i++) {
-  await call('POST', '/_flagstand/environments', { name: `extra-${i}`, from_environment: environmentId });
+  await call('POST', '/_flagstand/environments', { name: `extra-${i}`, from_environment: server.environments[0].publicId });
   await typicalTest(i);
   wholeServer.push(await time(() => call('POST', '/_flagstand/reset')));
 }
 record('whole-server reset (HTTP)', wholeServer, 'deletes the environments created since');
+
+// What 100 such copies cost: time each, the database pages they add and the process's RSS.
+const pages = () => server.db.prepare<[], number>('SELECT page_count * page_size FROM main.pragma_page_count, main.pragma_page_size').pluck().get()!;
+const rss = () => process.memoryUsage().rss;
+const [bytesBefore, rssBefore] = [pages(), rss()];
+const hundred: Sample[] = [];
+for (let i = 0; i < 100; i++) {
+  hundred.push(await time(() => call('POST', '/_flagstand/environments', { name: `hundred-${i}`, from_environment: server.environments[0].publicId })));
+}
+const perCopy = (bytes: number) => `${((bytes / 100) / 2 ** 20).toFixed(2)} MB each`;
+record('100 environments copied from it, each (HTTP)', hundred,
+  `database +${perCopy(pages() - bytesBefore)}, RSS +${perCopy(rss() - rssBefore)} (${((rss() - rssBefore) / 2 ** 20).toFixed(0)} MB for 100)`);
+await call('POST', '/_flagstand/reset');
 await server.close();
 
 // What change-tracking costs each write: the same updates with and without the triggers.
