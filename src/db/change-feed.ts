@@ -45,8 +45,10 @@ interface Rule {
 export const RULES: Record<string, Rule> = {
   // A flag's own row: its state and fields. Evaluated lists depend on it through `written`.
   feature_flags: { columns: ['id'], scopes: ([id]) => [`flag ${id}`] },
-  // A target changes only the facts of the subject it names.
-  flag_targets: { columns: ['resource_id'], scopes: ([resource]) => [`subject ${resource}`] },
+  // A rule (its value, position, type) changes the flag it belongs to.
+  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`] },
+  // A rule membership (a target) changes only the facts of the subject it names.
+  flag_targets: { columns: ['target_id'], scopes: ([target]) => [`subject ${target}`] },
   // A membership changes only its user's facts (an organization's list does not read members).
   organization_memberships: { columns: ['user_id'], scopes: ([user]) => [`subject ${user}`] },
   users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
