@@ -148,7 +148,7 @@ describe('no stale answers', () => {
   it('a write by another connection to the same file shows at once', async () => {
     await expectFresh('before');
     oracleDb.prepare("UPDATE feature_flags SET enabled = 1 - enabled WHERE slug = 'beta'").run();
-    oracleDb.prepare('DELETE FROM flag_targets WHERE resource_id = ?').run(ORGS[0]);
+    oracleDb.prepare('DELETE FROM flag_targets WHERE target_id = ?').run(ORGS[0]);
     await expectFresh('another connection wrote');
   });
 });
