@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { measureWriteDurability } from './durability.js';
 import { runLoad, type LoadResult } from './load.js';
 import { fetchBody, freePort, rssMb, sleep, spawnUntilHealthy, type Spawned } from './processes.js';
 import { suiteRequests, writeRequests, type WorkloadRequest } from './suite.js';
@@ -282,6 +283,8 @@ async function main(): Promise<void> {
   for (const size of sizes) reports.push(await benchSize(size, starts?.flagstand.median ?? 0));
   log('reset and restore on a ~10k-row environment…');
   const admin = only === 'suite' ? undefined : await measureAdmin(startRuns * 2);
+  if (only !== 'suite') log('writes in memory and on --db files (synchronous normal, full)…');
+  const writes = only === 'suite' ? undefined : await measureWriteDurability(startFlagstand, { connections, durationSec });
 
   const report: Report = {
     date: new Date().toISOString(),
@@ -290,6 +293,7 @@ async function main(): Promise<void> {
     starts,
     admin,
     sizes: reports,
+    writes,
   };
   const table = writeReport(report, values.out!);
   process.stdout.write(table + '\n');
