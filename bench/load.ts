@@ -1,13 +1,16 @@
 import autocannon from 'autocannon';
 import { cpuMs } from './processes.js';
+import type { WorkloadRequest } from './suite.js';
 
 export interface LoadOptions {
   port: number;
   /** Request paths, cycled through by every connection (pre-built, so each costs the client the same). */
-  paths: string[];
+  paths?: string[];
   /** POST requests instead (path and JSON body each), cycled the same way. */
   posts?: { path: string; body: string }[];
   headers?: Record<string, string>;
+  /** Instead of `paths`: connection i cycles through its own list `perConnection[i]` (method, path, headers). */
+  perConnection?: WorkloadRequest[][];
   connections: number;
   durationSec: number;
   /** The server's pid, to report the CPU time it spent per request. */
@@ -32,6 +35,12 @@ function percentile(sorted: Float64Array, p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
 
+/** Gives every connection autocannon opens (warm-up ones too) the next list, in turn. */
+function perConnectionSetup(lists: WorkloadRequest[][]) {
+  let next = 0;
+  return (client: { setRequests(requests: WorkloadRequest[]): void }) => client.setRequests(lists[next++ % lists.length]);
+}
+
 /** Runs autocannon against 127.0.0.1:port and summarizes it. */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   let latencies = new Float64Array(1 << 16);
@@ -44,7 +53,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     headers: options.headers,
     requests: options.posts
       ? options.posts.map(({ path, body }) => ({ method: 'POST', path, body, headers: { ...options.headers, 'content-type': 'application/json' } }))
-      : options.paths.map((path) => ({ method: 'GET', path })),
+      : (options.paths ?? ['/']).map((path) => ({ method: 'GET', path })),
+    ...(options.perConnection && { setupClient: perConnectionSetup(options.perConnection) }),
     warmup: { connections: options.connections, duration: 1 },
   }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
   const pid = options.serverPid;

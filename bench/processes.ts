@@ -89,8 +89,8 @@ export function cpuMs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** GETs a JSON path and returns its status and body size in bytes. */
-export function fetchBody(port: number, path: string, headers: Record<string, string> = {}, method = 'GET'): Promise<{ status: number; bytes: number; body: string }> {
+/** Sends a request (GET unless told) and returns its status, body size in bytes and body. */
+export function fetchBody(port: number, path: string, headers: Record<string, string> = {}, method = 'GET', body?: string): Promise<{ status: number; bytes: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false }, (res) => {
       const chunks: Buffer[] = [];
@@ -101,7 +101,7 @@ export function fetchBody(port: number, path: string, headers: Record<string, st
       });
     });
     req.once('error', reject);
-    req.end();
+    req.end(body);
   });
 }
 

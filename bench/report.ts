@@ -31,8 +31,10 @@ export interface SeedLoad {
 export interface SizeReport {
   size: SizeName;
   counts: SeedSize & { memberships: number };
-  /** `memory`: the default database, where the routes are measured; `file`: a new --db file. */
-  seed: { rows: number; megabytes: number; memory: SeedLoad; file: SeedLoad };
+  /** `memory`: the default database, where the routes are measured; `file`: a new --db file (not with --only suite). */
+  seed: { rows: number; megabytes: number; memory: SeedLoad; file?: SeedLoad };
+  /** POST /_flagstand/environments with from_environment (the suite's parallel environments), over HTTP. */
+  environmentCopyMs?: Stat;
   /** Hello-world runs, one before the first route and one after each. */
   hello: LoadResult[];
   routes: RouteResult[];
@@ -49,9 +51,10 @@ export interface AdminResult {
 export interface Report {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
-  settings: { durationSec: number; connections: number; startRuns: number; loadRuns: number };
-  starts: { flagstand: Stat; hello: Stat };
-  admin: AdminResult;
+  settings: { durationSec: number; connections: number; startRuns: number; loadRuns: number; only: string };
+  /** Not measured with --only suite. */
+  starts?: { flagstand: Stat; hello: Stat };
+  admin?: AdminResult;
   sizes: SizeReport[];
   /** Flag writes on each database setting (docs/reliability.md, "Durability"). */
   writes?: WriteResult[];
@@ -59,6 +62,12 @@ export interface Report {
 
 export const USER_ROUTE = 'GET /user_management/users/{id}/feature-flags';
 export const USER_ROUTE_COLD = `${USER_ROUTE}, 60,000 users in turn (nothing kept)`;
+export const SUITE_ROUTE = (environments: number) =>
+  `suite workload, ${environments} environment${environments === 1 ? '' : 's'} (per test: 2 writes, 8 reads, 2 undone, 8 reads)`;
+export const TOGGLE_WRITES = 'PUT /feature-flags/{slug}/enable and /disable alone, in turn';
+export const TARGET_WRITES = 'POST and DELETE /feature-flags/{slug}/targets/{id} alone, in turn';
+/** The read-only rows (every route measured by repeated GETs), which must stay ≥ 0.5 × hello-world. */
+const READ_ROUTES = [USER_ROUTE, 'GET /organizations/{id}/feature-flags', 'GET /feature-flags'];
 const n0 = (x: number) => Math.round(x).toLocaleString('en-US');
 const ms = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
 const cpu = (r: LoadResult) => (r.cpuUsPerRequest === undefined ? '' : n0(r.cpuUsPerRequest));
@@ -90,11 +99,40 @@ export function checks(report: Report): Check[] {
     measured: small && large ? `${(large.p50 / small.p50).toFixed(2)} × (${ms(large.p50)} vs ${ms(small.p50)} ms)` : 'needs both sizes',
     ok: small && large ? large.p50 / small.p50 <= 1.3 : undefined,
   });
+  const route = (size: SizeName, name: string) => bySize(size)?.routes.find((r) => r.route === name);
+  const ratioCheck = (target: string, r: RouteResult | undefined, min: number): Check => ({
+    target,
+    measured: r ? `${r.ratio.toFixed(2)} × (${n0(r.rps)} vs ${n0(r.helloRps)} req/s; p50 ${ms(r.p50)} ms, ${cpu(r)} µs CPU)` : 'not run',
+    ok: r && r.ratio >= min,
+  });
+  for (const size of ['small', 'large'] as const) {
+    for (const envs of [1, 8]) {
+      const min = envs === 1 ? 0.5 : 0.4;
+      out.push(ratioCheck(`suite workload ≥ ${min} × hello-world, ${envs} environment${envs === 1 ? '' : 's'} (${size})`, route(size, SUITE_ROUTE(envs)), min));
+    }
+  }
+  const suiteSmall = route('small', SUITE_ROUTE(1));
+  const suiteLarge = route('large', SUITE_ROUTE(1));
+  out.push({
+    target: 'suite workload p50 large ≤ 1.3 × p50 small (1 environment)',
+    measured: suiteSmall && suiteLarge ? `${(suiteLarge.p50 / suiteSmall.p50).toFixed(2)} × (${ms(suiteLarge.p50)} vs ${ms(suiteSmall.p50)} ms)` : 'needs both sizes',
+    ok: suiteSmall && suiteLarge ? suiteLarge.p50 / suiteSmall.p50 <= 1.3 : undefined,
+  });
+  for (const size of ['small', 'large'] as const) {
+    for (const name of [TOGGLE_WRITES, TARGET_WRITES]) out.push(ratioCheck(`${name} ≥ 0.3 × hello-world (${size})`, route(size, name), 0.3));
+    const readRows = (bySize(size)?.routes ?? []).filter((r) => READ_ROUTES.includes(r.route));
+    const worst = readRows.sort((a, b) => a.ratio - b.ratio)[0];
+    out.push({
+      target: `read-only rows (user, organization, flag lists) each ≥ 0.5 × hello-world (${size})`,
+      measured: worst ? `lowest ${worst.ratio.toFixed(2)} × (${worst.route})` : 'not run',
+      ok: worst && worst.ratio >= 0.5,
+    });
+  }
   const admin = report.admin;
   out.push({
     target: 'reset and restore < 10 ms (10k-row environment)',
-    measured: `reset ${ms(admin.reset.median)} ms, restore ${ms(admin.restore.median)} ms (${n0(admin.rows)} rows, over HTTP)`,
-    ok: admin.reset.median < 10 && admin.restore.median < 10,
+    measured: admin ? `reset ${ms(admin.reset.median)} ms, restore ${ms(admin.restore.median)} ms (${n0(admin.rows)} rows, over HTTP)` : 'not run',
+    ok: admin && admin.reset.median < 10 && admin.restore.median < 10,
   });
   const largeSeed = bySize('large')?.seed;
   for (const [where, load] of [['in memory, the default', largeSeed?.memory], ['into a new --db file', largeSeed?.file]] as const) {
@@ -104,10 +142,11 @@ export function checks(report: Report): Check[] {
       ok: load && load.rowsPerSec >= 200_000,
     });
   }
+  const starts = report.starts;
   out.push({
     target: 'spawn-to-healthy < 500 ms',
-    measured: `${ms(report.starts.flagstand.median)} ms median`,
-    ok: report.starts.flagstand.median < 500,
+    measured: starts ? `${ms(starts.flagstand.median)} ms median` : 'not run',
+    ok: starts && starts.flagstand.median < 500,
   });
   const smallRss = bySize('small')?.rssMb;
   out.push({
@@ -142,11 +181,14 @@ export function toMarkdown(report: Report): string {
       lines.push(`| ${s.size} | ${n0(s.seed.rows)} | ${s.seed.megabytes.toFixed(1)} MB | ${where} | ${n0(load.startMs)} ms; ${runsOf(load)} | ${n0(load.rowsPerSec)} | ` +
         `${n0(load.netRowsPerSec)} | ${rss}`);
     row('in memory (default)', s.seed.memory, `${s.rssMb.idle.toFixed(1)} MB | ${s.rssMb.afterLoad.toFixed(1)} MB | ${s.rssMb.hello.toFixed(1)} MB |`);
-    row('new --db file', s.seed.file, '| | |');
+    if (s.seed.file) row('new --db file', s.seed.file, '| | |');
   }
-  lines.push('', `Spawn-to-healthy (empty, in memory): flagstand ${stat(report.starts.flagstand)}; hello-world ${stat(report.starts.hello)}.`);
+  for (const s of report.sizes) {
+    if (s.environmentCopyMs) lines.push('', `New environment copied from the ${s.size} one (${n0(s.seed.rows)} rows, over HTTP): ${stat(s.environmentCopyMs)}.`);
+  }
+  if (report.starts) lines.push('', `Spawn-to-healthy (empty, in memory): flagstand ${stat(report.starts.flagstand)}; hello-world ${stat(report.starts.hello)}.`);
   const a = report.admin;
-  lines.push(`Reset (${n0(a.rows)}-row environment, over HTTP, after a typical test's writes): ${stat(a.reset)}; snapshot restore: ${stat(a.restore)}.`);
+  if (a) lines.push(`Reset (${n0(a.rows)}-row environment, over HTTP, after a typical test's writes): ${stat(a.reset)}; snapshot restore: ${stat(a.restore)}.`);
   if (report.writes?.length) {
     const normal = report.writes.find((w) => w.database.includes('normal'))?.rps;
     lines.push('', `Writes (PUT enable/disable, ${report.settings.connections} clients, one commit each):`, '',
@@ -160,10 +202,11 @@ export function toMarkdown(report: Report): string {
   return lines.join('\n');
 }
 
-/** Writes latest.json and latest.md under `dir`; returns the markdown. */
+/** Writes latest.json and latest.md (latest-suite.… with --only suite) under `dir`; returns the markdown. */
 export function writeReport(report: Report, dir: string): string {
   const markdown = toMarkdown(report);
-  writeFileSync(join(dir, 'latest.json'), JSON.stringify(report, null, 2) + '\n');
-  writeFileSync(join(dir, 'latest.md'), `# Latest benchmark results\n\n${markdown}\n`);
+  const name = report.settings.only === 'all' ? 'latest' : `latest-${report.settings.only}`;
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(report, null, 2) + '\n');
+  writeFileSync(join(dir, `${name}.md`), `# Latest benchmark results\n\n${markdown}\n`);
   return markdown;
 }

@@ -27,6 +27,7 @@ const dir = mkdtempSync(join(tmpdir(), 'flagstand-reset-'));
 const seed = generateSeed({ flags: 200, organizations: 1_000, users: 3_000, targets: 2_000 }, join(dir, 'seed.json'));
 const server = await startServer({ port: 0, logLevel: 'silent', seed: seed.path });
 const environmentId = server.environments[0].id;
+const publicId = server.environments[0].publicId;
 const KEY = seed.apiKey;
 
 async function call(method: string, path: string, body?: unknown, key = KEY): Promise<Record<string, any>> {
@@ -104,7 +105,7 @@ for (let i = 1; i <= RUNS; i++) {
   reset.push(await time(() => call('POST', '/_flagstand/environments/current/reset')));
   noop.push(await time(() => call('POST', '/_flagstand/environments/current/reset')));
   await typicalTest(i);
-  resetInProcess.push(await time(() => server.admin.reset(environmentId)));
+  resetInProcess.push(await time(() => server.admin.reset(publicId)));
 }
 record('reset after a typical test (HTTP)', reset, '13 writing requests before it');
 record('reset after a typical test (in-process)', resetInProcess);
@@ -130,7 +131,7 @@ for (let i = 0; i < Math.min(RUNS, 10); i++) {
   for (const table of ['organizations', 'users', 'organization_memberships', 'feature_flags', 'flag_targets']) {
     server.db.prepare(`UPDATE ${table} SET created_at = created_at WHERE environment_id = ?`).run(environmentId);
   }
-  everything.push(await time(() => server.admin.reset(environmentId)));
+  everything.push(await time(() => server.admin.reset(publicId)));
 }
 record('reset after every row changed (in-process)', everything, `${ROWS} rows rewritten`);
 
@@ -138,7 +139,7 @@ const copies: Sample[] = [];
 const fromSeed: Sample[] = [];
 const doc = readSeedFile(seed.path) as SeedEnvironment;
 for (let i = 0; i < Math.min(RUNS, 10); i++) {
-  copies.push(await time(() => call('POST', '/_flagstand/environments', { name: `copy-${i}`, from_environment: environmentId })));
+  copies.push(await time(() => call('POST', '/_flagstand/environments', { name: `copy-${i}`, from_environment: publicId })));
 }
 record('new environment copied from it (HTTP)', copies, 'from_environment');
 for (let i = 0; i < 3; i++) {
@@ -147,11 +148,24 @@ for (let i = 0; i < 3; i++) {
 record('new environment from the same seed in the body (HTTP)', fromSeed, 'parses and inserts row by row');
 const wholeServer: Sample[] = [];
 for (let i = 0; i < 3; i++) {
-  await call('POST', '/_flagstand/environments', { name: `extra-${i}`, from_environment: environmentId });
+  await call('POST', '/_flagstand/environments', { name: `extra-${i}`, from_environment: publicId });
   await typicalTest(i);
   wholeServer.push(await time(() => call('POST', '/_flagstand/reset')));
 }
 record('whole-server reset (HTTP)', wholeServer, 'deletes the environments created since');
+
+// What 100 such copies cost: time each, the database pages they add and the process's RSS.
+const pages = () => server.db.prepare<[], number>('SELECT page_count * page_size FROM main.pragma_page_count, main.pragma_page_size').pluck().get()!;
+const rss = () => process.memoryUsage().rss;
+const [bytesBefore, rssBefore] = [pages(), rss()];
+const hundred: Sample[] = [];
+for (let i = 0; i < 100; i++) {
+  hundred.push(await time(() => call('POST', '/_flagstand/environments', { name: `hundred-${i}`, from_environment: publicId })));
+}
+const perCopy = (bytes: number) => `${((bytes / 100) / 2 ** 20).toFixed(2)} MB each`;
+record('100 environments copied from it, each (HTTP)', hundred,
+  `database +${perCopy(pages() - bytesBefore)}, RSS +${perCopy(rss() - rssBefore)} (${((rss() - rssBefore) / 2 ** 20).toFixed(0)} MB for 100)`);
+await call('POST', '/_flagstand/reset');
 await server.close();
 
 // What change-tracking costs each write: the same updates with and without the triggers.

@@ -1,5 +1,5 @@
 /**
- * flagstand benchmarks: `npm run bench [-- --size small|large|all --duration S --connections N --starts N]`.
+ * flagstand benchmarks: `npm run bench [-- --size small|large|all --only routes|suite|all --duration S --connections N --starts N]`.
  * Drives a built server (dist/cli.js) from outside, as a user would: a generated seed file given
  * with --seed, autocannon for load, GET /health for readiness. See README.md, "Benchmarks".
  */
@@ -10,7 +10,8 @@ import { parseArgs } from 'node:util';
 import { measureWriteDurability } from './durability.js';
 import { runLoad, type LoadResult } from './load.js';
 import { fetchBody, freePort, rssMb, sleep, spawnUntilHealthy, type Spawned } from './processes.js';
-import { USER_ROUTE, USER_ROUTE_COLD, writeReport, type AdminResult, type Report, type RouteResult, type SeedLoad, type SizeReport, type Stat } from './report.js';
+import { suiteRequests, writeRequests, type WorkloadRequest } from './suite.js';
+import { SUITE_ROUTE, TARGET_WRITES, TOGGLE_WRITES, USER_ROUTE, USER_ROUTE_COLD, writeReport, type AdminResult, type Report, type RouteResult, type SeedLoad, type SizeReport, type Stat } from './report.js';
 import { generateSeed, SIZES, type GeneratedSeed, type SizeName } from './seed.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
@@ -20,6 +21,9 @@ const HELLO = join(ROOT, 'bench/hello-server.mjs');
 const { values } = parseArgs({
   options: {
     size: { type: 'string', default: 'all' },
+    // `suite`: only the suite workload and the writes alone (a minute or two per size), no seed-load or start timings.
+    only: { type: 'string', default: 'all' },
+    envs: { type: 'string', default: '1,8' },
     duration: { type: 'string', default: '8' },
     connections: { type: 'string', default: '10' },
     starts: { type: 'string', default: '9' },
@@ -29,10 +33,13 @@ const { values } = parseArgs({
 });
 const sizes: SizeName[] = values.size === 'all' ? ['small', 'large'] : [values.size as SizeName];
 if (!sizes.every((s) => s in SIZES)) throw new Error(`--size must be small, large or all, got '${values.size}'`);
+const only = values.only as 'all' | 'routes' | 'suite';
+if (!['all', 'routes', 'suite'].includes(only)) throw new Error(`--only must be routes, suite or all, got '${only}'`);
+const suiteEnvs = values.envs!.split(',').map(Number);
 const durationSec = Number(values.duration);
 const connections = Number(values.connections);
 const startRuns = Number(values.starts);
-const loadRuns = Math.max(1, Number(values.loads));
+const loadRuns = only === 'suite' ? 1 : Math.max(1, Number(values.loads));
 if (!existsSync(CLI)) throw new Error('dist/cli.js is missing: run `npm run build` (npm run bench does it first)');
 
 const log = (line: string) => process.stderr.write(line + '\n');
@@ -114,6 +121,7 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
   const { server, load: memoryLoad } = await startSeeded(seed, emptyStartMs);
   const hello = await startHello();
   let fileLoad: SeedLoad | undefined;
+  const copyMs: number[] = [];
   try {
     await sleep(1000);
     const idleRssMb = rssMb(server.child.pid!);
@@ -123,21 +131,38 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
     const load = (target: Spawned, paths: string[]) =>
       runLoad({ port: target.port, paths, headers, connections, durationSec, serverPid: target.child.pid });
 
-    const routes: { route: string; paths: string[] }[] = [
-      { route: USER_ROUTE, paths: userPaths },
-      { route: 'GET /organizations/{id}/feature-flags', paths: orgPaths },
-      { route: 'GET /feature-flags', paths: ['/feature-flags'] },
-    ];
-    if (name === 'small') {
-      routes.push({ route: 'GET /sdk/feature-flags', paths: ['/sdk/feature-flags'] });
-      // The v2 poll (workos-node 12) beside v1: the same flags and targets, as rules.
-      routes.push({ route: 'GET /sdk/feature-flags?payload_version=2', paths: ['/sdk/feature-flags?payload_version=2'] });
+    const routes: { route: string; run: () => Promise<LoadResult> }[] = [];
+    const reads = (route: string, paths: string[]) => routes.push({ route, run: () => load(server, paths) });
+    if (only !== 'suite') {
+      reads(USER_ROUTE, userPaths);
+      reads('GET /organizations/{id}/feature-flags', orgPaths);
+      reads('GET /feature-flags', ['/feature-flags']);
+      if (name === 'small') {
+        reads('GET /sdk/feature-flags', ['/sdk/feature-flags']);
+        // The v2 poll (workos-node 12) beside v1: the same flags and targets, as rules.
+        reads('GET /sdk/feature-flags?payload_version=2', ['/sdk/feature-flags?payload_version=2']);
+      }
+      // Pages are kept until the data changes, and the rows above ask for 2,000 users again and
+      // again. Here 60,000 users take turns, more than the 20,000 pages kept: every request misses,
+      // what a first request costs. (Not all 100,000: autocannon times out a few requests with a
+      // request list that long, while a plain client over the same server sees none.)
+      if (name === 'large') reads(USER_ROUTE_COLD, sample(seed.userIds, 60_000).map((id) => `/user_management/users/${id}/feature-flags`));
     }
-    // Pages are kept until the data changes, and the rows above ask for 2,000 users again and
-    // again. Here 60,000 users take turns, more than the 20,000 pages kept: every request misses,
-    // what a first request costs. (Not all 100,000: autocannon times out a few requests with a
-    // request list that long, while a plain client over the same server sees none.)
-    if (name === 'large') routes.push({ route: USER_ROUTE_COLD, paths: sample(seed.userIds, 60_000).map((id) => `/user_management/users/${id}/feature-flags`) });
+    if (only !== 'routes') {
+      const keys = await suiteKeys(server, seed, Math.max(...suiteEnvs), (ms) => copyMs.push(ms));
+      const workload = (route: string, envKeys: string[], lists: WorkloadRequest[][]) =>
+        routes.push({
+          route,
+          run: async () => {
+            // Each row starts from the seeded data (a cut-off test of the previous row may have left a write standing).
+            for (const key of envKeys) await expectOk(server.port, 'POST', '/_flagstand/environments/current/reset', key);
+            return runLoad({ port: server.port, perConnection: lists, connections, durationSec, serverPid: server.child.pid });
+          },
+        });
+      for (const n of suiteEnvs) workload(SUITE_ROUTE(n), keys.slice(0, n), suiteRequests(seed, keys.slice(0, n), connections));
+      workload(TOGGLE_WRITES, [seed.apiKey], writeRequests(seed, seed.apiKey, connections, 'toggle'));
+      workload(TARGET_WRITES, [seed.apiKey], writeRequests(seed, seed.apiKey, connections, 'target'));
+    }
 
     // Hello-world runs between the routes: each route's ratio uses the hello-world runs on either
     // side of it, so a drift in machine speed (other work on a shared machine) cancels out.
@@ -147,7 +172,7 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
     const measured: { route: string; result: LoadResult; helloRps: number }[] = [];
     for (const r of routes) {
       log(`[${name}] ${r.route}…`);
-      const result = await load(server, r.paths);
+      const result = await r.run();
       if (result.non2xx > 0 || result.errors > 0) throw new Error(`${r.route}: ${result.non2xx} non-2xx, ${result.errors} errors`);
       log(`[${name}] hello-world…`);
       helloRuns.push(await load(hello, helloPaths));
@@ -158,16 +183,19 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
     const rss = { idle: idleRssMb, afterLoad: rssMb(server.child.pid!), hello: rssMb(hello.child.pid!) };
     await server.stop();
 
-    log(`[${name}] starting flagstand with the same seed into a new --db file…`);
-    const file = await startSeeded(seed, emptyStartMs, dbPath);
-    fileLoad = file.load;
-    await file.server.stop();
+    if (only !== 'suite') {
+      log(`[${name}] starting flagstand with the same seed into a new --db file…`);
+      const file = await startSeeded(seed, emptyStartMs, dbPath);
+      fileLoad = file.load;
+      await file.server.stop();
+    }
 
     const results: RouteResult[] = measured.map(({ route, result, helloRps }) => ({ route, ...result, helloRps, ratio: result.rps / helloRps }));
     return {
       size: name,
       counts: seed.counts,
       seed: { rows: seed.rows, megabytes: seed.bytes / 1e6, memory: memoryLoad, file: fileLoad },
+      environmentCopyMs: copyMs.length ? stat(copyMs) : undefined,
       hello: helloRuns,
       routes: results,
       rssMb: rss,
@@ -178,6 +206,30 @@ async function benchSize(name: SizeName, emptyStartMs: number): Promise<SizeRepo
     rmSync(seedPath, { force: true });
     for (const suffix of ['', '-wal', '-shm']) rmSync(dbPath + suffix, { force: true });
   }
+}
+
+async function expectOk(port: number, method: string, path: string, key: string, body?: unknown): Promise<string> {
+  const res = await fetchBody(port, path, { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) }, method, body === undefined ? undefined : JSON.stringify(body));
+  if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${res.body}`);
+  return res.body;
+}
+
+/**
+ * The seeded environment's key and, for parallel workers, `n - 1` more environments copied from
+ * it (POST /_flagstand/environments with from_environment), each with its own key; `copied` gets
+ * each copy's time over HTTP.
+ */
+async function suiteKeys(server: Spawned, seed: GeneratedSeed, n: number, copied: (ms: number) => void): Promise<string[]> {
+  const source = (JSON.parse(await expectOk(server.port, 'GET', '/_flagstand/environments/current', seed.apiKey)) as { id: string }).id;
+  const keys = [seed.apiKey];
+  for (let i = 1; i < n; i++) {
+    const key = `sk_test_bench_worker_${i}`;
+    const start = process.hrtime.bigint();
+    await expectOk(server.port, 'POST', '/_flagstand/environments', seed.apiKey, { name: `bench-worker-${i}`, from_environment: source, api_keys: [key] });
+    copied(Number(process.hrtime.bigint() - start) / 1e6);
+    keys.push(key);
+  }
+  return keys;
 }
 
 const ADMIN_SEED = { flags: 200, organizations: 1_000, users: 3_000, targets: 2_000 };
@@ -230,18 +282,18 @@ async function measureAdmin(runs: number): Promise<AdminResult> {
 async function main(): Promise<void> {
   mkdirSync(values.out!, { recursive: true });
   log(`spawn-to-healthy, ${startRuns} runs…`);
-  const starts = await measureStarts();
+  const starts = only === 'suite' ? undefined : await measureStarts();
   const reports: SizeReport[] = [];
-  for (const size of sizes) reports.push(await benchSize(size, starts.flagstand.median));
+  for (const size of sizes) reports.push(await benchSize(size, starts?.flagstand.median ?? 0));
   log('reset and restore on a ~10k-row environment…');
-  const admin = await measureAdmin(startRuns * 2);
-  log('writes in memory and on --db files (synchronous normal, full)…');
-  const writes = await measureWriteDurability(startFlagstand, { connections, durationSec });
+  const admin = only === 'suite' ? undefined : await measureAdmin(startRuns * 2);
+  if (only !== 'suite') log('writes in memory and on --db files (synchronous normal, full)…');
+  const writes = only === 'suite' ? undefined : await measureWriteDurability(startFlagstand, { connections, durationSec });
 
   const report: Report = {
     date: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memoryGb: totalmem() / 2 ** 30, node: process.version },
-    settings: { durationSec, connections, startRuns, loadRuns },
+    settings: { durationSec, connections, startRuns, loadRuns, only },
     starts,
     admin,
     sizes: reports,

@@ -22,6 +22,10 @@ export interface GeneratedSeed {
   counts: SeedSize & { memberships: number };
   userIds: string[];
   organizationIds: string[];
+  /** Each flag's slug, state and targeted subjects, in seed order (the suite workload picks real writes from them). */
+  flags: { slug: string; enabled: boolean; targeted: Set<string> }[];
+  /** Organizations of each user's memberships, in seed order. */
+  organizationsOf: Map<string, string[]>;
   apiKey: string;
 }
 
@@ -66,9 +70,11 @@ export function generateSeed(size: SeedSize, path: string, prngSeed = 42): Gener
   const users = userIds.map((id, i) => ({ id, email: `user${i}@example.com` }));
 
   const memberships: { user_id: string; organization_id: string; status?: string }[] = [];
+  const organizationsOf = new Map<string, string[]>();
   for (const userId of userIds) {
     const first = pick(organizationIds);
     const orgs = random() < 0.5 ? [first] : [first, pick(organizationIds)].filter((id, i, all) => all.indexOf(id) === i);
+    organizationsOf.set(userId, orgs);
     for (const organizationId of orgs) {
       const roll = random();
       memberships.push(
@@ -82,6 +88,7 @@ export function generateSeed(size: SeedSize, path: string, prngSeed = 42): Gener
   // Targets name users and organizations alike: each subject is as likely as any other.
   const subjects = [...userIds, ...organizationIds];
   const perFlag = Math.floor(size.targets / size.flags);
+  const targetedBy: Set<string>[] = [];
   const flags = Array.from({ length: size.flags }, (_, i) => {
     const time = BASE_TIME + i * 1000;
     const targets: (string | { id: string; enabled: boolean })[] = [];
@@ -94,6 +101,7 @@ export function generateSeed(size: SeedSize, path: string, prngSeed = 42): Gener
       const roll = random();
       targets.push(roll < 0.15 ? { id, enabled: false } : roll < 0.2 ? { id, enabled: true } : id);
     }
+    targetedBy.push(taken);
     return {
       id: makeId('flag_', time, random),
       slug: `flag-${i}`,
@@ -118,6 +126,8 @@ export function generateSeed(size: SeedSize, path: string, prngSeed = 42): Gener
     counts,
     userIds,
     organizationIds,
+    flags: flags.map((f, i) => ({ slug: f.slug, enabled: f.enabled, targeted: targetedBy[i] })),
+    organizationsOf,
     apiKey: BENCH_KEY,
   };
 }

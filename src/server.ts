@@ -5,6 +5,7 @@ import { DEFAULT_OPTIONS, FALLBACK_API_KEY, type FlagstandOptions } from './conf
 import { collectGarbage } from './collect-garbage.js';
 import { SHUTDOWN_GRACE_MS } from './http/limits.js';
 import { BULK_LOAD_MIN_ROWS } from './db/bulk-load.js';
+import { installChangeFeed } from './db/change-feed.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
 import { createSnapshots } from './db/snapshots.js';
@@ -76,9 +77,11 @@ export async function createFlagstand(options: CreateOptions = {}): Promise<Flag
     const environments = stores.environments
       .all()
       .map((env) => ({ id: env.id, publicId: env.public_id, name: env.name, keys: stores.environments.keysOf(env.id) }));
-    // After the seed, so each environment's baseline (what reset returns to) holds it.
+    // After the seed, so each environment's baseline (what reset returns to) holds it, and the
+    // seed's rows cost the change feed nothing.
     const admin = createAdminService(db, stores, createSnapshots(db), clock);
     const environmentClock = createEnvironmentClock(db, clock);
+    installChangeFeed(db);
     const app = await buildApp({ db, stores, admin, clock: environmentClock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,
       onClose: () => db.close(),
     });

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, RouteOptions } from 'fastify';
 import type { Db } from '../db/open.js';
-import { createStampedMap } from '../db/stamped-map.js';
+import { createKeptMap } from '../db/kept-map.js';
 import { JSON_CONTENT_TYPE } from './json-text.js';
 import { genRequestId } from './request-id.js';
 import { routeHooks } from './route-hooks.js';
@@ -20,18 +20,19 @@ const MAX_CHARACTERS = 64 * 1024 * 1024;
 /**
  * The GETs SDKs repeat (flag lists, the runtime poll), answered again without routing them
  * through Fastify while the data has not changed: the same bytes Fastify sent for the same URL
- * and key, with a fresh X-Request-ID. Kept when a `cacheable` route answers 200, dropped whole
- * whenever the change stamp moves (any write, committed or not, or another process's commit).
+ * and key, with a fresh X-Request-ID. Kept when a `cacheable` route answers 200, dropped when its
+ * environment is written (any row of it, committed or not; src/db/change-feed.ts), by a bulk
+ * write, or by another process's commit to the same file.
  * Only over a real port (inject() goes through Fastify) and only while requests are not logged.
  */
 export function createResponseCache(db: Db) {
-  const responses = createStampedMap<string>(db, { entries: MAX_ENTRIES, weight: MAX_CHARACTERS });
+  const responses = createKeptMap<string>(db, { until: 'written', entries: MAX_ENTRIES, weight: MAX_CHARACTERS });
   const keyOf = (url: string | undefined, authorization: string | undefined) => `${authorization ?? ''}\n${url}`;
 
   /** True when it answered the request itself. */
   const serve = (req: IncomingMessage, res: ServerResponse): boolean => {
     if (req.method !== 'GET') return false;
-    const body = responses.live()?.get(keyOf(req.url, req.headers.authorization));
+    const body = responses.get(keyOf(req.url, req.headers.authorization));
     if (body === undefined) return false;
     res.writeHead(200, { 'x-request-id': genRequestId(), 'content-type': JSON_CONTENT_TYPE, 'content-length': Buffer.byteLength(body) });
     res.end(body);
@@ -45,7 +46,7 @@ export function createResponseCache(db: Db) {
     register(app: FastifyInstance): void {
       const keep = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) => {
         if (reply.statusCode === 200 && typeof payload === 'string') {
-          responses.live()?.set(keyOf(request.raw.url, request.headers.authorization), payload, payload.length);
+          responses.set(request.environmentId, keyOf(request.raw.url, request.headers.authorization), payload, { weight: payload.length });
         }
         done(null, payload);
       };

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
+import { changeFeedOf } from '../../db/change-feed.js';
 import type { Db } from '../../db/open.js';
 import { withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../db/snapshots.js';
 import { conflict, notFound, unprocessable } from '../../http/errors.js';
@@ -73,6 +74,13 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   // a second copy of itself (most rows are never written by a test).
   const takeBaseline = (environmentId: string) =>
     snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: true, created_at: clock.now() }, { lazy: true });
+
+  // Bulk writes (an environment copied, loaded or purged: thousands of rows) tell the change feed
+  // which environment they wrote instead of reporting every row.
+  const quietly = <T>(fn: () => T, touched: (result: T) => string[]): T => {
+    const feed = changeFeedOf(db);
+    return feed ? feed.quietly(fn, touched) : fn();
+  };
 
   const startupIds = new Set(envs.all().map((env) => env.id));
   // A file database reopened keeps no snapshots: its state at this start is what reset returns to.
@@ -151,12 +159,14 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
       id = newEnvironmentKey();
       envs.insert({ id, public_id: newId('environment'), name, launchdarkly_key: input.launchdarkly_key ?? null, created_at: clock.now() });
       for (const key of keys) envs.addKey(id, key);
-      snapshots.copyInto(snapshots.baselineOf(source.id)!, id);
+      const into = id;
+      quietly(() => snapshots.copyInto(snapshots.baselineOf(source.id)!, into), () => [into]);
     } else {
       const { from_environment: _, ...seed } = input;
       try {
         // No snapshot knows the new environment yet, so its rows need no change stamps.
-        id = snapshots.untracked(() => loadSeed(db, stores, { environments: [{ ...seed, name, api_keys: keys }] }, clock)).environments[0].id;
+        const load = () => snapshots.untracked(() => loadSeed(db, stores, { environments: [{ ...seed, name, api_keys: keys }] }, clock));
+        id = quietly(load, (loaded) => loaded.environments.map((env) => env.id)).environments[0].id;
       } catch (err) {
         if (!(err instanceof SeedError)) throw err;
         // The loader speaks of a one-environment seed document; the caller sent one environment.
@@ -170,7 +180,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   });
 
   const deleteInTransaction = db.transaction((environmentId: string) => {
-    snapshots.purge(environmentId);
+    quietly(() => snapshots.purge(environmentId), () => [environmentId]);
     envs.delete(environmentId);
   });
 

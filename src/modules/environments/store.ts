@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { createReadMemo } from '../../db/read-memo.js';
+import { createKeptMap } from '../../db/kept-map.js';
 
 export interface Environment {
   /**
@@ -30,8 +30,8 @@ export function createEnvironmentStore(db: Db) {
   const keyOwner = db.prepare<[string], { environment_id: string }>(
     'SELECT environment_id FROM environment_api_keys WHERE key = ?',
   );
-  // Every request looks its key up: kept until the data changes (keys come and go with environments).
-  const keyOwnerMemo = createReadMemo<string | undefined>(db, 10_000);
+  // Every request looks its key up: kept until a key or an environment is written (scope `keys`).
+  const keyOwners = createKeptMap<string>(db, { until: 'scopes', entries: 10_000 });
   const keysOf = db.prepare<[string], { key: string }>('SELECT key FROM environment_api_keys WHERE environment_id = ? ORDER BY rowid');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM environments');
   const remove = db.prepare('DELETE FROM environments WHERE id = ?');
@@ -52,7 +52,13 @@ export function createEnvironmentStore(db: Db) {
     addKey(environmentId: string, key: string): void {
       insertKey.run(key, environmentId);
     },
-    keyOwner: (key: string) => keyOwnerMemo(key, () => keyOwner.get(key)?.environment_id),
+    keyOwner: (key: string): string | undefined =>
+      keyOwners.get(key) ??
+      (() => {
+        const owner = keyOwner.get(key)?.environment_id;
+        if (owner !== undefined) keyOwners.set('', key, owner, { scopes: ['keys'] });
+        return owner;
+      })(),
     keysOf: (environmentId: string) => keysOf.all(environmentId).map((r) => r.key),
     /** Deletes the environment and its keys (explicitly: foreign keys may be off). */
     delete(environmentId: string): void {

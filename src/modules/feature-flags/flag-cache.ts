@@ -1,28 +1,36 @@
-import { createStampedMap } from '../../db/stamped-map.js';
+import { createKeptMap } from '../../db/kept-map.js';
 import type { Db } from '../../db/open.js';
 import type { Flag } from './store.js';
 
 /**
  * Parsed flags by id, per environment, for the read paths every SDK call takes (the lists and
  * the targets behind evaluation): reading and parsing ten columns a flag cost more than the
- * rest of such a request. Filled lazily, a flag at a time, and dropped whole whenever the
- * database may have changed (the change stamp), so a read never sees a stale flag. Inside a
- * transaction it reads through without keeping anything. Cached flags are frozen: callers
- * copy them to change them (as the service does).
+ * rest of such a request. Filled lazily, a flag at a time; a flag is dropped when its row is
+ * written (scope `flag <id>`, see src/db/change-feed.ts), so a read never sees a stale flag and a
+ * write to one flag keeps the others. Inside a transaction it reads through without keeping.
+ * Cached flags are frozen: callers copy them to change them (as the service does).
  */
 export function createFlagCache(db: Db, fetch: (environmentId: string, ids: readonly string[]) => Flag[]) {
-  // One map of flags per environment; as many environments as there are.
-  const byEnvironment = createStampedMap<Map<string, Flag>>(db, { entries: Infinity });
+  // Flags of every environment at once (as many as there are): each flag is small.
+  const kept = createKeptMap<Flag>(db, { until: 'scopes', entries: 1_000_000 });
 
   /** The flags of `ids` that exist, by id. */
   return (environmentId: string, ids: readonly string[]): Map<string, Flag> => {
-    const environments = byEnvironment.live();
-    if (!environments) return new Map(fetch(environmentId, ids).map((flag) => [flag.id, flag]));
-    let cached = environments.get(environmentId);
-    if (!cached) environments.set(environmentId, (cached = new Map()));
-    const missing = ids.filter((id) => !cached.has(id));
-    if (missing.length > 0) for (const flag of fetch(environmentId, missing)) cached.set(flag.id, freeze(flag));
-    return cached;
+    const found = new Map<string, Flag>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const flag = kept.get(`${environmentId} ${id}`);
+      if (flag) found.set(id, flag);
+      else missing.push(id);
+    }
+    if (missing.length > 0) {
+      for (const flag of fetch(environmentId, missing)) {
+        const frozen = freeze(flag);
+        found.set(flag.id, frozen);
+        kept.set(environmentId, `${environmentId} ${flag.id}`, frozen, { scopes: [`flag ${flag.id}`] });
+      }
+    }
+    return found;
   };
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/open.js';
-import { createStampedMap } from '../../db/stamped-map.js';
+import { createKeptMap } from '../../db/kept-map.js';
 import { cursorParams, prepareFilteredKeyset, prepareKeyset, type PageRequest } from '../../db/keyset.js';
 
 /** A flag rule as stored (value as a boolean). */
@@ -135,15 +135,27 @@ export function createRuleStore(db: Db) {
      WHERE t.target_id = ? AND t.environment_id = ? AND t.target_type = ?`,
   );
 
-  // Rules by id, per environment, for evaluation reads (a subject's memberships name their rules).
-  const rulesCache = createStampedMap<Map<string, Rule>>(db, { entries: Infinity });
-  const rulesOf = (environmentId: string): Map<string, Rule> => {
-    const fetchAll = () => new Map(allRules.all(environmentId).map((row) => [row.id, Object.freeze(toRule(row))] as const));
-    const kept = rulesCache.live();
-    if (!kept) return fetchAll();
-    let rules = kept.get(environmentId);
-    if (!rules) kept.set(environmentId, (rules = fetchAll()));
-    return rules;
+  // Rules by id, for evaluation reads (a subject's memberships name their rules): each kept until
+  // a rule of its flag is written (scope `flag <flag_id>`, src/db/change-feed.ts).
+  const keptRules = createKeptMap<Rule>(db, { until: 'scopes', entries: 1_000_000 });
+  const rulesByIds = db.prepare<[string, string], RuleRow>(
+    `SELECT ${RULE_COLUMNS} FROM flag_rules WHERE environment_id = ? AND id IN (SELECT value FROM json_each(?))`,
+  );
+  const cachedRules = (environmentId: string, ids: readonly string[]): Map<string, Rule> => {
+    const found = new Map<string, Rule>();
+    const missing: string[] = [];
+    for (const id of ids) {
+      const rule = keptRules.get(`${environmentId} ${id}`);
+      if (rule) found.set(id, rule);
+      else missing.push(id);
+    }
+    if (missing.length === 0) return found;
+    for (const row of rulesByIds.all(environmentId, JSON.stringify(missing))) {
+      const rule = Object.freeze(toRule(row));
+      found.set(rule.id, rule);
+      keptRules.set(environmentId, `${environmentId} ${rule.id}`, rule, { scopes: [`flag ${rule.flag_id}`] });
+    }
+    return found;
   };
 
   return {
@@ -159,8 +171,10 @@ export function createRuleStore(db: Db) {
       const row = ruleOfKind.get(environmentId, flagId, targetType, value ? 1 : 0);
       return row && toRule(row);
     },
-    /** Every rule of the environment by id (cached until the data changes; frozen). */
-    rulesById: rulesOf,
+    /** Every rule of the environment by id. */
+    rulesById: (environmentId: string): Map<string, Rule> => new Map(allRules.all(environmentId).map((row) => [row.id, toRule(row)] as const)),
+    /** The rules of `ids` that exist, by id (kept, frozen). */
+    cachedRules,
     /** Every rule of the environment, by flag then evaluation order. */
     allRules(environmentId: string): Rule[] {
       return allRules.all(environmentId).map(toRule);

@@ -1,13 +1,13 @@
 import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
-import { createReadMemo } from '../../db/read-memo.js';
+import { createKeptMap } from '../../db/kept-map.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
 import { freezePage, pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
-import { exceptionsFor, organizationContexts, userContexts, type EvalContext, type Exceptions, type MembershipFact } from './evaluate.js';
+import { exceptionsFor, organizationContexts, userContexts, type Exceptions, type MembershipFact } from './evaluate.js';
 import type { FlagChanges, FlagOwnerInput, NewFlag } from './input.js';
 import type { RuleService } from './rule-service.js';
-import type { RuleStore } from './rule-store.js';
+import type { RuleStore, SubjectMembership } from './rule-store.js';
 import type { Flag, FlagStore, ResourceType } from './store.js';
 
 export interface FlagService {
@@ -32,6 +32,17 @@ export interface TargetDirectory {
   /** Organizations where the user has an active membership (pending and inactive don't count). */
   activeOrganizationIds(environmentId: string, userId: string): string[];
 }
+
+/** A subject's facts, as kept between requests. */
+interface SubjectFacts {
+  exists: boolean;
+  /** A user's organizations of active memberships (none for an organization). */
+  organizationIds: readonly string[];
+  memberships: readonly SubjectMembership[];
+}
+
+/** Subjects whose facts are kept at once (a few hundred bytes each). */
+const SUBJECT_ENTRIES = 200_000;
 
 /** Pages kept at once (a page holds references to shared flags): a few MB at most. */
 const PAGE_MEMO_ENTRIES = 20_000;
@@ -85,11 +96,10 @@ export function createFlagService(
     }
   };
 
-  /** The subject's memberships of enabled flags, each with its rule (user and organization rules only). */
-  const membershipFacts = (environmentId: string, subjectIds: readonly string[]): MembershipFact[] => {
-    const memberships = rules.subjectMemberships(environmentId, subjectIds).filter((m) => m.target_type === 'user' || m.target_type === 'organization');
+  /** The memberships of enabled flags, each with its rule. */
+  const membershipFacts = (environmentId: string, memberships: readonly SubjectMembership[]): MembershipFact[] => {
     if (memberships.length === 0) return [];
-    const ruleById = rules.rulesById(environmentId);
+    const ruleById = rules.cachedRules(environmentId, [...new Set(memberships.map((m) => m.rule_id))]);
     const flagById = flags.cachedByIds(environmentId, [...new Set(memberships.map((m) => m.flag_id))]);
     const facts: MembershipFact[] = [];
     for (const m of memberships) {
@@ -101,26 +111,37 @@ export function createFlagService(
     return facts;
   };
 
+  // A subject's own facts (whether it exists, a user's active organizations, its rule memberships
+  // of user and organization rules), kept until a row naming it is written (scope `subject <id>`:
+  // its row, its memberships, its targets; src/db/change-feed.ts). Flags and rules come from their
+  // own caches at each read, so toggling a flag or editing a rule keeps every subject's facts.
+  const subjects = createKeptMap<SubjectFacts>(db, { until: 'scopes', entries: SUBJECT_ENTRIES });
+  const factsOf = (environmentId: string, type: ResourceType, id: string): SubjectFacts =>
+    subjects.through(environmentId, `${environmentId} ${type} ${id}`, () => {
+      const exists = type === 'user' ? directory.userExists(environmentId, id) : directory.organizationExists(environmentId, id);
+      const organizationIds = exists && type === 'user' ? directory.activeOrganizationIds(environmentId, id) : [];
+      const memberships = exists ? rules.subjectMemberships(environmentId, [id]).filter((m) => m.target_type === 'user' || m.target_type === 'organization') : [];
+      return Object.freeze({ exists, organizationIds: Object.freeze(organizationIds), memberships: Object.freeze(memberships) });
+    }, [`subject ${id}`]);
+
   const subjectExceptions = (environmentId: string, type: ResourceType, subjectId: string): Exceptions | null => {
-    let contexts: EvalContext[];
-    if (type === 'organization') {
-      if (!directory.organizationExists(environmentId, subjectId)) return null;
-      contexts = organizationContexts(subjectId);
-    } else {
-      if (!directory.userExists(environmentId, subjectId)) return null;
-      contexts = userContexts(subjectId, directory.activeOrganizationIds(environmentId, subjectId));
-    }
-    return exceptionsFor(membershipFacts(environmentId, contexts.flatMap((c) => Object.values(c))), contexts);
+    const subject = factsOf(environmentId, type, subjectId);
+    if (!subject.exists) return null;
+    if (type === 'organization') return exceptionsFor(membershipFacts(environmentId, subject.memberships), organizationContexts(subjectId));
+    const memberships = [...subject.memberships];
+    for (const organizationId of subject.organizationIds) memberships.push(...factsOf(environmentId, 'organization', organizationId).memberships);
+    return exceptionsFor(membershipFacts(environmentId, memberships), userContexts(subjectId, subject.organizationIds));
   };
 
-  // Pages are kept until the data changes: SDKs ask for the same subjects' flags again and again.
-  const pages = createReadMemo<Page<Flag>>(db, PAGE_MEMO_ENTRIES);
+  // Pages are kept until their environment is written: SDKs ask for the same subjects' flags again and again.
+  const kept = createKeptMap<Page<Flag>>(db, { until: 'written', entries: PAGE_MEMO_ENTRIES });
+  const pages = (environmentId: string, key: string, compute: () => Page<Flag>) => kept.through(environmentId, key, compute);
   const pageKey = (environmentId: string, subject: string, q: ListQuery) =>
     `${environmentId} ${subject} ${q.limit ?? ''} ${q.order ?? ''} ${q.before ?? ''} ${q.after ?? ''}`;
 
   /** The flags as they evaluate for an organization or a user. */
   const listForSubject = (environmentId: string, type: ResourceType, subjectId: string, query: ListQuery): Page<Flag> =>
-    pages(pageKey(environmentId, `${type}:${subjectId}`, query), () => {
+    pages(environmentId, pageKey(environmentId, `${type}:${subjectId}`, query), () => {
       const exceptions = subjectExceptions(environmentId, type, subjectId);
       if (!exceptions) throw notFound(type === 'user' ? 'User' : 'Organization', subjectId);
       const req = flagPage(environmentId, query);
@@ -215,7 +236,7 @@ export function createFlagService(
     removeTarget,
 
     list(environmentId: string, query: ListQuery): Page<Flag> {
-      return pages(pageKey(environmentId, 'all', query), () => {
+      return pages(environmentId, pageKey(environmentId, 'all', query), () => {
         const req = flagPage(environmentId, query);
         return freezePage(toPage(req, flags.list(environmentId, req)));
       });

@@ -1,6 +1,6 @@
 import type { Static } from '@sinclair/typebox';
 import type { Db } from '../../db/open.js';
-import { createReadMemo } from '../../db/read-memo.js';
+import { createKeptMap } from '../../db/kept-map.js';
 import type { Rule, RuleStore } from '../feature-flags/rule-store.js';
 import type { Flag, FlagStore } from '../feature-flags/store.js';
 import type { FlagPollEntry, FlagPollV2 } from './schemas.js';
@@ -79,10 +79,11 @@ function entryV2(flag: Flag, flagRules: Rule[], members: Map<string, string[]>):
 /** The runtime client's poll documents, v1 and v2. */
 export function createSdkService(db: Db, flags: FlagStore, rules: RuleStore) {
   // Clients poll every few seconds and the documents change only with the data: kept as JSON text.
-  const documents = createReadMemo<string>(db, KEPT_DOCUMENTS);
+  const kept = createKeptMap<string>(db, { until: 'written', entries: KEPT_DOCUMENTS * 2 });
+  const documents = (environmentId: string, key: string, compute: () => string) => kept.through(environmentId, key, compute);
   return {
     runtimeFlagsJson: (environmentId: string, version: 1 | 2 = 1): string =>
-      documents(`${version} ${environmentId}`, () =>
+      documents(environmentId, `${version} ${environmentId}`, () =>
         JSON.stringify(version === 2 ? buildV2(flags, rules, environmentId) : buildV1(flags, rules, environmentId)),
       ),
   };

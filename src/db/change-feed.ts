@@ -1,0 +1,186 @@
+import type { Db } from './open.js';
+
+/**
+ * The one source of cache invalidation: SQLite itself says which rows were written, and this file
+ * turns each written row into what it can change. Caches (src/db/kept-map.ts) listen and drop
+ * only that. See docs/caching.md.
+ *
+ * Every table of the main database gets TEMP triggers (AFTER INSERT, UPDATE, DELETE; found at
+ * start-up, so tables added by later migrations are covered without code) that call
+ * `flagstand_changed` with the row's environment and the columns its rule names. A write to a
+ * table is therefore never missed, whatever route, service or SQL makes it; what differs is how
+ * much it drops:
+ *
+ * - Every written row of environment E: `written(E)`, which drops every answer kept "while E is
+ *   unchanged" (responses, pages, the poll document).
+ * - A table with a rule below: also its scopes (`flag <id>`, `subject <id>`, `keys`), which drop
+ *   just the entries that read them (a flag, a user's or an organization's facts).
+ * - A table without a rule: `everything(E)`, every kept entry of E, fine-grained ones included.
+ *   This is the safe default for tables nobody taught this file about; a table opts into finer
+ *   invalidation by getting a rule (and a test that its writes show).
+ * - A table without an environment column, a commit by another connection to the same file
+ *   (data_version), or a bulk write run `quietly`: everything, everywhere (or of the named
+ *   environments).
+ */
+
+/**
+ * What a kept entry can depend on besides "its environment is unchanged". `keys`: which
+ * environment a secret key belongs to (not scoped to an environment).
+ */
+export type Scope = `flag ${string}` | `subject ${string}` | 'keys';
+
+interface Rule {
+  /** The column holding the environment (default environment_id). */
+  environment?: string;
+  /** Columns passed to `scopes`, in order. */
+  columns: string[];
+  /** The scopes a written row (its old or its new values) changes; `everything` drops all of the environment. */
+  scopes: (values: string[]) => Scope[] | 'everything';
+}
+
+/**
+ * Fine-grained invalidation, declared per table: what a row of it can change. A reader that
+ * keeps something must depend on every scope whose rows it reads (docs/caching.md lists them).
+ */
+export const RULES: Record<string, Rule> = {
+  // A flag's own row: its state and fields. Evaluated lists depend on it through `written`.
+  feature_flags: { columns: ['id'], scopes: ([id]) => [`flag ${id}`] },
+  // A rule (its value, position, type) changes the flag it belongs to.
+  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`] },
+  // A rule membership (a target) changes only the facts of the subject it names.
+  flag_targets: { columns: ['target_id'], scopes: ([target]) => [`subject ${target}`] },
+  // A membership changes only its user's facts (an organization's list does not read members).
+  organization_memberships: { columns: ['user_id'], scopes: ([user]) => [`subject ${user}`] },
+  users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
+  organizations: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
+  environment_api_keys: { columns: [], scopes: () => ['keys'] },
+  // An environment created or deleted: its keys, and all it had.
+  environments: { environment: 'id', columns: [], scopes: () => 'everything' },
+  // Replayed POST answers: no kept read depends on them.
+  idempotency_keys: { columns: [], scopes: () => [] },
+};
+
+export interface ChangeListener {
+  /** Every kept entry of `environmentId`, or of all environments when undefined. */
+  everything(environmentId?: string): void;
+  /** A row of the environment was written. */
+  written(environmentId: string): void;
+  /** What a scope covers changed (`keys` comes with environment ''). */
+  scope(environmentId: string, scope: Scope): void;
+}
+
+export interface ChangeFeed {
+  listen(listener: ChangeListener): void;
+  /**
+   * Before reading a kept entry: for a file database, a commit by another connection (another
+   * process on the same file) drops everything. Cheap: one statement, none in memory.
+   */
+  sync(): void;
+  /**
+   * Runs a bulk write (thousands of rows: an environment copied, loaded or purged) without a
+   * call per row, then drops everything of the environments `touched` names from its result.
+   */
+  quietly<T>(fn: () => T, touched: (result: T) => string[]): T;
+}
+
+const feeds = new WeakMap<Db, ChangeFeed>();
+
+/** The connection's feed, once installed (until then nothing may be kept: see kept-map.ts). */
+export function changeFeedOf(db: Db): ChangeFeed | undefined {
+  return feeds.get(db);
+}
+
+const quote = (name: string) => `"${name.replace(/"/g, '""')}"`;
+
+/**
+ * Installs the triggers on an open, migrated database (after a start-up seed, which then costs
+ * nothing per row). Idempotent per connection.
+ */
+export function installChangeFeed(db: Db): ChangeFeed {
+  const existing = feeds.get(db);
+  if (existing) return existing;
+  const listeners: ChangeListener[] = [];
+  const everything = (environmentId?: string) => {
+    for (const l of listeners) l.everything(environmentId);
+  };
+
+  const tables = db
+    .prepare<[], { name: string }>(`SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name`)
+    .all()
+    .map((r) => r.name);
+  const columnsOf = db.prepare<[string], { name: string }>('SELECT name FROM main.pragma_table_info(?)');
+  // Per table (by position): the environment column, or none, and its rule.
+  const plans = tables.map((name) => {
+    const columns = new Set(columnsOf.all(name).map((c) => c.name));
+    // A rule naming a column the table no longer has (a migration renamed it) is ignored, so the
+    // table falls back to the safe default; test/unit/kept-map.test.ts fails on it.
+    const declared = RULES[name];
+    const rule = declared && [declared.environment ?? 'environment_id', ...declared.columns].every((c) => columns.has(c)) ? declared : undefined;
+    const environment = rule?.environment ?? 'environment_id';
+    return { name, rule, environment: columns.has(environment) ? environment : undefined };
+  });
+
+  db.function('flagstand_changed', { varargs: true, deterministic: false }, (table: unknown, environmentId: unknown, ...values: unknown[]) => {
+    const plan = plans[table as number];
+    if (plan.environment === undefined) return everything(), null;
+    const env = String(environmentId);
+    for (const l of listeners) l.written(env);
+    const scopes = plan.rule ? plan.rule.scopes(values.map(String)) : 'everything';
+    if (scopes === 'everything') return everything(env), null;
+    for (const scope of scopes) {
+      const scopeEnv = scope === 'keys' ? '' : env;
+      for (const l of listeners) l.scope(scopeEnv, scope);
+    }
+    return null;
+  });
+
+  db.exec(`CREATE TEMP TABLE flagstand_feed (quiet INTEGER NOT NULL); INSERT INTO flagstand_feed VALUES (0);`);
+  const when = 'WHEN (SELECT quiet FROM temp.flagstand_feed) = 0';
+  plans.forEach((plan, i) => {
+    const args = (row: 'NEW' | 'OLD') =>
+      [String(i), plan.environment ? `${row}.${quote(plan.environment)}` : 'NULL', ...(plan.rule?.columns ?? []).map((c) => `${row}.${quote(c)}`)].join(', ');
+    const call = (row: 'NEW' | 'OLD') => `SELECT flagstand_changed(${args(row)});`;
+    const trigger = (event: string) => quote(`flagstand_feed_${plan.name}_${event}`);
+    const table = `main.${quote(plan.name)}`;
+    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${table} ${when} BEGIN ${call('NEW')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${table} ${when} BEGIN ${call('OLD')} END`);
+    // Old and new values: a row moved to another subject changes both.
+    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${table} ${when} BEGIN ${call('OLD')} ${call('NEW')} END`);
+  });
+
+  const setQuiet = db.prepare('UPDATE temp.flagstand_feed SET quiet = ?');
+  const dataVersion = db.memory ? undefined : db.prepare<[], number>('PRAGMA data_version').pluck();
+  let lastVersion = dataVersion?.get();
+
+  const feed: ChangeFeed = {
+    listen: (listener) => void listeners.push(listener),
+    sync() {
+      if (!dataVersion) return;
+      const version = dataVersion.get();
+      if (version !== lastVersion) {
+        lastVersion = version;
+        everything();
+      }
+    },
+    quietly(fn, touched) {
+      setQuiet.run(1);
+      let result;
+      try {
+        result = fn();
+      } catch (err) {
+        // What it wrote before failing is rolled back or not: either way, drop all.
+        everything();
+        throw err;
+      } finally {
+        setQuiet.run(0);
+      }
+      for (const env of touched(result)) everything(env);
+      return result;
+    },
+  };
+  feeds.set(db, feed);
+  return feed;
+}
+
+/** The triggers installChangeFeed adds to a table (for the coverage test). */
+export const feedTriggerNames = (table: string) => ['insert', 'delete', 'update'].map((event) => `flagstand_feed_${table}_${event}`);

@@ -1,0 +1,154 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp } from '../../src/app.js';
+import { fixedClock } from '../../src/clock.js';
+import { openDatabase, type Db } from '../../src/db/open.js';
+import { createSnapshots } from '../../src/db/snapshots.js';
+import { createAdminService } from '../../src/modules/admin/service.js';
+import { createEnvironmentClock } from '../../src/modules/clock/service.js';
+import { startServer, type RunningFlagstand } from '../../src/server.js';
+import { createStores } from '../../src/stores.js';
+import type { FastifyInstance } from 'fastify';
+import { mulberry32 } from '../../bench/seed.js';
+import { pinnedId } from '../helpers/ids.js';
+
+// No write leaves a stale answer in any route of any environment. A server with every cache
+// (kept flags, subject facts, pages, poll documents, key owners, and the response cache over its
+// real port) takes a seeded-random sequence of writes through its API, in two environments seeded
+// alike; after each write every read of both environments must answer exactly what an app with
+// nothing kept answers: a second connection to the same file, without the change feed, so it
+// reads every answer from the tables.
+
+const KEYS = ['sk_test_stale_a', 'sk_test_stale_b'];
+const ORGS = [1, 2, 3].map((n) => pinnedId('organization', n));
+const USERS = [1, 2, 3, 4].map((n) => pinnedId('user', n));
+const SLUGS = ['alpha', 'beta', 'gamma', 'delta'];
+const clock = fixedClock('2026-01-15T12:00:00.000Z');
+
+const environment = (name: string, key: string) => ({
+  name,
+  api_keys: [key],
+  organizations: ORGS.map((id, i) => ({ id, name: `Org ${i}` })),
+  users: USERS.map((id, i) => ({ id, email: `user${i}@example.com` })),
+  organization_memberships: [
+    { user_id: USERS[0], organization_id: ORGS[0] },
+    { user_id: USERS[1], organization_id: ORGS[0] },
+    { user_id: USERS[1], organization_id: ORGS[1] },
+    { user_id: USERS[2], organization_id: ORGS[2], status: 'pending' as const },
+  ],
+  feature_flags: [
+    { slug: 'alpha', enabled: true, default_value: false, targets: [ORGS[0]] },
+    { slug: 'beta', enabled: true, default_value: true, targets: [{ id: USERS[1], enabled: false }] },
+    { slug: 'gamma', enabled: false, default_value: true, targets: [USERS[0]] },
+    { slug: 'delta', enabled: true, default_value: false },
+  ],
+});
+
+let dir: string;
+let server: RunningFlagstand;
+let oracleDb: Db;
+let oracle: FastifyInstance;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'flagstand-stale-'));
+  const file = join(dir, 'db.sqlite');
+  server = await startServer({ port: 0, db: file, clock, logLevel: 'silent', seed: { environments: [environment('a', KEYS[0]), environment('b', KEYS[1])] } });
+  oracleDb = openDatabase(file);
+  const stores = createStores(oracleDb);
+  oracle = await buildApp({ db: oracleDb, stores, admin: createAdminService(oracleDb, stores, createSnapshots(oracleDb), clock), clock: createEnvironmentClock(oracleDb, clock), logLevel: 'silent' });
+});
+
+afterAll(async () => {
+  await oracle?.close();
+  oracleDb?.close();
+  await server?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+const reads = [
+  '/feature-flags',
+  '/feature-flags?order=asc&limit=2',
+  ...SLUGS.map((slug) => `/feature-flags/${slug}`),
+  ...ORGS.map((id) => `/organizations/${id}/feature-flags`),
+  ...USERS.map((id) => `/user_management/users/${id}/feature-flags`),
+  `/user_management/users/${USERS[1]}/feature-flags?limit=1`,
+  '/sdk/feature-flags',
+  '/organizations',
+  '/user_management/users',
+  `/user_management/organization_memberships?user_id=${USERS[1]}`,
+  '/_flagstand/environments/current',
+];
+
+async function viaServer(key: string, method: string, url: string, body?: unknown) {
+  const res = await fetch(server.url + url, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body !== undefined && { 'content-type': 'application/json' }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  return { status: res.status, body: await res.text() };
+}
+
+/** Every read of both environments answers as the app with nothing kept does. */
+async function expectFresh(after: string): Promise<void> {
+  const pairs = KEYS.flatMap((key) => reads.map((url) => ({ key, url })));
+  // All reads at once: the answers must not depend on order, and the run stays short.
+  const kept = await Promise.all(pairs.map(({ key, url }) => viaServer(key, 'GET', url)));
+  for (const [i, { key, url }] of pairs.entries()) {
+    const truth = await oracle.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+    expect({ after, key, url, status: kept[i].status, body: kept[i].body }).toEqual({ after, key, url, status: truth.statusCode, body: truth.body });
+  }
+}
+
+describe('no stale answers', () => {
+  it('after every write of a random sequence, in both environments, every route answers as with nothing kept', async () => {
+    const random = mulberry32(14);
+    const pick = <T>(list: readonly T[]) => list[Math.floor(random() * list.length)];
+    const membershipIds = async (key: string) =>
+      (JSON.parse((await viaServer(key, 'GET', `/user_management/organization_memberships?user_id=${pick(USERS)}`)).body).data as { id: string }[]).map((m) => m.id);
+    let snapshot: string | undefined;
+    // Each write names its request; some do nothing (a no-op or a 4xx), which must not matter either.
+    const writes: (() => Promise<[string, string, unknown?]>)[] = [
+      async () => ['PUT', `/feature-flags/${pick(SLUGS)}/${pick(['enable', 'disable'])}`],
+      async () => ['POST', `/feature-flags/${pick(SLUGS)}/targets/${pick([...USERS, ...ORGS])}`],
+      async () => ['DELETE', `/feature-flags/${pick(SLUGS)}/targets/${pick([...USERS, ...ORGS])}`],
+      async () => ['PUT', `/_flagstand/feature-flags/${pick(SLUGS)}/targets/${pick([...USERS, ...ORGS])}`, { enabled: random() < 0.5 }],
+      async () => ['PATCH', `/_flagstand/feature-flags/${pick(SLUGS)}`, { default_value: random() < 0.5, name: `renamed ${Math.floor(random() * 100)}` }],
+      async () => ['POST', '/_flagstand/feature-flags', { slug: pick(['epsilon', 'zeta']), enabled: true, default_value: random() < 0.5 }],
+      async () => ['DELETE', `/_flagstand/feature-flags/${pick(['epsilon', 'zeta', 'delta'])}`],
+      async () => ['POST', '/user_management/organization_memberships', { user_id: pick(USERS), organization_id: pick(ORGS) }],
+      async () => ['PUT', `/user_management/organization_memberships/${pick(await membershipIds(KEYS[0]))}/${pick(['deactivate', 'reactivate'])}`],
+      async () => ['DELETE', `/user_management/organization_memberships/${pick(await membershipIds(KEYS[0]))}`],
+      async () => ['PUT', `/organizations/${pick(ORGS)}`, { name: `Org ${Math.floor(random() * 100)}` }],
+      async () => ['DELETE', `/user_management/users/${USERS[3]}`],
+      async () => ['DELETE', `/organizations/${ORGS[2]}`],
+      async () => ['POST', '/_flagstand/environments/current/reset'],
+      async () => {
+        if (snapshot) return ['POST', `/_flagstand/environments/current/snapshots/${snapshot}/restore`];
+        const res = await viaServer(KEYS[0], 'POST', '/_flagstand/environments/current/snapshots');
+        snapshot = (JSON.parse(res.body) as { id: string }).id;
+        return ['GET', '/feature-flags'];
+      },
+    ];
+    await expectFresh('start');
+    // Every kind of write once, in a seeded-random order, then a few more at random.
+    const order = writes.map((write) => ({ write, at: random() })).sort((a, b) => a.at - b.at).map((w) => w.write);
+    for (let step = 0; step < order.length + 4; step++) {
+      // Mostly the first environment, so the second also checks that writes elsewhere leave it right.
+      const key = random() < 0.75 ? KEYS[0] : KEYS[1];
+      const [method, url, body] = await (order[step] ?? pick(writes))();
+      if (key === KEYS[1] && url.includes('/snapshots/')) continue;
+      const res = await viaServer(key, method, url, body);
+      expect(res.status, `${method} ${url}: ${res.body}`).toBeLessThan(500);
+      await expectFresh(`step ${step}: ${method} ${url} in ${key === KEYS[0] ? 'a' : 'b'}`);
+    }
+  }, 60_000);
+
+  it('a write by another connection to the same file shows at once', async () => {
+    await expectFresh('before');
+    oracleDb.prepare("UPDATE feature_flags SET enabled = 1 - enabled WHERE slug = 'beta'").run();
+    oracleDb.prepare('DELETE FROM flag_targets WHERE target_id = ?').run(ORGS[0]);
+    await expectFresh('another connection wrote');
+  });
+});

@@ -1,0 +1,226 @@
+import Database from 'better-sqlite3';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { openDatabase } from '../../src/db/open.js';
+import { feedTriggerNames, installChangeFeed, RULES } from '../../src/db/change-feed.js';
+import { createKeptMap } from '../../src/db/kept-map.js';
+import { createFlagstand, type Flagstand } from '../../src/server.js';
+import { pinnedId } from '../helpers/ids.js';
+
+// Evaluated pages and key owners are kept between requests until the database may have changed:
+// a write through the API, a write that rolled back, or a commit by another connection to the
+// same file must all show on the very next request.
+
+const ORG = pinnedId('organization', 1);
+const USER = pinnedId('user', 1);
+const KEY = 'sk_test_memo';
+const clock = fixedClock('2026-01-15T12:00:00.000Z');
+
+let open: Flagstand | undefined;
+let dir: string | undefined;
+afterEach(async () => {
+  await open?.app.close();
+  open = undefined;
+  if (dir) rmSync(dir, { recursive: true, force: true });
+  dir = undefined;
+});
+
+async function start(db = ':memory:'): Promise<Flagstand> {
+  open = await createFlagstand({
+    db,
+    clock,
+    logLevel: 'silent',
+    seed: {
+      api_keys: [KEY],
+      organizations: [{ id: ORG, name: 'Acme' }],
+      users: [{ id: USER, email: 'ada@example.com' }],
+      organization_memberships: [{ user_id: USER, organization_id: ORG }],
+      feature_flags: [
+        { slug: 'beta', enabled: true, default_value: false, targets: [ORG] },
+        { slug: 'gamma', enabled: true, default_value: true },
+      ],
+    },
+  });
+  return open;
+}
+
+const get = (f: Flagstand, url: string, key = KEY) => f.app.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
+const slugs = async (f: Flagstand, url: string) => (await get(f, url)).json().data.map((flag: { slug: string }) => flag.slug);
+const userFlags = `/user_management/users/${USER}/feature-flags`;
+const orgFlags = `/organizations/${ORG}/feature-flags`;
+
+describe('kept pages and keys', () => {
+  it('show a write through the API on the next request', async () => {
+    const f = await start();
+    expect(await slugs(f, userFlags)).toEqual(['gamma', 'beta']);
+    expect(await slugs(f, orgFlags)).toEqual(['gamma', 'beta']);
+    const res = await f.app.inject({ method: 'DELETE', url: `/feature-flags/beta/targets/${ORG}`, headers: { authorization: `Bearer ${KEY}` } });
+    expect(res.statusCode).toBe(204);
+    expect(await slugs(f, userFlags)).toEqual(['gamma']);
+    expect(await slugs(f, orgFlags)).toEqual(['gamma']);
+    await f.app.inject({ method: 'PUT', url: '/feature-flags/gamma/disable', headers: { authorization: `Bearer ${KEY}` } });
+    expect(await slugs(f, userFlags)).toEqual([]);
+    expect(await slugs(f, orgFlags)).toEqual([]);
+    expect(await slugs(f, '/feature-flags?order=asc')).toEqual(['beta', 'gamma']);
+  });
+
+  it('keep apart the same id asked for as a user and as an organization', async () => {
+    const f = await start();
+    expect((await get(f, `/organizations/${USER}/feature-flags`)).statusCode).toBe(404);
+    expect((await get(f, userFlags)).statusCode).toBe(200);
+    expect((await get(f, `/user_management/users/${ORG}/feature-flags`)).statusCode).toBe(404);
+    expect((await get(f, orgFlags)).statusCode).toBe(200);
+  });
+
+  it('show commits by another connection to the same file: targets, memberships, keys', async () => {
+    dir = mkdtempSync(join(tmpdir(), 'flagstand-memo-'));
+    const file = join(dir, 'db.sqlite');
+    const f = await start(file);
+    expect(await slugs(f, userFlags)).toEqual(['gamma', 'beta']);
+    const other = new Database(file);
+    other.prepare("UPDATE organization_memberships SET status = 'inactive'").run();
+    expect(await slugs(f, userFlags)).toEqual(['gamma']);
+    other.prepare('DELETE FROM flag_targets').run();
+    expect(await slugs(f, orgFlags)).toEqual(['gamma']);
+    other.prepare('DELETE FROM environment_api_keys WHERE key = ?').run(KEY);
+    other.close();
+    expect((await get(f, userFlags)).statusCode).toBe(401);
+  });
+
+  it('answer an unknown key 401 again after it was added', async () => {
+    const f = await start();
+    expect((await get(f, userFlags, 'sk_test_later')).statusCode).toBe(401);
+    f.stores.environments.addKey(f.environments[0].id, 'sk_test_later');
+    expect((await get(f, userFlags, 'sk_test_later')).statusCode).toBe(200);
+  });
+});
+
+describe('createKeptMap', () => {
+  // Tables named as the rules name them (feature_flags has one), one no rule knows, one of no environment.
+  const setUp = (until: 'written' | 'scopes', entries = 100) => {
+    const db = openDatabase(':memory:');
+    db.exec(`CREATE TABLE feature_flags (environment_id TEXT NOT NULL, id TEXT NOT NULL, v INTEGER, PRIMARY KEY (environment_id, id));
+      CREATE TABLE notes (environment_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (environment_id, id));
+      CREATE TABLE settings (v INTEGER)`);
+    const value = db.prepare<[string, string], number>('SELECT v FROM feature_flags WHERE environment_id = ? AND id = ?').pluck();
+    const kept = createKeptMap<number>(db, { until, entries });
+    let computed = 0;
+    const read = (env: string, id: string) =>
+      kept.through(env, `${env} ${id}`, () => (computed++, value.get(env, id) ?? -1), [`flag ${id}`]);
+    const write = (env: string, id: string, v: number) =>
+      db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET v = excluded.v').run(env, id, v);
+    return { db, read, write, computed: () => computed };
+  };
+
+  it('keeps nothing until the change feed is installed', () => {
+    const { db, read, computed } = setUp('scopes');
+    read('e1', 'a');
+    read('e1', 'a');
+    expect(computed()).toBe(2);
+    db.close();
+  });
+
+  it('until written: a write drops its own environment only', () => {
+    const { db, read, write, computed } = setUp('written');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e2', 'a', 1);
+    expect([read('e1', 'a'), read('e2', 'a'), read('e1', 'a')]).toEqual([1, 1, 1]);
+    expect(computed()).toBe(2);
+    write('e1', 'b', 2);
+    expect([read('e1', 'a'), read('e2', 'a')]).toEqual([1, 1]);
+    expect(computed()).toBe(3);
+    db.close();
+  });
+
+  it('until scopes: a write drops only the entries of its scopes', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e1', 'b', 1);
+    expect([read('e1', 'a'), read('e1', 'b')]).toEqual([1, 1]);
+    write('e1', 'b', 2);
+    expect([read('e1', 'a'), read('e1', 'b')]).toEqual([1, 2]);
+    expect(computed()).toBe(3);
+    db.prepare("DELETE FROM feature_flags WHERE id = 'a'").run();
+    expect(read('e1', 'a')).toBe(-1);
+    db.close();
+  });
+
+  it('a table without a rule drops everything of its environment; one without an environment, everything', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e2', 'a', 1);
+    read('e1', 'a');
+    read('e2', 'a');
+    db.prepare("INSERT INTO notes VALUES ('e1', 'n')").run();
+    read('e1', 'a');
+    read('e2', 'a');
+    expect(computed()).toBe(3);
+    db.prepare('INSERT INTO settings VALUES (1)').run();
+    read('e1', 'a');
+    read('e2', 'a');
+    expect(computed()).toBe(5);
+    db.close();
+  });
+
+  it('keeps nothing read inside a transaction, and shows the committed value after a rollback', () => {
+    const { db, read, write } = setUp('scopes');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    expect(read('e1', 'a')).toBe(1);
+    const failing = db.transaction(() => {
+      write('e1', 'a', 2);
+      expect(read('e1', 'a')).toBe(2);
+      throw new Error('abort');
+    });
+    expect(failing).toThrow('abort');
+    expect(read('e1', 'a')).toBe(1);
+    db.close();
+  });
+
+  it('a bulk write run quietly drops the environments it names', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    const feed = installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e2', 'a', 1);
+    read('e1', 'a');
+    read('e2', 'a');
+    feed.quietly(() => write('e1', 'a', 5), () => ['e1']);
+    expect([read('e1', 'a'), read('e2', 'a')]).toEqual([5, 1]);
+    expect(computed()).toBe(3);
+    db.close();
+  });
+
+  it('starts over past its size', () => {
+    const { db, read, write, computed } = setUp('scopes', 2);
+    installChangeFeed(db);
+    for (const id of ['a', 'b', 'c']) write('e1', id, 1);
+    read('e1', 'a');
+    read('e1', 'b');
+    read('e1', 'c');
+    read('e1', 'a');
+    expect(computed()).toBe(4);
+    db.close();
+  });
+
+  it('every table of the main database carries the feed triggers', async () => {
+    const f = await start();
+    const tables = f.db.prepare<[], string>("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all();
+    const triggers = new Set(f.db.prepare<[], string>("SELECT name FROM temp.sqlite_schema WHERE type = 'trigger'").pluck().all());
+    expect(tables.length).toBeGreaterThan(5);
+    for (const table of tables) for (const name of feedTriggerNames(table)) expect(triggers.has(name), name).toBe(true);
+  });
+
+  it('every rule names a table and columns the schema has', async () => {
+    const f = await start();
+    const columns = f.db.prepare<[string], string>('SELECT name FROM main.pragma_table_info(?)').pluck();
+    for (const [table, rule] of Object.entries(RULES)) {
+      expect(columns.all(table), table).toEqual(expect.arrayContaining([rule.environment ?? 'environment_id', ...rule.columns]));
+    }
+  });
+});
