@@ -34,9 +34,11 @@ CREATE TABLE user_identities (
   provider       TEXT NOT NULL,
   idp_id         TEXT NOT NULL,
   position       INTEGER NOT NULL,
-  PRIMARY KEY (environment_id, user_id, provider, idp_id),
+  -- Keyed by position, so a user's identities read back in the order given.
+  PRIMARY KEY (environment_id, user_id, position),
   FOREIGN KEY (environment_id, user_id) REFERENCES users (environment_id, id) ON DELETE CASCADE
 ) WITHOUT ROWID;
+CREATE UNIQUE INDEX user_identities_account ON user_identities (environment_id, user_id, provider, idp_id);
 
 CREATE TABLE sessions (
   environment_id  TEXT NOT NULL,

@@ -245,7 +245,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(emailChangeRoutes, { changes });
   await app.register(authFactorRoutes, { factors: createAuthFactorService(ctx.db, ctx.stores.authFactors, userStore, clock) });
   await app.register(identityRoutes, { identities: ctx.stores.identities, userExists: userStore.exists });
-  const sessions = createSessionService(ctx.stores.sessions, userStore.exists, clock);
+  const sessions = createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock);
   await app.register(sessionRoutes, { sessions });
   await app.register(authorizedApplicationRoutes, {
     applications: createAuthorizedApplicationService(ctx.stores.authorizedApplications, userStore.exists),

@@ -48,6 +48,8 @@ describe('POST /_flagstand/environments', () => {
     expect(body.id).toMatch(/^environment_[0-9A-Z]{26}$/);
     expect(body.api_key).toMatch(/^sk_test_[A-Za-z0-9_-]{20,}$/);
     expect(body.api_keys).toEqual([body.api_key]);
+    // The sign-in client id is the environment id's ULID behind `client_`.
+    expect(body.client_id).toBe(`client_${(body.id as string).slice('environment_'.length)}`);
     expect(await flagSlugs(body.api_key)).toEqual([]);
     expect(await flagSlugs(t.key)).toEqual(['beta']);
     const orgs = await call('GET', `/organizations/${ORG}/feature-flags`, { key: body.api_key });

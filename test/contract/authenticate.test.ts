@@ -216,3 +216,27 @@ describe('GET /sso/jwks/{clientId}', () => {
     expectSpec(await t.app.inject({ method: 'GET', url: '/sso/jwks/nope' }), 'SsoController_jsonWebKeySet', 404);
   });
 });
+
+describe('POST /user_management/sessions/revoke', () => {
+  const revoke = (payload: object) => t.app.inject({ method: 'POST', url: '/user_management/sessions/revoke', headers: t.headers, payload });
+
+  it('ends the session (200, no body): listed as revoked, its refresh token refused; again is a no-op', async () => {
+    await setup();
+    const answer = JSON.parse((await authenticate({ grant_type: 'password', email: 'ada@example.com', password: 'correct horse' })).body) as Answer;
+    const { sid } = await verify(answer.access_token);
+    t.clock.set('2026-03-01T09:30:00.000Z');
+    expectSpec(await revoke({ session_id: sid as string }), 'UserlandSessionsController_revokeSession', 200);
+    const sessions = JSON.parse((await t.app.inject({ method: 'GET', url: `/user_management/users/${ADA}/sessions`, headers: t.headers })).body) as {
+      data: { status: string; ended_at: string }[];
+    };
+    expect(sessions.data[0]).toMatchObject({ status: 'revoked', ended_at: '2026-03-01T09:30:00.000Z' });
+    expect(expectSpec(await authenticate({ grant_type: 'refresh_token', refresh_token: answer.refresh_token }), OP, 400)).toMatchObject({ error: 'invalid_grant' });
+    expectSpec(await revoke({ session_id: sid as string }), 'UserlandSessionsController_revokeSession', 200);
+  });
+
+  it('answers 400 for an unknown session or a missing session_id', async () => {
+    await setup();
+    expectSpec(await revoke({ session_id: pinnedId('session', 9) }), 'UserlandSessionsController_revokeSession', 400);
+    expectSpec(await revoke({}), 'UserlandSessionsController_revokeSession', 400);
+  });
+});

@@ -56,6 +56,8 @@ describe('AuthKit sign-in', () => {
     expect([...(payload.feature_flags as string[])].sort()).toEqual(['acme-beta', 'ada-only']);
     const sessions = await workos.userManagement.listSessions(ADA);
     expect(sessions.data.map((s) => [s.id, s.status, s.authMethod])).toEqual([[payload.sid, 'active', 'password']]);
+    await workos.userManagement.revokeSession({ sessionId: payload.sid as string });
+    expect((await workos.userManagement.listSessions(ADA)).data[0].status).toBe('revoked');
   });
 
   it('authenticateWithRefreshToken: a new access token for the same session, flags as they are now', async () => {

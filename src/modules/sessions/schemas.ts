@@ -32,3 +32,13 @@ export const listSessions = {
   querystring: ListQuery,
   response: { 200: ListOf(Type.Ref('Session')), 404: ErrorBody, 422: ErrorBody },
 };
+
+export const revokeSession = {
+  operationId: 'UserlandSessionsController_revokeSession',
+  tags: ['user-management.authentication'],
+  body: Type.Object({
+    session_id: Type.String({ description: 'The session to revoke (the `sid` claim of its access tokens).' }),
+    return_to: Type.Optional(Type.String({ description: 'Accepted; nothing redirects here.' })),
+  }),
+  response: { 200: Type.Null({ description: 'OK' }), 400: ErrorBody },
+};
