@@ -42,7 +42,10 @@ export function checkAuthorizationSeed(env: SeedEnvironment, fail: Fail, orgIds:
 
   const orgRoles = new Map<string, Set<string>>();
   env.roles?.forEach((r, i) => {
-    if (r.organization_id === undefined) return;
+    if (r.organization_id === undefined) {
+      if (r.slug.startsWith('org-')) fail(`roles[${i}].slug`, "'org-' begins the slugs of organization roles only (give organization_id)");
+      return;
+    }
     if (!orgIds.has(r.organization_id)) fail(`roles[${i}].organization_id`, `'${r.organization_id}' is not an organization of this seed`);
     if (!/^org-[a-z0-9_-]+$/.test(r.slug)) fail(`roles[${i}].slug`, "an organization role's slug begins with 'org-'");
     const set = orgRoles.get(r.organization_id) ?? new Set<string>();

@@ -40,6 +40,8 @@ describe('roles in the seed', () => {
   it('rejects duplicate role slugs and malformed pinned role ids', () => {
     expect(() => load({ roles: [{ slug: 'x' }, { slug: 'x' }] })).toThrow(/roles\[1\]\.slug: duplicate slug 'x'/);
     expect(() => load({ roles: [{ id: 'role_nope', slug: 'x' }] })).toThrow(/roles\[0\]\.id/);
+    // `org-` is left to organization roles.
+    expect(() => load({ roles: [{ slug: 'ok' }, { slug: 'org-x' }] })).toThrow(/roles\[1\]\.slug: 'org-' begins/);
   });
 
   it('keeps a pinned role id', () => {

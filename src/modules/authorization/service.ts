@@ -2,7 +2,7 @@ import { badRequest, notFound } from '../../http/errors.js';
 import { pastCursor, sortKeyset } from '../../db/keyset.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES } from '../../ids.js';
-import type { MembershipStore, MembershipView } from '../memberships/store.js';
+import type { MembershipStore } from '../memberships/store.js';
 import { organizationResourceId } from '../resources/org-resource.js';
 import type { ResourceService } from '../resources/service.js';
 import type { Resource, ResourceStore } from '../resources/store.js';
@@ -10,7 +10,7 @@ import { primaryAssignment } from '../role-assignments/service.js';
 import type { RoleAssignmentStore } from '../role-assignments/store.js';
 import type { RoleStore } from '../roles/store.js';
 import { effectivePermissions, isAuthorized, type AccessFacts } from './evaluate.js';
-import type { AccessStore, MembershipWithUser } from './store.js';
+import type { AccessStore, MembershipAccessRow, MembershipWithUser } from './store.js';
 
 export interface AuthorizationStores {
   memberships: MembershipStore;
@@ -60,7 +60,7 @@ export function createAuthorizationService(stores: AuthorizationStores): Authori
   const { memberships, roles, assignments, resourceRows, resources, access } = stores;
 
   const requireMembership = (environmentId: string, id: string) => {
-    const m = memberships.byId(environmentId, id);
+    const m = access.membership(environmentId, id);
     if (!m) throw notFound('Organization membership', id);
     return m;
   };
@@ -71,7 +71,7 @@ export function createAuthorizationService(stores: AuthorizationStores): Authori
     return r.id === root ? [root] : [...resourceRows.chain(environmentId, r.id), root];
   };
 
-  const factsFor = (environmentId: string, m: MembershipView, chain: string[]): AccessFacts => {
+  const factsFor = (environmentId: string, m: MembershipAccessRow, chain: string[]): AccessFacts => {
     const known = new Map<string, readonly string[] | undefined>();
     return {
       active: m.status === 'active',
@@ -140,7 +140,7 @@ export function createAuthorizationService(stores: AuthorizationStores): Authori
     },
 
     permissionsOf(environmentId, membershipId) {
-      const m = memberships.byId(environmentId, membershipId);
+      const m = access.membership(environmentId, membershipId);
       if (!m) return undefined;
       const facts = factsFor(environmentId, m, [organizationResourceId(m.organization_id)]);
       const root = facts.chain[0];

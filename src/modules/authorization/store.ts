@@ -25,8 +25,21 @@ export interface HoldersQuery {
   primary: boolean;
 }
 
-/** Who holds a permission on a resource: active memberships of its organization, in creation order. */
+/** What a check reads of a membership: no user, no organization name (the light read of the hot path). */
+export interface MembershipAccessRow {
+  id: string;
+  organization_id: string;
+  status: MembershipStatus;
+  role_slug: string;
+  created_at: string;
+  updated_at: string;
+}
+
+/** Memberships as checks read them, and who holds a permission on a resource (active memberships of its organization, in creation order). */
 export function createAccessStore(db: Db) {
+  const membership = db.prepare<[string, string], MembershipAccessRow>(
+    'SELECT id, organization_id, status, role_slug, created_at, updated_at FROM organization_memberships WHERE environment_id = ? AND id = ?',
+  );
   const holders = prepareKeyset(
     db,
     (k) => `SELECT m.id, m.user_id, m.organization_id, m.status, m.created_at, m.updated_at, o.name AS organization_name, ${userColumnsAs('u', 'u_')}
@@ -43,6 +56,7 @@ export function createAccessStore(db: Db) {
     'm',
   );
   return {
+    membership: (environmentId: string, id: string) => membership.get(environmentId, id),
     holders(environmentId: string, req: PageRequest, q: HoldersQuery): MembershipWithUser[] {
       const rows = holders(req).all({
         env: environmentId,

@@ -74,8 +74,9 @@ export function createRoleStore(db: Db) {
     environmentRole: (environmentId: string, slug: string) => find(environmentId, ENVIRONMENT_SCOPE, slug),
     organizationRole: (environmentId: string, organizationId: string, slug: string) => find(environmentId, organizationId, slug),
     /** The role a slug names for members of an organization: its custom role, else the environment's. */
+    // Only custom roles begin with `org-` (environment role slugs may not), so the slug says where to look.
     forOrganization: (environmentId: string, organizationId: string, slug: string) =>
-      find(environmentId, organizationId, slug) ?? find(environmentId, ENVIRONMENT_SCOPE, slug),
+      find(environmentId, slug.startsWith('org-') ? organizationId : ENVIRONMENT_SCOPE, slug),
     exists: (environmentId: string, slug: string, organizationId?: string) =>
       bySlug.get(environmentId, ENVIRONMENT_SCOPE, slug) !== undefined ||
       (organizationId !== undefined && bySlug.get(environmentId, organizationId, slug) !== undefined),
