@@ -165,16 +165,18 @@ const CLIENT_ERRORS: Record<string, [number, string, string]> = {
 export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
   if (err.code === 'ECONNRESET' || socket.destroyed) return;
   const [status, message, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'The request is not valid HTTP.', 'invalid_request'];
-  writeSocketError(socket, status, { message, code });
+  // The bytes that failed to parse: an answer to HEAD carries no body (the client would read it as garbage).
+  const raw = (err as { rawPacket?: Buffer }).rawPacket;
+  writeSocketError(socket, status, { message, code }, raw?.subarray(0, 5).toString('latin1') === 'HEAD ');
 }
 
 /** An answer written on the bare socket, then closed: for what Node hands over without a response object. */
-export function writeSocketError(socket: Duplex, status: number, error: ErrorBody): void {
+export function writeSocketError(socket: Duplex, status: number, error: ErrorBody, headOnly = false): void {
   const body = JSON.stringify(error);
   if (socket.writable) {
     socket.write(
       `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
-        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${genRequestId()}\r\nConnection: close\r\n\r\n${body}`,
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${genRequestId()}\r\nConnection: close\r\n\r\n${headOnly ? '' : body}`,
     );
   }
   socket.destroy();

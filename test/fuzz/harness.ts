@@ -313,7 +313,10 @@ export function problemWith(req: FuzzRequest, res: SendResult): string | undefin
     return 'a body that is not JSON';
   }
   if (!String(res.headers['content-type']).startsWith('application/json')) return `content-type ${res.headers['content-type']}`;
-  if (res.status >= 400 && typeof (body as { message?: unknown })?.message !== 'string') return 'an error without a message';
+  // WorkOS errors carry `message`; its OAuth-style endpoints (authenticate) answer RFC 6749's `error`.
+  const error = body as { message?: unknown; error?: unknown; error_description?: unknown };
+  const described = typeof error?.message === 'string' || (typeof error?.error === 'string' && typeof error?.error_description === 'string');
+  if (res.status >= 400 && !described) return 'an error without a message';
   return undefined;
 }
 

@@ -39,6 +39,13 @@ describe("the HTTP layer's own errors", () => {
     expectJsonError(await rawRequest(server.port, request), status, code);
   });
 
+  it('an answer to HEAD carries no body, even one Node could not parse', async () => {
+    const res = await rawRequest(server.port, `HEAD /health HTTP/1.1\r\nHost: x\r\nX-Big: ${'a'.repeat(20_000)}\r\n\r\n`);
+    expect(res.status).toBe(431);
+    expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
+    expect(res.body).toBe('');
+  });
+
   it('Expect: 100-continue still works', async () => {
     const res = await rawRequest(server.port, `GET /health HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nConnection: close\r\n\r\n`);
     expect(res.raw).toMatch(/^HTTP\/1.1 100 Continue/);
