@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 import { parseArgs } from 'node:util';
-import { ADMIN_PREFIX, DEFAULT_OPTIONS, ENV_VARS, LOG_LEVELS, type FlagstandOptions, type LogLevel } from './config.js';
+import {
+  ADMIN_PREFIX, DEFAULT_OPTIONS, ENV_VARS, LOG_LEVELS, SYNCHRONOUS_MODES,
+  type FlagstandOptions, type LogLevel, type SynchronousMode,
+} from './config.js';
 
 const HELP = `flagstand — a local stand-in for the WorkOS Feature Flags API
 
@@ -11,6 +14,8 @@ Options (each also from an environment variable):
   --host HOST       interface to bind                        [${ENV_VARS.host}, default ${DEFAULT_OPTIONS.host}]
   --db PATH         SQLite file (persists, WAL mode); default: in memory, fresh at each start
                                                              [${ENV_VARS.db}]
+  --synchronous M   normal|full: a --db file survives a process crash (normal) or a power loss too (full)
+                                                             [${ENV_VARS.synchronous}, default ${DEFAULT_OPTIONS.synchronous}]
   --seed FILE       JSON or YAML seed, loaded into a fresh database
                                                              [${ENV_VARS.seed}]
   --api-key KEY     secret key of the default environment; repeatable
@@ -45,6 +50,7 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): FlagstandOptio
         port: { type: 'string' },
         host: { type: 'string' },
         db: { type: 'string' },
+        synchronous: { type: 'string' },
         seed: { type: 'string' },
         'api-key': { type: 'string', multiple: true },
         'log-level': { type: 'string' },
@@ -71,10 +77,14 @@ export function parseCli(argv: string[], env: NodeJS.ProcessEnv): FlagstandOptio
     values['api-key'] ?? (env[ENV_VARS.apiKeys] ?? '').split(',').map((k) => k.trim()).filter(Boolean);
   for (const key of apiKeys) if (!/^sk_\S+$/.test(key)) usage(`${keysName} must look like sk_…, got '${key}'`);
 
+  const synchronous = (values.synchronous ?? env[ENV_VARS.synchronous] ?? DEFAULT_OPTIONS.synchronous) as SynchronousMode;
+  if (!SYNCHRONOUS_MODES.includes(synchronous)) fail(`--synchronous must be one of ${SYNCHRONOUS_MODES.join(', ')}, got '${synchronous}'`);
+
   return {
     port: portNumber,
     host: values.host ?? env[ENV_VARS.host] ?? DEFAULT_OPTIONS.host,
     db: values.db ?? env[ENV_VARS.db] ?? DEFAULT_OPTIONS.db,
+    synchronous,
     seed: values.seed ?? env[ENV_VARS.seed],
     apiKeys,
     logLevel,

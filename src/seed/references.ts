@@ -1,6 +1,7 @@
 import { isId, type IdKind } from '../ids.js';
+import { checkAuthorizationSeed } from './authorization.js';
 import { rolesOf } from './roles.js';
-import type { SeedEnvironment } from './schema.js';
+import type { SeedEnvironment, SeedRule } from './schema.js';
 import { SeedError } from './seed-error.js';
 import { checkUserManagementSeed } from './user-management.js';
 
@@ -57,7 +58,7 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   pinned(env.organization_memberships, 'membership', 'organization_memberships');
   pinned(env.feature_flags, 'flag', 'feature_flags');
   pinned(env.roles, 'role', 'roles');
-  unique(env.roles, (r) => r.slug, 'roles', 'slug');
+  unique(env.roles, (r) => (r.organization_id === undefined ? r.slug : `${r.organization_id}:${r.slug}`), 'roles', 'slug');
   unique(env.organizations, (o) => o.external_id, 'organizations', 'external_id');
   unique(env.organizations, (o) => o.stripe_customer_id, 'organizations', 'stripe_customer_id');
   // A domain belongs to one organization (case-insensitively), as over the API.
@@ -95,14 +96,23 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
     }),
   );
   const roleSlugs = new Set(rolesOf(env).map((r) => r.slug));
+  const customRoles = new Set((env.roles ?? []).filter((r) => r.organization_id !== undefined).map((r) => `${r.organization_id} ${r.slug}`));
   env.organization_memberships?.forEach((m, i) => {
-    if (m.role_slug !== undefined && !roleSlugs.has(m.role_slug)) {
+    if (m.role_slug !== undefined && !roleSlugs.has(m.role_slug) && !customRoles.has(`${m.organization_id} ${m.role_slug}`)) {
       fail(`organization_memberships[${i}].role_slug`, `'${m.role_slug}' is not a role of this environment (add it under roles)`);
     }
     if (!userIds.has(m.user_id)) fail(`organization_memberships[${i}].user_id`, `'${m.user_id}' is not a user of this seed (give users pinned ids to reference them)`);
     if (!orgIds.has(m.organization_id)) fail(`organization_memberships[${i}].organization_id`, `'${m.organization_id}' is not an organization of this seed`);
   });
+  const membershipOrgs = new Map((env.organization_memberships ?? []).filter((m) => m.id !== undefined).map((m) => [m.id!, m.organization_id]));
+  checkAuthorizationSeed(env, fail, orgIds, membershipOrgs);
   pinned(env.invitations, 'invitation', 'invitations');
+  pinned(env.sessions, 'session', 'sessions');
+  pinned(env.auth_factors, 'authFactor', 'auth_factors');
+  pinned(env.authorized_applications, 'authorizedApplication', 'authorized_applications');
+  pinned(env.data_providers, 'dataProvider', 'data_providers');
+  pinned(env.connected_accounts, 'connectedAccount', 'connected_accounts');
+  times(env.sessions, 'sessions');
   unique(env.invitations, (inv) => inv.token, 'invitations', 'token');
   checkUserManagementSeed(env, { users: userIds, organizations: orgIds, roles: roleSlugs }, fail);
   env.feature_flags?.forEach((f, i) => {
@@ -119,7 +129,43 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
         if (!orgIds.has(id)) fail(entry(j), `'${id}' is not an organization of this seed`);
       } else fail(entry(j), `'${id}' is neither a user_… nor an org_… id`);
     });
+    if (f.rules && f.targets) fail(`feature_flags[${i}] (${f.slug}).rules`, 'give a flag either targets or rules, not both');
+    checkRules(f.rules, `feature_flags[${i}] (${f.slug})`, userIds, orgIds, fail);
+  });
+  pinned(
+    env.feature_flags?.flatMap((f) => f.rules ?? []),
+    'flagRule',
+    'feature_flags[].rules',
+  );
+}
+
+/** A flag's seeded rules: one per (type, value), each target in one rule, ids of the right kind. */
+function checkRules(
+  rules: SeedRule[] | undefined,
+  flagEntry: string,
+  userIds: Set<string>,
+  orgIds: Set<string>,
+  fail: (entry: string, why: string) => never,
+): void {
+  const kinds = new Set<string>();
+  const members = new Map<string, number>();
+  rules?.forEach((r, j) => {
+    const entry = `${flagEntry}.rules[${j}]`;
+    if (r.id !== undefined && !isId('flagRule', r.id)) fail(`${entry}.id`, `'${r.id}' is not a valid flag rule id (prefix + ULID)`);
+    const kind = `${r.target_type} ${r.value}`;
+    if (kinds.has(kind)) fail(entry, `a rule for (${r.target_type}, ${r.value}) comes earlier in this flag`);
+    kinds.add(kind);
+    r.targets?.forEach((id, k) => {
+      const at = `${entry}.targets[${k}]`;
+      const key = `${r.target_type} ${id}`;
+      if (members.has(key)) fail(at, `'${id}' is already a target of rules[${members.get(key)}] of this flag`);
+      members.set(key, j);
+      if (r.target_type === 'user' && !userIds.has(id)) fail(at, `'${id}' is not a user of this seed`);
+      else if (r.target_type === 'organization' && !orgIds.has(id)) fail(at, `'${id}' is not an organization of this seed`);
+      else if (!/^[A-Za-z0-9._:-]{1,255}$/.test(id) || id === '.' || id === '..') fail(at, `'${id}' is not a valid target id (^[A-Za-z0-9._:-]{1,255}$)`);
+    });
   });
 }
+
 
 const TIME_FIELDS = ['created_at', 'updated_at', 'last_sign_in_at'] as const;

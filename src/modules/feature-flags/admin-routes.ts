@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as S from './admin-schemas.js';
 import { serializeFlag } from './serialize.js';
+import type { RuleService } from './rule-service.js';
+import { serializeRule } from './rule-serialize.js';
 import type { FlagService } from './service.js';
 
 /** Flag management under ADMIN_PREFIX, in the environment of the caller's key. */
-export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }> = async (app, { flags }) => {
+export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService; rules: RuleService }> = async (app, { flags, rules }) => {
   app.post('/feature-flags', { schema: S.createFeatureFlag }, async (req, reply) =>
     reply.status(201).send(serializeFlag(flags.create(req.environmentId, req.body))),
   );
@@ -22,6 +24,13 @@ export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagServ
     flags.setTarget(req.environmentId, req.params.slug, req.params.resourceId, req.body.enabled);
     return reply.status(204).send(null);
   });
+
+  // No WorkOS route reorders rules (the dashboard does); the whole order at once, as a list.
+  app.put('/feature-flags/:slug/rules/order', { schema: S.reorderFlagRules }, async (req) => ({
+    object: 'list' as const,
+    data: rules.reorderRules(req.environmentId, req.params.slug, req.body.rule_ids).map(serializeRule),
+    list_metadata: { before: null, after: null },
+  }));
 
   app.delete('/feature-flags/:slug/targets/:resourceId', { schema: S.removeFlagTarget }, async (req, reply) => {
     flags.removeTarget(req.environmentId, req.params.slug, req.params.resourceId);
