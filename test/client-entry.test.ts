@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ApiError } from '../src/http/api-error.js';
+import { ID_PREFIXES } from '../src/ids.js';
+import { clientIdOf, environmentPublicIdOf } from '../src/modules/authenticate/client-id.js';
 // @ts-expect-error: a plain .mjs build script without types
 import { bundleClient } from '../scripts/bundle-client.mjs';
 
@@ -54,6 +56,11 @@ describe('flagstand/client', () => {
     expect(new bundled.ApiError(404, { message: 'x' })).toBeInstanceOf(ApiError);
     expect(new ApiError(404, { message: 'x' })).toBeInstanceOf(bundled.ApiError);
     expect(new Error('x')).not.toBeInstanceOf(bundled.ApiError);
+  });
+
+  it("the client id's environment prefix is the id table's", () => {
+    expect(clientIdOf(`${ID_PREFIXES.environment}01ABC`)).toBe('client_01ABC');
+    expect(environmentPublicIdOf('client_01ABC')).toBe(`${ID_PREFIXES.environment}01ABC`);
   });
 
   it('package.json maps flagstand/client to both forms, with types', async () => {

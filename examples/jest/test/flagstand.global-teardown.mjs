@@ -1,3 +1,1 @@
-export default async function globalTeardown() {
-  await globalThis.__FLAGSTAND__.close();
-}
+export default async () => globalThis.__FLAGSTAND__.close();
