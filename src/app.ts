@@ -83,6 +83,7 @@ import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizat
 import { withFlagEvents } from './modules/events/flag-events.js';
 import { createFlagTargetReader } from './modules/events/flag-targets.js';
 import { createOutbox } from './modules/events/outbox.js';
+import { withRuleEvents } from './modules/events/rule-events.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { EventSchema } from './modules/events/schemas.js';
 import { createEventService } from './modules/events/service.js';
@@ -219,7 +220,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'api');
   const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'dashboard');
   await app.register(featureFlagRoutes, { flags });
-  await app.register(flagRuleRoutes, { rules });
+  await app.register(flagRuleRoutes, { rules: withRuleEvents(ctx.db, rules, outbox, 'api') });
   await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags, ruleStore) });
   // A deleted user's or organization's memberships go with it (custom targets are never resolved, so stay).
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;

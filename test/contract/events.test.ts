@@ -302,3 +302,30 @@ describe('flag events', () => {
     });
   });
 });
+
+describe('SDK 12 rules-API events', () => {
+  it('records feature_flags.flag_rule.* and feature_flags.flag_target.* with the FlagRule / FlagTarget answered', async () => {
+    const ORG = 'org_01HZX5QW0000000000000000A1';
+    t = await buildTestApp({ seed: { organizations: [{ id: ORG, name: 'Acme' }], feature_flags: [{ slug: 'beta' }] } });
+    const rule = await call('POST', '/flag_rules', { flag_slug: 'beta', target_type: 'organization', value: true });
+    expect(rule.status).toBe(201);
+    const target = await call('POST', '/flag_targets', { rule_id: rule.body.id, target_id: ORG });
+    expect(target.status).toBe(201);
+    expect((await call('POST', '/flag_targets', { rule_id: 'flag_rule_nope', target_id: ORG })).status).toBeGreaterThanOrEqual(400);
+    await call('DELETE', `/flag_targets/${target.body.id}`);
+    await call('DELETE', `/flag_rules/${rule.body.id}`);
+    const types = 'feature_flags.flag_rule.created,feature_flags.flag_rule.deleted,feature_flags.flag_target.created,feature_flags.flag_target.deleted';
+    const events = (await call('GET', `/events?order=asc&events=${types}`)).body.data as Json[];
+    expect(events.map((e) => e.event)).toEqual([
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_target.created',
+      'feature_flags.flag_target.deleted',
+      'feature_flags.flag_rule.deleted',
+    ]);
+    expect(events[0].data).toEqual(rule.body);
+    expect(events[1].data).toEqual(target.body);
+    expect(events[2].data).toEqual(target.body);
+    expect(events[3].data).toMatchObject({ id: rule.body.id, object: 'flag_rule' });
+    for (const e of events) expect(e.context).toEqual(expect.objectContaining({ client_id: expect.stringMatching(/^client_/), actor: expect.objectContaining({ source: 'api' }) }));
+  });
+});

@@ -88,6 +88,11 @@ for (const op of operations.values()) {
     if (status.startsWith('2') && schema?.properties) inlineCopies.set(keysOf(schema), [...(inlineCopies.get(keysOf(schema)) ?? []), schema]);
   }
 }
+// Event payloads are inline copies too (api_key.* data is an ApiKey).
+for (const branch of (spec.components.schemas.EventSchema as { allOf: { oneOf?: { properties?: { data?: ObjectSchema } }[] }[] }).allOf[1].oneOf ?? []) {
+  const data = branch.properties?.data;
+  if (data?.properties) inlineCopies.set(keysOf(data), [...(inlineCopies.get(keysOf(data)) ?? []), data]);
+}
 /** The ledger components' own 0.1.0 field names, taken before the additions go in. */
 export const SPEC_010_FIELDS = new Map<string, Set<string>>();
 for (const [component, fields] of Object.entries(SPEC_061_ADDITIONS)) {
