@@ -1,7 +1,7 @@
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { systemClock, type Clock } from './clock.js';
+import { systemClock } from './clock.js';
 import type { Db } from './db/open.js';
 import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
 import { registerIdempotency } from './http/idempotency.js';
@@ -30,8 +30,18 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { emailChangeAdminRoutes, emailChangeRoutes } from './modules/email-change/routes.js';
+import { createEmailChangeService } from './modules/email-change/service.js';
+import { emailVerificationAdminRoutes, emailVerificationRoutes } from './modules/email-verification/routes.js';
+import { EmailVerification } from './modules/email-verification/schemas.js';
+import { createEmailVerificationService } from './modules/email-verification/service.js';
+import { invitationRoutes } from './modules/invitations/routes.js';
+import { Invitation } from './modules/invitations/schemas.js';
+import { createInvitationService } from './modules/invitations/service.js';
 import { roleRoutes } from './modules/roles/routes.js';
 import { Role } from './modules/roles/schemas.js';
+import { clockRoutes } from './modules/clock/routes.js';
+import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
 import { createSdkService } from './modules/sdk/service.js';
 import { userRoutes } from './modules/users/routes.js';
@@ -43,7 +53,8 @@ export interface AppContext {
   db: Db;
   stores: Stores;
   admin: AdminService;
-  clock?: Clock;
+  /** Each environment's time; default: every environment on the system clock. */
+  clock?: EnvironmentClock;
   logLevel?: LogLevel;
   /** Runs when the app closes (the server closes the database it opened). */
   onClose?: () => void;
@@ -57,7 +68,7 @@ export const OPENAPI_INFO = {
 
 /** Builds the Fastify app on an open, migrated database. Never listens. */
 export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
-  const clock = ctx.clock ?? systemClock;
+  const clock = ctx.clock ?? createEnvironmentClock(ctx.db, systemClock);
   // Requests answered from the cache would go unlogged: with request logs on, all go through Fastify.
   const responses = ['info', 'debug', 'trace'].includes(ctx.logLevel ?? 'silent') ? undefined : createResponseCache(ctx.db);
   const app = Fastify({
@@ -115,6 +126,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(FlagstandEnvironment);
   app.addSchema(FlagstandSnapshot);
   app.addSchema(OrganizationApiKey);
+  app.addSchema(Invitation);
+  app.addSchema(EmailVerification);
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
@@ -152,6 +165,17 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   );
   await app.register(membershipRoutes, { memberships });
   await app.register(roleRoutes, { roles, organizationExists: organizations.exists });
+  const invitations = createInvitationService(
+    ctx.db,
+    ctx.stores.invitations,
+    { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
+    clock,
+  );
+  await app.register(invitationRoutes, { invitations });
+  const verifications = createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock);
+  await app.register(emailVerificationRoutes, { verifications });
+  const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
+  await app.register(emailChangeRoutes, { changes });
   await app.register(launchDarklyRoutes, {
     prefix: '/api/v2',
     launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),
@@ -159,6 +183,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
   await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags });
+  await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
+  await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
+  await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();

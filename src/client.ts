@@ -39,6 +39,13 @@ export interface FlagstandClient {
   restore(snapshot: FlagstandSnapshot | string): Promise<void>;
   deleteSnapshot(snapshot: FlagstandSnapshot | string): Promise<void>;
 
+  /** The environment's time, ISO 8601 with ms (default: the key's environment). */
+  getClock(environment?: string): Promise<string>;
+  /** Sets the environment's time; it then stands still until moved again. Resolves to the new time. */
+  setClock(now: string | Date, environment?: string): Promise<string>;
+  /** Moves the environment's time by `ms` (negative: back); it then stands still. Resolves to the new time. */
+  advanceClock(ms: number, environment?: string): Promise<string>;
+
   createFlag(flag: NewFlag): Promise<Static<typeof FeatureFlag>>;
   updateFlag(slug: string, changes: FlagChanges): Promise<Static<typeof FeatureFlag>>;
   deleteFlag(slug: string): Promise<void>;
@@ -68,6 +75,9 @@ export function connectFlagstand(options: { url: string; apiKey: string }): Flag
     typeof snapshot === 'string'
       ? `/environments/current/snapshots/${segment(snapshot)}`
       : `/environments/${segment(snapshot.environmentId)}/snapshots/${segment(snapshot.id)}`;
+  const clockPath = (environment: string) => `/environments/${segment(environment)}/clock`;
+  const moveClock = async (environment: string, body: { now: string } | { advance_ms: number }) =>
+    (await call<{ now: string }>('POST', clockPath(environment), body)).now;
   const flagPath = (slug: string) => `/feature-flags/${segment(slug)}`;
 
   return {
@@ -88,6 +98,10 @@ export function connectFlagstand(options: { url: string; apiKey: string }): Flag
       toSnapshot(await call<Static<typeof SnapshotWire>>('POST', `/environments/${segment(environment)}/snapshots`)),
     restore: (snapshot) => call('POST', `${snapshotPath(snapshot)}/restore`),
     deleteSnapshot: (snapshot) => call('DELETE', snapshotPath(snapshot)),
+
+    getClock: async (environment = 'current') => (await call<{ now: string }>('GET', clockPath(environment))).now,
+    setClock: (now, environment = 'current') => moveClock(environment, { now: typeof now === 'string' ? now : now.toISOString() }),
+    advanceClock: (ms, environment = 'current') => moveClock(environment, { advance_ms: ms }),
 
     createFlag: (flag) => call('POST', '/feature-flags', flag),
     updateFlag: (slug, changes) => call('PATCH', flagPath(slug), changes),

@@ -11,6 +11,8 @@ export const ID_PREFIXES = {
   membership: 'om_',
   apiKey: 'api_key_',
   role: 'role_',
+  invitation: 'invitation_',
+  emailVerification: 'email_verification_',
   event: 'event_',
   snapshot: 'snapshot_',
 } as const;

@@ -61,6 +61,12 @@ export interface FlagstandControls {
   createEnvironment(options?: CreateEnvironmentOptions): Promise<FlagstandEnvironment & { apiKey: string }>;
   /** Deletes an environment created since start-up (start-up ones can only be reset). */
   deleteEnvironment(environment: string): Promise<void>;
+  /** An environment's time, ISO 8601 with ms (default: the default environment). */
+  getClock(environment?: string): Promise<string>;
+  /** Sets an environment's time; it then stands still until moved again. Resolves to the new time. */
+  setClock(now: string | Date, environment?: string): Promise<string>;
+  /** Moves an environment's time by `ms` (negative: back); it then stands still. Resolves to the new time. */
+  advanceClock(ms: number, environment?: string): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -81,7 +87,7 @@ export interface RunningFlagstand extends FlagstandControls {
 }
 
 function controls(flagstand: Flagstand): FlagstandControls {
-  const { admin, app } = flagstand;
+  const { admin, app, clock } = flagstand;
   const environments = flagstand.environments.map((env) => toEnvironment(admin.resolve(env.publicId)));
   const idOf = (environment: string) => admin.resolve(environment).id;
   const snapshotOf = (snapshot: FlagstandSnapshot | string) => admin.getSnapshot(typeof snapshot === 'string' ? snapshot : snapshot.id);
@@ -104,6 +110,10 @@ function controls(flagstand: Flagstand): FlagstandControls {
     createEnvironment: async (options = {}) =>
       toEnvironment(admin.create(newEnvironmentBody(options))) as FlagstandEnvironment & { apiKey: string },
     deleteEnvironment: async (environment) => admin.delete(idOf(environment)),
+    getClock: async (environment = environments[0].id) => clock.now(admin.resolveId(environment)),
+    setClock: async (now, environment = environments[0].id) =>
+      clock.set(admin.resolveId(environment), typeof now === 'string' ? now : now.toISOString()),
+    advanceClock: async (ms, environment = environments[0].id) => clock.advance(admin.resolveId(environment), ms),
     close: () => app.close(),
   };
 }

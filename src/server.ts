@@ -7,6 +7,7 @@ import { BULK_LOAD_MIN_ROWS } from './db/bulk-load.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
 import { createSnapshots } from './db/snapshots.js';
+import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
 import { createAdminService, type AdminService } from './modules/admin/service.js';
 import { loadSeed, type LoadedEnvironment } from './seed/load.js';
 import { readSeedFile } from './seed/read.js';
@@ -19,6 +20,8 @@ export interface Flagstand {
   stores: Stores;
   /** Environments, reset and snapshots: what the admin routes and the programmatic API call. */
   admin: AdminService;
+  /** Each environment's time (set and advanced by tests; see modules/clock). */
+  clock: EnvironmentClock;
   /** Environments as they stand after start-up, the first being the default one. */
   environments: LoadedEnvironment[];
   /** A key of the default environment. */
@@ -72,10 +75,11 @@ export async function createFlagstand(options: CreateOptions = {}): Promise<Flag
       .map((env) => ({ id: env.id, publicId: env.public_id, name: env.name, keys: stores.environments.keysOf(env.id) }));
     // After the seed, so each environment's baseline (what reset returns to) holds it.
     const admin = createAdminService(db, stores, createSnapshots(db), clock);
-    const app = await buildApp({ db, stores, admin, clock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,
+    const environmentClock = createEnvironmentClock(db, clock);
+    const app = await buildApp({ db, stores, admin, clock: environmentClock, logLevel: options.logLevel ?? DEFAULT_OPTIONS.logLevel,
       onClose: () => db.close(),
     });
-    return { app, db, stores, admin, environments, apiKey: environments[0].keys[0], usingFallbackKey, seedSkipped };
+    return { app, db, stores, admin, clock: environmentClock, environments, apiKey: environments[0].keys[0], usingFallbackKey, seedSkipped };
   } catch (err) {
     db.close();
     throw err;

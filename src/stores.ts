@@ -1,8 +1,11 @@
 import type { Db } from './db/open.js';
 import { createIdempotencyStore } from './http/idempotency-store.js';
 import { createApiKeyStore } from './modules/api-keys/store.js';
+import { createEmailChangeStore } from './modules/email-change/store.js';
+import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
+import { createInvitationStore } from './modules/invitations/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
 import { createOrganizationStore } from './modules/organizations/store.js';
 import { createRoleStore } from './modules/roles/store.js';
@@ -19,6 +22,9 @@ export function createStores(db: Db) {
     flags: createFlagStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),
+    invitations: createInvitationStore(db),
+    emailVerifications: createEmailVerificationStore(db),
+    emailChanges: createEmailChangeStore(db),
   };
 }
 

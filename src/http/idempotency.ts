@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance, onResponseHookHandler, onSendHookHandler, preValidationHookHandler, RouteOptions } from 'fastify';
-import type { Clock } from '../clock.js';
+import type { EnvironmentTime } from '../modules/clock/service.js';
 import { ApiError, badRequest } from './errors.js';
 import type { IdempotencyStore } from './idempotency-store.js';
 import { routeHooks } from './route-hooks.js';
@@ -41,7 +41,7 @@ export function requestFingerprint(method: string, url: string, body: unknown): 
  * again without running the handler. The same key on a different request is 422 (IETF
  * draft-ietf-httpapi-idempotency-key-header); a retry while the first is still running is 409.
  */
-export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore, clock: Clock): void {
+export function registerIdempotency(app: FastifyInstance, store: IdempotencyStore, clock: EnvironmentTime): void {
   app.decorateRequest('idempotencyKey', null);
 
   // preValidation: after auth (environmentId) and body parsing, before schema validation, so a
@@ -56,7 +56,7 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
       );
     }
     const fingerprint = requestFingerprint(request.method, request.url, request.body);
-    const now = clock.now();
+    const now = clock.now(request.environmentId);
     const record = store.find(request.environmentId, key, now);
     if (!record) {
       const expiresAt = new Date(Date.parse(now) + IDEMPOTENCY_TTL_MS).toISOString();

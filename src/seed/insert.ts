@@ -5,6 +5,7 @@ import { DEFAULT_ROLE_SLUG } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
 import { rolesOf } from './roles.js';
 import type { SeedEnvironment, SeedTarget } from './schema.js';
+import { insertUserManagementSeed } from './user-management.js';
 import { uncheckedEnvironments } from './validate.js';
 
 /**
@@ -115,6 +116,7 @@ export function insertEnvironmentSeed(
   });
   stores.memberships.insertMany(environmentId, memberships);
   rows += memberships.length;
+  rows += insertUserManagementSeed(stores, environmentId, env, now);
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.
   const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];

@@ -2,6 +2,7 @@ import { isId, type IdKind } from '../ids.js';
 import { rolesOf } from './roles.js';
 import type { SeedEnvironment } from './schema.js';
 import { SeedError } from './seed-error.js';
+import { checkUserManagementSeed } from './user-management.js';
 
 /** `feature_flags[1] (beta).targets[0]` → `feature_flags.1.targets.0`, the dotted form of API field errors. */
 function fieldPath(entry: string): string {
@@ -49,6 +50,7 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   times(env.organization_memberships, 'organization_memberships');
   times(env.feature_flags, 'feature_flags');
   times(env.roles, 'roles');
+  times(env.invitations, 'invitations');
 
   const orgIds = pinned(env.organizations, 'organization', 'organizations');
   const userIds = pinned(env.users, 'user', 'users');
@@ -100,6 +102,9 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
     if (!userIds.has(m.user_id)) fail(`organization_memberships[${i}].user_id`, `'${m.user_id}' is not a user of this seed (give users pinned ids to reference them)`);
     if (!orgIds.has(m.organization_id)) fail(`organization_memberships[${i}].organization_id`, `'${m.organization_id}' is not an organization of this seed`);
   });
+  pinned(env.invitations, 'invitation', 'invitations');
+  unique(env.invitations, (inv) => inv.token, 'invitations', 'token');
+  checkUserManagementSeed(env, { users: userIds, organizations: orgIds, roles: roleSlugs }, fail);
   env.feature_flags?.forEach((f, i) => {
     const seen = new Set<string>();
     // The entry's name is built only on failure: a big seed has a million targets.

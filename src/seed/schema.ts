@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { Metadata, Nullable, StringEnum } from '../http/schemas.js';
+import { userManagementLists } from './user-management.js';
 
 // The seed file speaks the API's snake_case. Ids are optional everywhere and pinned when given.
 
@@ -139,6 +140,7 @@ const environmentLists = {
   users: Type.Optional(Type.Array(SeedUser)),
   organization_memberships: Type.Optional(Type.Array(SeedMembership)),
   feature_flags: Type.Optional(Type.Array(SeedFlag)),
+  ...userManagementLists,
 };
 
 /** One environment's contents. */

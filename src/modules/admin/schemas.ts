@@ -32,7 +32,7 @@ export const FlagstandSnapshot = Type.Object(
 const EnvironmentList = Type.Object({ object: Type.Literal('list'), data: Type.Array(Type.Ref('FlagstandEnvironment')) });
 const SnapshotList = Type.Object({ object: Type.Literal('list'), data: Type.Array(Type.Ref('FlagstandSnapshot')) });
 
-const EnvironmentParams = Type.Object({
+export const EnvironmentParams = Type.Object({
   environment: Type.String({ description: "An environment's id or name, or `current` for the environment of the caller's key." }),
 });
 const SnapshotParams = Type.Object({ ...EnvironmentParams.properties, snapshotId: Type.String({ description: 'A snapshot id, `snapshot_…`.' }) });

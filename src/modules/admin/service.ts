@@ -31,6 +31,8 @@ export interface AdminService {
   list(): EnvironmentView[];
   /** By public id, name, or `current` (needs the caller's environment, an internal id). */
   resolve(ref: string, callerId?: string): EnvironmentView;
+  /** resolve, giving the internal id (what rows and request.environmentId carry). */
+  resolveId(ref: string, callerId?: string): string;
   create(input: NewEnvironment): EnvironmentView;
   delete(environmentId: string): void;
   /** Changes what can change of an environment: its LaunchDarkly key (null clears it). */
@@ -182,6 +184,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
   return {
     list: () => envs.all().map(view),
     resolve,
+    resolveId: (ref, callerId) => find(resolve(ref, callerId).id).id,
 
     create: (input) => view(withoutForeignKeys(db, () => createInTransaction(input))),
 

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
@@ -39,7 +39,7 @@ export function createApiKeyService(
   db: Db,
   store: ApiKeyStore,
   organizationExists: (environmentId: string, id: string) => boolean,
-  clock: Clock,
+  clock: EnvironmentTime,
 ): ApiKeyService {
   const requireOrganization = (environmentId: string, id: string) => {
     if (!organizationExists(environmentId, id)) throw notFound('Organization', id);
@@ -48,7 +48,7 @@ export function createApiKeyService(
   const create = db.transaction((environmentId: string, organizationId: string, body: CreateOrganizationApiKeyDto) => {
     requireOrganization(environmentId, organizationId);
     const value = newApiKeyValue();
-    const key = apiKeyRecord(organizationId, { name: body.name, value, permissions: body.permissions }, clock.now());
+    const key = apiKeyRecord(organizationId, { name: body.name, value, permissions: body.permissions }, clock.now(environmentId));
     store.insert(environmentId, key);
     return { key, value };
   });
@@ -57,7 +57,7 @@ export function createApiKeyService(
     const key = store.byValueHash(environmentId, hashApiKeyValue(value));
     if (!key) return null;
     // Validating is how an application uses the key, so it counts as a use (not as an update).
-    const now = clock.now();
+    const now = clock.now(environmentId);
     store.markUsed(environmentId, key.id, now);
     return { ...key, last_used_at: now };
   });

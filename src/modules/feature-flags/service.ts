@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { createReadMemo } from '../../db/read-memo.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
@@ -47,7 +47,7 @@ export function resourceTypeOf(resourceId: string): ResourceType | undefined {
   return undefined;
 }
 
-export function createFlagService(db: Db, flags: FlagStore, directory: TargetDirectory, clock: Clock): FlagService {
+export function createFlagService(db: Db, flags: FlagStore, directory: TargetDirectory, clock: EnvironmentTime): FlagService {
   const requireFlag = (environmentId: string, slug: string): Flag => {
     const flag = flags.bySlug(environmentId, slug);
     if (!flag) throw notFound('Feature flag', slug);
@@ -112,7 +112,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
         { field: 'slug', code: 'slug_not_unique' },
       ]);
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const flag: Flag = {
       id: newId('flag'),
       slug: input.slug,
@@ -142,7 +142,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
       ...(changes.default_value !== undefined && { default_value: changes.default_value }),
     };
     if (JSON.stringify(next) === JSON.stringify(flag)) return flag;
-    next.updated_at = clock.now();
+    next.updated_at = clock.now(environmentId);
     flags.update(environmentId, next);
     return next;
   });
@@ -156,7 +156,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
   const setEnabled = db.transaction((environmentId: string, slug: string, enabled: boolean): Flag => {
     const flag = requireFlag(environmentId, slug);
     if (flag.enabled === enabled) return flag;
-    const next = { ...flag, enabled, updated_at: clock.now() };
+    const next = { ...flag, enabled, updated_at: clock.now(environmentId) };
     flags.update(environmentId, next);
     return next;
   });
@@ -165,7 +165,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     const type = requireResource(environmentId, resourceId);
     const flag = requireFlag(environmentId, slug);
     requireTargetExists(environmentId, resourceId, type);
-    const now = clock.now();
+    const now = clock.now(environmentId);
     // As with enable, a target that already stands as asked is a no-op and leaves updated_at alone.
     if (flags.setTarget(environmentId, { flag_id: flag.id, resource_id: resourceId, resource_type: type, enabled }, now)) {
       flags.touch(environmentId, flag.id, now);
@@ -176,7 +176,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     const type = requireResource(environmentId, resourceId);
     const flag = requireFlag(environmentId, slug);
     requireTargetExists(environmentId, resourceId, type);
-    if (flags.deleteTarget(environmentId, flag.id, resourceId)) flags.touch(environmentId, flag.id, clock.now());
+    if (flags.deleteTarget(environmentId, flag.id, resourceId)) flags.touch(environmentId, flag.id, clock.now(environmentId));
   });
 
   return {

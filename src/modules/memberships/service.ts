@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { badRequest, invalidParameters, notFound, unprocessable } from '../../http/errors.js';
 import { pageRequest, toPage, type Page } from '../../http/pagination.js';
@@ -58,7 +58,7 @@ export function createMembershipService(
   db: Db,
   memberships: MembershipStore,
   directory: MembershipDirectory,
-  clock: Clock,
+  clock: EnvironmentTime,
 ): MembershipService {
   const requireMembership = (environmentId: string, id: string): MembershipView => {
     const membership = memberships.byId(environmentId, id);
@@ -74,7 +74,7 @@ export function createMembershipService(
 
   /** Writes the changed fields (updated_at moves) and reads the membership back as the API shows it. */
   const save = (environmentId: string, current: Membership, changes: Partial<Pick<Membership, 'status' | 'role_slug'>>) => {
-    memberships.update(environmentId, { ...current, ...changes, updated_at: clock.now() });
+    memberships.update(environmentId, { ...current, ...changes, updated_at: clock.now(environmentId) });
     return requireMembership(environmentId, current.id);
   };
 
@@ -96,7 +96,7 @@ export function createMembershipService(
     }
     // spec: an inactive membership of the pair is re-activated with the requested role.
     if (existing) return save(environmentId, existing, { status: 'active', role_slug: slug });
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const id = newId('membership');
     memberships.insert(environmentId, {
       id,

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, conflict, invalidParameters, notFound } from '../../http/errors.js';
 import { isDomainName, newDomainRecord, normalizeDomain } from '../organizations/domain-names.js';
@@ -16,7 +16,7 @@ export interface OrganizationDomainService {
  * Domains one at a time. Every change also moves the organization's updated_at, since its
  * `domains` array changed. Verification cannot look at DNS here, so it succeeds at once.
  */
-export function createOrganizationDomainService(db: Db, store: OrganizationStore, clock: Clock): OrganizationDomainService {
+export function createOrganizationDomainService(db: Db, store: OrganizationStore, clock: EnvironmentTime): OrganizationDomainService {
   const requireDomain = (environmentId: string, id: string): OrganizationDomain => {
     const domain = store.domainById(environmentId, id);
     if (!domain) throw notFound('Organization domain', id);
@@ -39,7 +39,7 @@ export function createOrganizationDomainService(db: Db, store: OrganizationStore
         'domain_already_exists',
       );
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const record = newDomainRecord(body.organization_id, domain, 'pending', now);
     store.insertDomain(environmentId, record);
     store.touch(environmentId, body.organization_id, now);
@@ -51,7 +51,7 @@ export function createOrganizationDomainService(db: Db, store: OrganizationStore
     if (domain.state === 'verified' || domain.state === 'legacy_verified') {
       throw new ApiError(400, { code: 'domain_already_verified', message: 'Domain is already verified.' });
     }
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const verified: OrganizationDomain = { ...domain, state: 'verified', updated_at: now };
     store.updateDomain(environmentId, verified);
     store.touch(environmentId, domain.organization_id, now);
@@ -61,7 +61,7 @@ export function createOrganizationDomainService(db: Db, store: OrganizationStore
   const remove = db.transaction((environmentId: string, id: string): void => {
     const domain = requireDomain(environmentId, id);
     store.deleteDomain(environmentId, id);
-    store.touch(environmentId, domain.organization_id, clock.now());
+    store.touch(environmentId, domain.organization_id, clock.now(environmentId));
   });
 
   return { create, get: requireDomain, verify, delete: remove };

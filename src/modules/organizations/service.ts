@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, conflict, invalidParameters, notFound, type FieldError } from '../../http/errors.js';
 import { mergeMetadata } from '../../http/metadata.js';
@@ -61,7 +61,7 @@ export function createOrganizationService(
   db: Db,
   store: OrganizationStore,
   dependents: OrganizationDependents,
-  clock: Clock,
+  clock: EnvironmentTime,
 ): OrganizationService {
   const withDomains = (environmentId: string, organization: Organization): OrganizationWithDomains => ({
     organization,
@@ -129,7 +129,7 @@ export function createOrganizationService(
     const externalId = body.external_id ?? null;
     requireUniqueIds(environmentId, '', externalId, null);
     requireDomainsFree(environmentId, '', wanted);
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const organization: Organization = {
       id: newId('organization'),
       name: body.name,
@@ -158,7 +158,7 @@ export function createOrganizationService(
     };
     requireUniqueIds(environmentId, id, next.external_id, next.stripe_customer_id);
     if (wanted) requireDomainsFree(environmentId, id, wanted);
-    const now = clock.now();
+    const now = clock.now(environmentId);
     const domainsChanged = wanted ? replaceDomains(environmentId, id, wanted, now) : false;
     // Only a real change moves updated_at, so repeating an update is a no-op.
     if (domainsChanged || !sameOrganization(current, next)) {

@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, badRequest, notFound } from '../../http/errors.js';
 import { mergeMetadata } from '../../http/metadata.js';
@@ -35,9 +35,28 @@ function isLocale(value: string): boolean {
   }
 }
 
+/** A new user of `email` (already normalized): nothing known but what `fields` give. */
+export function newUser(email: string, now: string, fields: Partial<Omit<User, 'id' | 'email'>> = {}): User {
+  return {
+    id: newId('user'),
+    email,
+    first_name: null,
+    last_name: null,
+    email_verified: false,
+    profile_picture_url: null,
+    external_id: null,
+    metadata: {},
+    last_sign_in_at: null,
+    locale: null,
+    created_at: now,
+    updated_at: now,
+    ...fields,
+  };
+}
+
 const sameUser = (a: User, b: User) => JSON.stringify(a) === JSON.stringify(b);
 
-export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup, clock: Clock): UserService {
+export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup, clock: EnvironmentTime): UserService {
   const requireUser = (environmentId: string, id: string): User => {
     const user = users.byId(environmentId, id);
     if (!user) throw notFound('User', id);
@@ -55,21 +74,13 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
     if (externalId !== null && users.byExternalId(environmentId, externalId)) {
       throw creationError('external_id_already_used', 'This external ID is already in use.');
     }
-    const now = clock.now();
-    const user: User = {
-      id: newId('user'),
-      email,
+    const user = newUser(email, clock.now(environmentId), {
       first_name: body.first_name ?? null,
       last_name: body.last_name ?? null,
       email_verified: body.email_verified ?? false,
-      profile_picture_url: null,
       external_id: externalId,
       metadata: body.metadata ?? {},
-      last_sign_in_at: null,
-      locale: null,
-      created_at: now,
-      updated_at: now,
-    };
+    });
     users.insert(environmentId, user);
     return user;
   });
@@ -101,7 +112,7 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
     if (body.metadata !== undefined) next.metadata = mergeMetadata(user.metadata, body.metadata);
     // An update that changes nothing leaves updated_at alone.
     if (sameUser(next, user)) return user;
-    next.updated_at = clock.now();
+    next.updated_at = clock.now(environmentId);
     users.update(environmentId, next);
     return next;
   });
