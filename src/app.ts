@@ -17,6 +17,8 @@ import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js'
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
 import { createFlagService } from './modules/feature-flags/service.js';
+import { createExpiryService } from './modules/expiry-sweeper/service.js';
+import { createExpirySweeper } from './modules/expiry-sweeper/sweeper.js';
 import { launchDarklyRoutes } from './modules/launchdarkly/routes.js';
 import { createLaunchDarklyService } from './modules/launchdarkly/service.js';
 import { OrganizationApiKey } from './modules/api-keys/schemas.js';
@@ -176,13 +178,24 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(emailVerificationRoutes, { verifications });
   const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
   await app.register(emailChangeRoutes, { changes });
+  const sweeper = createExpirySweeper({
+    store: ctx.stores.expiries,
+    transaction: (fn) => ctx.db.transaction(fn)(),
+    removeTarget: flags.removeTarget,
+    now: clock.now,
+    environmentIds: () => ctx.stores.environments.all().map((env) => env.id),
+    onClockChange: clock.onChange,
+    onError: (err) => app.log.error({ err }, 'expiry sweep failed'),
+  });
+  app.addHook('onClose', async () => sweeper.stop());
+  const expiry = createExpiryService(ctx.db, ctx.stores.expiries, flags, sweeper.sweep);
   await app.register(launchDarklyRoutes, {
     prefix: '/api/v2',
-    launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),
+    launchDarkly: createLaunchDarklyService({ flags, users: userStore, expiry, environmentById: ctx.stores.environments.byId }),
     keyOwner: ctx.stores.environments.keyOwner,
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
-  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags });
+  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags, expiry });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
   await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });

@@ -4,6 +4,7 @@ import { createApiKeyStore } from './modules/api-keys/store.js';
 import { createEmailChangeStore } from './modules/email-change/store.js';
 import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
+import { createExpiryStore } from './modules/expiry-sweeper/store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createInvitationStore } from './modules/invitations/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
@@ -20,6 +21,7 @@ export function createStores(db: Db) {
     memberships: createMembershipStore(db),
     roles: createRoleStore(db),
     flags: createFlagStore(db),
+    expiries: createExpiryStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),
     invitations: createInvitationStore(db),

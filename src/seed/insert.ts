@@ -120,6 +120,7 @@ export function insertEnvironmentSeed(
   // Targets go in last, all at once and in primary-key order (flag, then resource), which is
   // what keeps a million of them cheap to insert.
   const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];
+  const expiring: { flagId: string; userId: string; at: string }[] = [];
   const prepared = env.feature_flags?.length ? sortedTargets?.() : undefined;
   for (const [i, f] of (env.feature_flags ?? []).entries()) {
     const id = f.id ?? newId('flag');
@@ -139,12 +140,14 @@ export function insertEnvironmentSeed(
     rows++;
     const json = prepared?.[i] ?? targetsJson(f.targets);
     targets.push({ flagId: id, createdAt: created_at, json, count: f.targets?.length ?? 0 });
+    for (const t of f.targets ?? []) if (typeof t !== 'string' && t.expires_at) expiring.push({ flagId: id, userId: t.id, at: iso(t.expires_at)! });
   }
   targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
   for (const { flagId, createdAt, json, count } of targets) {
     stores.flags.insertTargets(environmentId, flagId, createdAt, json);
     rows += count;
   }
+  for (const e of expiring) stores.expiries.schedule(environmentId, { flag_id: e.flagId, user_id: e.userId }, e.at, 1);
   return rows;
 }
 

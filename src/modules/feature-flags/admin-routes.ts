@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as S from './admin-schemas.js';
 import { serializeFlag } from './serialize.js';
+import type { ExpiryService } from '../expiry-sweeper/service.js';
 import type { FlagService } from './service.js';
 
 /** Flag management under ADMIN_PREFIX, in the environment of the caller's key. */
-export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }> = async (app, { flags }) => {
+export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService; expiry: ExpiryService }> = async (app, { flags, expiry }) => {
   app.post('/feature-flags', { schema: S.createFeatureFlag }, async (req, reply) =>
     reply.status(201).send(serializeFlag(flags.create(req.environmentId, req.body))),
   );
@@ -19,7 +20,7 @@ export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagServ
   });
 
   app.put('/feature-flags/:slug/targets/:resourceId', { schema: S.setFlagTarget }, async (req, reply) => {
-    flags.setTarget(req.environmentId, req.params.slug, req.params.resourceId, req.body.enabled);
+    expiry.setTarget(req.environmentId, req.params.slug, req.params.resourceId, req.body.enabled, req.body.expires_at);
     return reply.status(204).send(null);
   });
 
