@@ -30,13 +30,15 @@ const withValue = <T extends { value: boolean }>(row: Row<T> & { flag_id: string
 
 /** Prepared statements over the expiry columns of user targets; rows in, rows out. */
 export function createExpiryStore(db: Db) {
-  // The user's few targets through flag_targets_subject (without statistics SQLite would rather
-  // walk the environment's primary key), then each flag by primary key; sorted here.
-  const ofUser = db.prepare<[string, string], Row<TargetExpiry> & { created_at: string }>(
+  // The user's few targets, index-only on flag_targets_subject; then each by primary key with
+  // its flag (asked in one statement, SQLite without statistics would walk the environment).
+  const ownFlagIds = db.prepare<[string, string], string>('SELECT flag_id FROM flag_targets WHERE resource_id = ? AND environment_id = ?').pluck();
+  const ofUser = db.prepare<[string, string, string], Row<TargetExpiry> & { created_at: string }>(
     `SELECT t.flag_id, f.slug, f.created_at, t.resource_id AS user_id, t.enabled AS value, t.expires_at, t.expiry_version AS version
-     FROM flag_targets AS t INDEXED BY flag_targets_subject
+     FROM json_each(?) AS j
+     CROSS JOIN flag_targets AS t ON t.environment_id = ? AND t.flag_id = j.value AND t.resource_id = ?
      CROSS JOIN feature_flags AS f ON f.environment_id = t.environment_id AND f.id = t.flag_id
-     WHERE t.resource_id = ? AND t.environment_id = ? AND t.expires_at IS NOT NULL`,
+     WHERE t.expires_at IS NOT NULL`,
   );
   const targetOf = db.prepare<[string, string, string], Row<ExpiringTarget>>(
     `SELECT flag_id, resource_id AS user_id, enabled AS value, expires_at, expiry_version AS version FROM flag_targets
@@ -60,7 +62,7 @@ export function createExpiryStore(db: Db) {
     /** The user's scheduled removals, in flag creation order. */
     ofUser: (environmentId: string, userId: string): TargetExpiry[] =>
       ofUser
-        .all(userId, environmentId)
+        .all(JSON.stringify(ownFlagIds.all(userId, environmentId)), environmentId, userId)
         .sort((a, b) => (a.created_at < b.created_at ? -1 : a.created_at > b.created_at ? 1 : a.flag_id < b.flag_id ? -1 : 1))
         .map(({ created_at: _, ...r }) => withValue<TargetExpiry>(r)),
     targetOf(environmentId: string, flagId: string, userId: string): ExpiringTarget | undefined {
