@@ -15,7 +15,10 @@ import { FlagstandEnvironment, FlagstandSnapshot } from './modules/admin/schemas
 import type { AdminService } from './modules/admin/service.js';
 import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js';
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
+import { FlagRule, FlagTarget } from './modules/feature-flags/rule-schemas.js';
 import { featureFlagRoutes } from './modules/feature-flags/routes.js';
+import { flagRuleRoutes } from './modules/feature-flags/rule-routes.js';
+import { createRuleService } from './modules/feature-flags/rule-service.js';
 import { createFlagService } from './modules/feature-flags/service.js';
 import { createExpiryService } from './modules/expiry-sweeper/service.js';
 import { createExpirySweeper } from './modules/expiry-sweeper/sweeper.js';
@@ -120,6 +123,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     refResolver: { buildLocalReference: (json, _base, _fragment, i) => (json.$id as string) ?? `def-${i}` },
   });
   app.addSchema(FeatureFlag);
+  app.addSchema(FlagRule);
+  app.addSchema(FlagTarget);
   app.addSchema(OrganizationDomain);
   app.addSchema(Organization);
   app.addSchema(User);
@@ -134,20 +139,25 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
-  const flags = createFlagService(
-    ctx.db,
-    ctx.stores.flags,
-    {
-      organizationExists: ctx.stores.organizations.exists,
-      userExists: ctx.stores.users.exists,
-      activeOrganizationIds: ctx.stores.memberships.activeOrganizationIds,
-    },
-    clock,
-  );
+  const directory = {
+    organizationExists: ctx.stores.organizations.exists,
+    userExists: ctx.stores.users.exists,
+    activeOrganizationIds: ctx.stores.memberships.activeOrganizationIds,
+  };
+  const { rules: ruleStore } = ctx.stores;
+  const rules = createRuleService(ctx.db, ctx.stores.flags, ruleStore, directory, clock, (id) => ctx.stores.environments.byId(id)!.public_id);
+  const flags = createFlagService(ctx.db, ctx.stores.flags, ruleStore, rules, directory, clock);
   await app.register(featureFlagRoutes, { flags });
-  await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags) });
+  await app.register(flagRuleRoutes, { rules });
+  await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags, ruleStore) });
+  // A deleted user's or organization's memberships go with it (custom targets are never resolved, so stay).
   await app.register(organizationRoutes, {
-    organizations: createOrganizationService(ctx.db, ctx.stores.organizations, ctx.stores.flags, clock),
+    organizations: createOrganizationService(
+      ctx.db,
+      ctx.stores.organizations,
+      { deleteTargetsOf: (environmentId, id) => ruleStore.deleteMembershipsOf(environmentId, 'organization', id) },
+      clock,
+    ),
   });
   await app.register(organizationDomainRoutes, {
     domains: createOrganizationDomainService(ctx.db, ctx.stores.organizations, clock),
@@ -157,7 +167,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   });
 
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
-  const users = createUserService(ctx.db, userStore, { deleteTargetsOf: ctx.stores.flags.deleteTargetsOf }, clock);
+  const users = createUserService(
+    ctx.db,
+    userStore,
+    { deleteTargetsOf: (environmentId, id) => ruleStore.deleteMembershipsOf(environmentId, 'user', id) },
+    clock,
+  );
   await app.register(userRoutes, { users });
   const memberships = createMembershipService(
     ctx.db,
@@ -195,7 +210,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     keyOwner: ctx.stores.environments.keyOwner,
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
-  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags, expiry });
+  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags, rules, expiry });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
   await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });

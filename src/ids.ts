@@ -5,6 +5,8 @@ import { encodeTime, monotonicFactory } from 'ulid';
 export const ID_PREFIXES = {
   environment: 'environment_',
   flag: 'flag_',
+  flagRule: 'flag_rule_',
+  flagTarget: 'flag_target_',
   organization: 'org_',
   organizationDomain: 'org_domain_',
   user: 'user_',

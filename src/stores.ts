@@ -5,6 +5,7 @@ import { createEmailChangeStore } from './modules/email-change/store.js';
 import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
 import { createExpiryStore } from './modules/expiry-sweeper/store.js';
+import { createRuleStore } from './modules/feature-flags/rule-store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createInvitationStore } from './modules/invitations/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
@@ -22,6 +23,7 @@ export function createStores(db: Db) {
     roles: createRoleStore(db),
     flags: createFlagStore(db),
     expiries: createExpiryStore(db),
+    rules: createRuleStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),
     invitations: createInvitationStore(db),

@@ -4,9 +4,12 @@ import type { Db } from './open.js';
 // Keyset reads over (created_at, id): the SQL the stores prepare, and the same order for rows in hand.
 // Turning a list query into a PageRequest, and a page into the list envelope, is HTTP's (src/http/pagination.ts).
 
-/** Where a row sits in creation order; every list sorts by (created_at, id). */
+/**
+ * Where a row sits in its list's order: (created_at, id) for every list but flag rules, whose
+ * `created_at` slot holds the rule's position (they list in evaluation order; see `sortColumn`).
+ */
 export interface SortKey {
-  created_at: string;
+  created_at: string | number;
   id: string;
 }
 
@@ -56,13 +59,16 @@ function compareKeys(x: SortKey, y: SortKey): number {
   return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
 }
 
-/** SQL fragments for a keyset read; `alias` prefixes the columns when the query joins. */
-export function keysetSql(scan: Scan, withCursor: boolean, alias = ''): KeysetSql {
+/**
+ * SQL fragments for a keyset read; `alias` prefixes the columns when the query joins, and
+ * `sortColumn` is the column sorted on before the id (created_at unless the list says otherwise).
+ */
+export function keysetSql(scan: Scan, withCursor: boolean, alias = '', sortColumn = 'created_at'): KeysetSql {
   const a = alias ? alias + '.' : '';
   const dir = scan === 'asc' ? 'ASC' : 'DESC';
   return {
-    where: withCursor ? `(${a}created_at, ${a}id) ${scan === 'asc' ? '>' : '<'} (@cursor_created_at, @cursor_id)` : '1',
-    orderBy: `${a}created_at ${dir}, ${a}id ${dir}`,
+    where: withCursor ? `(${a}${sortColumn}, ${a}id) ${scan === 'asc' ? '>' : '<'} (@cursor_created_at, @cursor_id)` : '1',
+    orderBy: `${a}${sortColumn} ${dir}, ${a}id ${dir}`,
     limit: KEYSET_LIMIT,
   };
 }
@@ -80,7 +86,7 @@ export interface KeysetSql {
 const KEYSET_LIMIT = 'LIMIT +@limit';
 
 /** Named parameters for the cursor of a keyset statement. */
-export function cursorParams(req: PageRequest): { cursor_created_at?: string; cursor_id?: string; limit: number } {
+export function cursorParams(req: PageRequest): { cursor_created_at?: string | number; cursor_id?: string; limit: number } {
   return req.cursor
     ? { cursor_created_at: req.cursor.created_at, cursor_id: req.cursor.id, limit: req.limit + 1 }
     : { limit: req.limit + 1 };
@@ -94,13 +100,14 @@ export function prepareKeyset(
   db: Db,
   build: (sql: KeysetSql) => string,
   alias = '',
+  sortColumn = 'created_at',
 ): (req: PageRequest) => Statement {
   const cache = new Map<string, Statement>();
   return (req) => {
     const key = req.scan + (req.cursor ? '+cursor' : '');
     let statement = cache.get(key);
     if (!statement) {
-      statement = db.prepare(build(keysetSql(req.scan, req.cursor !== null, alias)));
+      statement = db.prepare(build(keysetSql(req.scan, req.cursor !== null, alias, sortColumn)));
       cache.set(key, statement);
     }
     return statement;

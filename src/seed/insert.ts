@@ -4,7 +4,7 @@ import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG } from '../modules/roles/defaults.js';
 import type { Stores } from '../stores.js';
 import { rolesOf } from './roles.js';
-import type { SeedEnvironment, SeedTarget } from './schema.js';
+import type { SeedEnvironment, SeedRule, SeedTarget } from './schema.js';
 import { insertUserManagementSeed } from './user-management.js';
 import { uncheckedEnvironments } from './validate.js';
 
@@ -117,9 +117,9 @@ export function insertEnvironmentSeed(
   stores.memberships.insertMany(environmentId, memberships);
   rows += memberships.length;
   rows += insertUserManagementSeed(stores, environmentId, env, now);
-  // Targets go in last, all at once and in primary-key order (flag, then resource), which is
-  // what keeps a million of them cheap to insert.
-  const targets: { flagId: string; createdAt: string; json: string; count: number }[] = [];
+  // Memberships go in last, all at once and in primary-key order (flag, then type and id),
+  // which is what keeps a million of them cheap to insert.
+  const targets: { flagId: string; createdAt: string; insert: () => void; count: number }[] = [];
   const expiring: { flagId: string; userId: string; at: string }[] = [];
   const prepared = env.feature_flags?.length ? sortedTargets?.() : undefined;
   for (const [i, f] of (env.feature_flags ?? []).entries()) {
@@ -138,17 +138,65 @@ export function insertEnvironmentSeed(
       updated_at: iso(f.updated_at) ?? created_at,
     });
     rows++;
-    const json = prepared?.[i] ?? targetsJson(f.targets);
-    targets.push({ flagId: id, createdAt: created_at, json, count: f.targets?.length ?? 0 });
-    for (const t of f.targets ?? []) if (typeof t !== 'string' && t.expires_at) expiring.push({ flagId: id, userId: t.id, at: iso(t.expires_at)! });
+    if (f.rules) {
+      const members = insertSeedRules(stores, environmentId, id, f.rules, created_at);
+      targets.push({ flagId: id, createdAt: created_at, count: members.length, insert: () => stores.rules.insertMemberships(environmentId, id, created_at, membershipIdPrefix(), JSON.stringify(members)) });
+    } else if (f.targets?.length) {
+      const ruleIds = insertClassicRules(stores, environmentId, id, f.targets, created_at);
+      const json = prepared?.[i] ?? targetsJson(f.targets);
+      targets.push({ flagId: id, createdAt: created_at, count: f.targets.length, insert: () => stores.rules.insertClassicMemberships(environmentId, id, created_at, membershipIdPrefix(), ruleIds, json) });
+      for (const t of f.targets) if (typeof t !== 'string' && t.expires_at) expiring.push({ flagId: id, userId: t.id, at: iso(t.expires_at)! });
+    }
   }
   targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
-  for (const { flagId, createdAt, json, count } of targets) {
-    stores.flags.insertTargets(environmentId, flagId, createdAt, json);
+  for (const { insert, count } of targets) {
+    insert();
     rows += count;
   }
   for (const e of expiring) stores.expiries.schedule(environmentId, { flag_id: e.flagId, user_id: e.userId }, e.at, 1);
   return rows;
+}
+
+/** `flag_target_` + a ULID's time and 10 random characters: the seed statement appends 6 digits (the entry's index). */
+function membershipIdPrefix(): string {
+  return idMinter('flagTarget')().slice(0, -6);
+}
+
+/** A seed's explicit rules, in the order given; returns their members as `[type, id, rule_id]` in key order. */
+function insertSeedRules(stores: Stores, environmentId: string, flagId: string, rules: SeedRule[], createdAt: string): [string, string, string][] {
+  const members: [string, string, string][] = [];
+  rules.forEach((r, position) => {
+    const id = r.id ?? newId('flagRule');
+    const created_at = iso(r.created_at) ?? createdAt;
+    stores.rules.insertRule(environmentId, { id, flag_id: flagId, position, target_type: r.target_type, value: r.value, created_at, updated_at: created_at });
+    for (const target of r.targets ?? []) members.push([r.target_type, target, id]);
+  });
+  return members.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
+}
+
+/**
+ * The rules a flag's classic targets need (as migration 0011 makes them): user rules before
+ * organization rules so a user's own target decides first, on before explicitly off. Returns the
+ * rule ids by kind (`user1`, `user0`, `organization1`, `organization0`), only the non-empty ones.
+ */
+function insertClassicRules(stores: Stores, environmentId: string, flagId: string, targets: SeedTarget[], createdAt: string): Record<string, string> {
+  const present = new Set<string>();
+  for (const t of targets) {
+    const id = typeof t === 'string' ? t : t.id;
+    const on = typeof t === 'string' || t.enabled !== false;
+    present.add((id.startsWith('user_') ? 'user' : 'organization') + (on ? '1' : '0'));
+    if (present.size === 4) break;
+  }
+  const ruleIds: Record<string, string> = {};
+  let position = 0;
+  for (const kind of ['user1', 'user0', 'organization1', 'organization0']) {
+    if (!present.has(kind)) continue;
+    const id = newId('flagRule');
+    const target_type = kind.slice(0, -1);
+    stores.rules.insertRule(environmentId, { id, flag_id: flagId, position: position++, target_type, value: kind.endsWith('1'), created_at: createdAt, updated_at: createdAt });
+    ruleIds[kind] = id;
+  }
+  return ruleIds;
 }
 
 /**

@@ -17,7 +17,7 @@ function roughRowCount(env: SeedEnvironment): number {
     (env.users?.length ?? 0) +
     (env.organization_memberships?.length ?? 0) +
     flags.length +
-    flags.reduce((n, f) => n + (f.targets?.length ?? 0), 0)
+    flags.reduce((n, f) => n + (f.targets?.length ?? 0) + (f.rules?.reduce((m, r) => m + (r.targets?.length ?? 0), 0) ?? 0), 0)
   );
 }
 

@@ -1,6 +1,6 @@
 import { isId, type IdKind } from '../ids.js';
 import { rolesOf } from './roles.js';
-import type { SeedEnvironment } from './schema.js';
+import type { SeedEnvironment, SeedRule } from './schema.js';
 import { SeedError } from './seed-error.js';
 import { checkUserManagementSeed } from './user-management.js';
 
@@ -120,7 +120,43 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
         if (typeof t !== 'string' && t.expires_at !== undefined) fail(`${entry(j)}.expires_at`, 'only a user target can expire');
       } else fail(entry(j), `'${id}' is neither a user_… nor an org_… id`);
     });
+    if (f.rules && f.targets) fail(`feature_flags[${i}] (${f.slug}).rules`, 'give a flag either targets or rules, not both');
+    checkRules(f.rules, `feature_flags[${i}] (${f.slug})`, userIds, orgIds, fail);
+  });
+  pinned(
+    env.feature_flags?.flatMap((f) => f.rules ?? []),
+    'flagRule',
+    'feature_flags[].rules',
+  );
+}
+
+/** A flag's seeded rules: one per (type, value), each target in one rule, ids of the right kind. */
+function checkRules(
+  rules: SeedRule[] | undefined,
+  flagEntry: string,
+  userIds: Set<string>,
+  orgIds: Set<string>,
+  fail: (entry: string, why: string) => never,
+): void {
+  const kinds = new Set<string>();
+  const members = new Map<string, number>();
+  rules?.forEach((r, j) => {
+    const entry = `${flagEntry}.rules[${j}]`;
+    if (r.id !== undefined && !isId('flagRule', r.id)) fail(`${entry}.id`, `'${r.id}' is not a valid flag rule id (prefix + ULID)`);
+    const kind = `${r.target_type} ${r.value}`;
+    if (kinds.has(kind)) fail(entry, `a rule for (${r.target_type}, ${r.value}) comes earlier in this flag`);
+    kinds.add(kind);
+    r.targets?.forEach((id, k) => {
+      const at = `${entry}.targets[${k}]`;
+      const key = `${r.target_type} ${id}`;
+      if (members.has(key)) fail(at, `'${id}' is already a target of rules[${members.get(key)}] of this flag`);
+      members.set(key, j);
+      if (r.target_type === 'user' && !userIds.has(id)) fail(at, `'${id}' is not a user of this seed`);
+      else if (r.target_type === 'organization' && !orgIds.has(id)) fail(at, `'${id}' is not an organization of this seed`);
+      else if (!/^[A-Za-z0-9._:-]{1,255}$/.test(id) || id === '.' || id === '..') fail(at, `'${id}' is not a valid target id (^[A-Za-z0-9._:-]{1,255}$)`);
+    });
   });
 }
+
 
 const TIME_FIELDS = ['created_at', 'updated_at', 'last_sign_in_at'] as const;

@@ -103,6 +103,18 @@ export const SeedTarget = Type.Union([
   ),
 ]);
 
+/** A rule of a flag (the rules API's model): in the order given, which is evaluation order. */
+export const SeedRule = Type.Object(
+  {
+    id: Type.Optional(Id),
+    target_type: Type.String({ pattern: '^[a-z][a-z0-9_-]{0,63}$' }),
+    value: Type.Boolean(),
+    targets: Type.Optional(Type.Array(Id)),
+    created_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
 export const SeedFlag = Type.Object(
   {
     id: Type.Optional(Id),
@@ -126,6 +138,7 @@ export const SeedFlag = Type.Object(
     enabled: Type.Optional(Type.Boolean()),
     default_value: Type.Optional(Type.Boolean()),
     targets: Type.Optional(Type.Array(SeedTarget)),
+    rules: Type.Optional(Type.Array(SeedRule)),
     created_at: Type.Optional(Timestamp),
     updated_at: Type.Optional(Timestamp),
   },
@@ -168,3 +181,4 @@ export type SeedDocument = Static<typeof SeedDocument>;
 export type SeedFlag = Static<typeof SeedFlag>;
 export type SeedRole = Static<typeof SeedRole>;
 export type SeedTarget = Static<typeof SeedTarget>;
+export type SeedRule = Static<typeof SeedRule>;

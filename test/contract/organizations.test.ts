@@ -378,8 +378,8 @@ describe('DELETE /organizations/{id}', () => {
     expect(count('SELECT count(*) AS n FROM organization_domains')).toBe(0);
     expect(count('SELECT count(*) AS n FROM organization_memberships WHERE organization_id = ?', ORG(1))).toBe(0);
     expect(count('SELECT count(*) AS n FROM organization_memberships WHERE organization_id = ?', ORG(2))).toBe(1);
-    expect(count('SELECT count(*) AS n FROM flag_targets WHERE resource_id = ?', ORG(1))).toBe(0);
-    expect(count('SELECT count(*) AS n FROM flag_targets WHERE resource_id = ?', ORG(2))).toBe(1);
+    expect(count('SELECT count(*) AS n FROM flag_targets WHERE target_id = ?', ORG(1))).toBe(0);
+    expect(count('SELECT count(*) AS n FROM flag_targets WHERE target_id = ?', ORG(2))).toBe(1);
     // The freed domain can be used again.
     expectSpec(await put(`/organizations/${ORG(2)}`, { domains: ['doomed.com'] }), 'OrganizationsController_updateOrganization', 200);
   });

@@ -282,7 +282,7 @@ describe('delete a user', () => {
     expectSpec(await get(userId), OP.get, 404);
     const db = t.flagstand.db;
     expect(db.prepare('SELECT count(*) AS n FROM organization_memberships').get()).toEqual({ n: 0 });
-    expect(db.prepare('SELECT resource_id FROM flag_targets').all()).toEqual([{ resource_id: orgId }]);
+    expect(db.prepare('SELECT target_id FROM flag_targets').all()).toEqual([{ target_id: orgId }]);
     const again = await t.app.inject({ method: 'DELETE', url: `/user_management/users/${userId}`, headers: t.headers });
     expectSpec(again, OP.delete, 404);
   });

@@ -1,105 +1,124 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import {
-  evaluateForOrganization,
-  evaluateForUser,
-  exceptionsForOrganization,
-  exceptionsForUser,
+  evaluate,
+  evaluateForSubject,
+  exceptionsFor,
+  organizationContexts,
+  userContexts,
+  type EvalContext,
+  type EvalRule,
   type FlagState,
-  type TargetFact,
+  type MembershipFact,
 } from '../../src/modules/feature-flags/evaluate.js';
+import { createRuleService } from '../../src/modules/feature-flags/rule-service.js';
 import { createFlagService } from '../../src/modules/feature-flags/service.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 
-const OFF: FlagState = { enabled: false, default_value: false };
-const OFF_DEFAULT_ON: FlagState = { enabled: false, default_value: true };
-const ON_DEFAULT_OFF: FlagState = { enabled: true, default_value: false };
-const ON_DEFAULT_ON: FlagState = { enabled: true, default_value: true };
+const OFF: FlagState = { enabled: false, default_value: false, off_value: false };
+const OFF_DEFAULT_ON: FlagState = { enabled: false, default_value: true, off_value: false };
+const ON_DEFAULT_OFF: FlagState = { enabled: true, default_value: false, off_value: false };
+const ON_DEFAULT_ON: FlagState = { enabled: true, default_value: true, off_value: false };
 
-describe('evaluateForOrganization', () => {
-  it.each([
-    ['disabled flag, org targeted on', OFF, true, false],
-    ['disabled flag defaulting on, no target', OFF_DEFAULT_ON, undefined, false],
-    ['default off, no target', ON_DEFAULT_OFF, undefined, false],
-    ['default on, no target', ON_DEFAULT_ON, undefined, true],
-    ['default off, targeted on', ON_DEFAULT_OFF, true, true],
-    ['default on, explicitly off', ON_DEFAULT_ON, false, false],
-    ['default off, explicitly off', ON_DEFAULT_OFF, false, false],
-    ['default on, targeted on', ON_DEFAULT_ON, true, true],
-  ] as const)('%s → %s', (_name, flag, target, expected) => {
-    expect(evaluateForOrganization(flag, target)).toBe(expected);
+const rule = (id: string, target_type: string, value: boolean, members: string[]): EvalRule => ({ id, target_type, value, members });
+const U = 'user_1';
+const O = 'org_1';
+// The SDK's README/spec fixture: an organization exclusion before a user inclusion.
+const EXCLUDE_ORG = rule('r_org_off', 'organization', false, [O]);
+const INCLUDE_USER = rule('r_user_on', 'user', true, [U]);
+
+describe('evaluate (workos-node 12 Evaluator semantics)', () => {
+  it.each<[string, FlagState, EvalRule[], EvalContext, boolean, string]>([
+    // Disabled: off_value, whatever matches.
+    ['disabled, user a member of a true rule', OFF, [INCLUDE_USER], { user: U }, false, 'flag_disabled'],
+    ['disabled, default on', OFF_DEFAULT_ON, [], {}, false, 'flag_disabled'],
+    ['disabled serves off_value even when true', { ...OFF, off_value: true }, [], {}, true, 'flag_disabled'],
+    // No rule matches: the default.
+    ['no rules, default off', ON_DEFAULT_OFF, [], { user: U }, false, 'default'],
+    ['no rules, default on', ON_DEFAULT_ON, [], { user: U }, true, 'default'],
+    ['empty context', ON_DEFAULT_OFF, [INCLUDE_USER], {}, false, 'default'],
+    ['id of another type does not match', ON_DEFAULT_OFF, [rule('r', 'organization', true, [U])], { user: U }, false, 'default'],
+    ['ids match exactly, case-sensitive', ON_DEFAULT_OFF, [rule('r', 'user', true, ['USER_1'])], { user: U }, false, 'default'],
+    ['empty rule never matches', ON_DEFAULT_ON, [rule('r', 'user', false, [])], { user: U }, true, 'default'],
+    // A match serves its value: inclusion and exclusion.
+    ['inclusion', ON_DEFAULT_OFF, [INCLUDE_USER], { user: U }, true, 'rule_match'],
+    ['exclusion of a default-on flag', ON_DEFAULT_ON, [EXCLUDE_ORG], { organization: O }, false, 'rule_match'],
+    // First match wins: order decides.
+    ['exclusion before inclusion → false', ON_DEFAULT_OFF, [EXCLUDE_ORG, INCLUDE_USER], { user: U, organization: O }, false, 'rule_match'],
+    ['inclusion before exclusion → true', ON_DEFAULT_OFF, [INCLUDE_USER, EXCLUDE_ORG], { user: U, organization: O }, true, 'rule_match'],
+    ['a non-matching earlier rule is skipped', ON_DEFAULT_OFF, [EXCLUDE_ORG, INCLUDE_USER], { user: U, organization: 'org_2' }, true, 'rule_match'],
+    // Custom types match like any other, by their slug.
+    ['custom type member', ON_DEFAULT_OFF, [rule('r', 'workspace', true, ['ws_1'])], { workspace: 'ws_1' }, true, 'rule_match'],
+    ['custom type, other id', ON_DEFAULT_OFF, [rule('r', 'workspace', true, ['ws_1'])], { workspace: 'ws_2' }, false, 'default'],
+    ['custom exclusion before user inclusion', ON_DEFAULT_OFF, [rule('w', 'workspace', false, ['ws_1']), INCLUDE_USER], { user: U, workspace: 'ws_1' }, false, 'rule_match'],
+    ['inherited object keys are not types', ON_DEFAULT_OFF, [rule('r', 'constructor', true, ['x'])], {}, false, 'default'],
+  ])('%s', (_name, flag, rules, context, value, reason) => {
+    const got = evaluate(flag, rules, context);
+    expect(got.value).toBe(value);
+    expect(got.reason).toBe(reason);
+  });
+
+  it('names the matching rule', () => {
+    expect(evaluate(ON_DEFAULT_OFF, [EXCLUDE_ORG, INCLUDE_USER], { user: U })).toEqual({ value: true, reason: 'rule_match', rule_id: 'r_user_on' });
   });
 });
 
-describe('evaluateForUser', () => {
-  it.each([
-    // A disabled flag is off whatever the targets say.
-    ['disabled, user on', OFF, true, [], false],
-    ['disabled defaulting on, org on', OFF_DEFAULT_ON, undefined, [true], false],
-    // No targets anywhere: the default.
-    ['default off, no memberships', ON_DEFAULT_OFF, undefined, [], false],
-    ['default on, no memberships', ON_DEFAULT_ON, undefined, [], true],
-    ['default off, untargeted orgs', ON_DEFAULT_OFF, undefined, [undefined, undefined], false],
-    ['default on, untargeted orgs', ON_DEFAULT_ON, undefined, [undefined, undefined], true],
-    // The user's own target decides before any organization.
-    ['user on beats default off', ON_DEFAULT_OFF, true, [], true],
-    ['user off beats default on', ON_DEFAULT_ON, false, [], false],
-    ['user on beats orgs off', ON_DEFAULT_OFF, true, [false, false], true],
-    ['user off beats an org on', ON_DEFAULT_OFF, false, [true], false],
-    ['user off beats org on and default on', ON_DEFAULT_ON, false, [true, undefined], false],
-    // Organizations: on when the flag is on for any of them, each deciding by its target or the default.
-    ['one org on', ON_DEFAULT_OFF, undefined, [true], true],
-    ['one org explicitly off, default on', ON_DEFAULT_ON, undefined, [false], false],
-    ['orgs on and off', ON_DEFAULT_OFF, undefined, [false, true], true],
-    ['org off and untargeted org, default on', ON_DEFAULT_ON, undefined, [false, undefined], true],
-    ['org off and untargeted org, default off', ON_DEFAULT_OFF, undefined, [false, undefined], false],
-    ['every org off, default on', ON_DEFAULT_ON, undefined, [false, false], false],
-    ['org on among untargeted, default off', ON_DEFAULT_OFF, undefined, [undefined, true, undefined], true],
-  ] as const)('%s → %s', (_name, flag, user, orgs, expected) => {
-    expect(evaluateForUser(flag, user, orgs)).toBe(expected);
+describe('the REST lists\' contexts', () => {
+  it('an organization is evaluated alone; custom types never appear', () => {
+    expect(organizationContexts(O)).toEqual([{ organization: O }]);
+  });
+  it('a user is evaluated with each active organization, or alone', () => {
+    expect(userContexts(U, [])).toEqual([{ user: U }]);
+    expect(userContexts(U, [O, 'org_2'])).toEqual([{ user: U, organization: O }, { user: U, organization: 'org_2' }]);
+  });
+  it.each<[string, FlagState, EvalRule[], string[], boolean]>([
+    ['on when on in any organization', ON_DEFAULT_OFF, [rule('r', 'organization', true, ['org_2'])], [O, 'org_2'], true],
+    ['an excluded organization does not hide a default-on flag given another organization', ON_DEFAULT_ON, [EXCLUDE_ORG], [O, 'org_2'], true],
+    ['every organization excluded', ON_DEFAULT_ON, [rule('r', 'organization', false, [O, 'org_2'])], [O, 'org_2'], false],
+    ['a user rule first decides in every context', ON_DEFAULT_ON, [rule('u', 'user', false, [U]), rule('o', 'organization', true, [O])], [O], false],
+    ['an organization rule first decides before the user rule', ON_DEFAULT_OFF, [rule('o', 'organization', true, [O]), rule('u', 'user', false, [U])], [O], true],
+    ['no organizations: the user alone', ON_DEFAULT_OFF, [INCLUDE_USER, EXCLUDE_ORG], [], true],
+    ['custom rules never match a REST subject', ON_DEFAULT_OFF, [rule('w', 'workspace', true, [U, O])], [O], false],
+  ])('%s', (_name, flag, rules, orgs, expected) => {
+    expect(evaluateForSubject(flag, rules, userContexts(U, orgs))).toBe(expected);
   });
 });
 
-const fact = (flag_id: string, resource_id: string, enabled: boolean, default_value: boolean): TargetFact => ({
-  flag_id,
-  resource_id,
-  enabled,
-  default_value,
-});
-
-describe('exceptionsForOrganization', () => {
-  it.each([
-    ['no targets', [], { on: [], off: [] }],
-    ['target on a default-off flag turns it on', [fact('f1', 'org_a', true, false)], { on: ['f1'], off: [] }],
-    ['target off a default-on flag turns it off', [fact('f1', 'org_a', false, true)], { on: [], off: ['f1'] }],
-    ['target agreeing with the default changes nothing', [fact('f1', 'org_a', true, true), fact('f2', 'org_a', false, false)], { on: [], off: [] }],
+describe('exceptionsFor: the subject\'s memberships give what the full rule list gives', () => {
+  const fact = (flag_id: string, rule_id: string, target_type: string, target_id: string, position: number, value: boolean, default_value: boolean): MembershipFact => ({
+    flag_id,
+    rule_id,
+    target_type,
+    target_id,
+    position,
+    value,
+    default_value,
+  });
+  it.each<[string, MembershipFact[], EvalContext[], { on: string[]; off: string[] }]>([
+    ['no memberships', [], organizationContexts(O), { on: [], off: [] }],
+    ['a true rule turns a default-off flag on', [fact('f1', 'r1', 'organization', O, 0, true, false)], organizationContexts(O), { on: ['f1'], off: [] }],
+    ['a false rule turns a default-on flag off', [fact('f1', 'r1', 'organization', O, 0, false, true)], organizationContexts(O), { on: [], off: ['f1'] }],
+    ['agreeing with the default changes nothing', [fact('f1', 'r1', 'organization', O, 0, true, true)], organizationContexts(O), { on: [], off: [] }],
+    [
+      'the lower position wins (organization exclusion first)',
+      [fact('f1', 'ru', 'user', U, 3, true, false), fact('f1', 'ro', 'organization', O, 1, false, false)],
+      userContexts(U, [O]),
+      { on: [], off: [] },
+    ],
+    [
+      'the lower position wins (user inclusion first)',
+      [fact('f1', 'ru', 'user', U, 0, true, false), fact('f1', 'ro', 'organization', O, 1, false, false)],
+      userContexts(U, [O]),
+      { on: ['f1'], off: [] },
+    ],
     [
       'several flags',
-      [fact('f1', 'org_a', true, false), fact('f2', 'org_a', false, true), fact('f3', 'org_a', true, false)],
+      [fact('f1', 'a', 'organization', O, 0, true, false), fact('f2', 'b', 'organization', O, 0, false, true), fact('f3', 'c', 'organization', O, 2, true, false)],
+      organizationContexts(O),
       { on: ['f1', 'f3'], off: ['f2'] },
     ],
-  ] as const)('%s', (_name, targets, expected) => {
-    const got = exceptionsForOrganization(targets);
-    expect({ on: [...got.on].sort(), off: [...got.off].sort() }).toEqual(expected);
-  });
-});
-
-describe('exceptionsForUser', () => {
-  const U = 'user_u';
-  it.each([
-    ['no targets', [], [], { on: [], off: [] }],
-    ['own target on', [fact('f1', U, true, false)], [], { on: ['f1'], off: [] }],
-    ['own target off', [fact('f1', U, false, true)], ['org_a'], { on: [], off: ['f1'] }],
-    ['own off beats org on', [fact('f1', U, false, false), fact('f1', 'org_a', true, false)], ['org_a'], { on: [], off: [] }],
-    ['own off beats org on, default on', [fact('f1', U, false, true), fact('f1', 'org_a', true, true)], ['org_a'], { on: [], off: ['f1'] }],
-    ['own on beats org off', [fact('f1', U, true, true), fact('f1', 'org_a', false, true)], ['org_a'], { on: [], off: [] }],
-    ['org on', [fact('f1', 'org_a', true, false)], ['org_a'], { on: ['f1'], off: [] }],
-    ['only org explicitly off', [fact('f1', 'org_a', false, true)], ['org_a'], { on: [], off: ['f1'] }],
-    ['org off, other org untargeted, default on', [fact('f1', 'org_a', false, true)], ['org_a', 'org_b'], { on: [], off: [] }],
-    ['orgs mixed', [fact('f1', 'org_a', false, false), fact('f1', 'org_b', true, false)], ['org_a', 'org_b'], { on: ['f1'], off: [] }],
-    ['both orgs off, default on', [fact('f1', 'org_a', false, true), fact('f1', 'org_b', false, true)], ['org_a', 'org_b'], { on: [], off: ['f1'] }],
-  ] as const)('%s', (_name, targets, orgs, expected) => {
-    const got = exceptionsForUser(targets, U, orgs);
+  ])('%s', (_name, facts, contexts, expected) => {
+    const got = exceptionsFor(facts, contexts);
     expect({ on: [...got.on].sort(), off: [...got.off].sort() }).toEqual(expected);
   });
 });
@@ -134,16 +153,14 @@ describe('flag service: memberships by status', () => {
       },
     });
     const { db, stores } = flagstand;
-    const service = createFlagService(
-      db,
-      stores.flags,
-      {
-        organizationExists: stores.organizations.exists,
-        userExists: stores.users.exists,
-        activeOrganizationIds: stores.memberships.activeOrganizationIds,
-      },
-      fixedClock('2026-01-01T00:00:00.000Z'),
-    );
+    const directory = {
+      organizationExists: stores.organizations.exists,
+      userExists: stores.users.exists,
+      activeOrganizationIds: stores.memberships.activeOrganizationIds,
+    };
+    const clock = fixedClock('2026-01-01T00:00:00.000Z');
+    const rules = createRuleService(db, stores.flags, stores.rules, directory, clock, () => 'environment_x');
+    const service = createFlagService(db, stores.flags, stores.rules, rules, directory, clock);
     const envId = flagstand.environments[0].id;
     const page = service.listForUser(envId, USER, { limit: 10, order: 'desc' });
     expect(page.rows.map((f) => f.slug)).toEqual(expected);

@@ -108,7 +108,7 @@ describe('targets the worker sorts while the main thread inserts', () => {
       const db = openDatabase(':memory:');
       migrate(db);
       loadSeed(db, createStores(db), doc, fixedClock('2026-01-15T12:00:00.000Z'), [], withWorker ? check : undefined);
-      const rows = db.prepare('SELECT flag_id, resource_id, resource_type, enabled, created_at FROM flag_targets ORDER BY 1, 2').all();
+      const rows = db.prepare('SELECT t.flag_id, t.target_id AS resource_id, t.target_type AS resource_type, r.value AS enabled, t.created_at FROM flag_targets t JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id ORDER BY 1, 2').all();
       db.close();
       return rows;
     };

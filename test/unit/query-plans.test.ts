@@ -33,6 +33,8 @@ function storePlans(): Map<string, string[]> {
         stores.memberships.list('env', req, { ...filter, statuses: ['active'] });
       }
       for (const filter of [{}, { email: 'e' }, { organization_id: 'o' }]) stores.users.list('env', req, filter);
+      stores.rules.listRules('env', 'f', req);
+      for (const filter of [{}, { rule_id: 'r' }, { flag_id: 'f' }, { target_id: 't' }]) stores.rules.listMemberships('env', req, filter);
     }
   }
   const plans = new Map<string, string[]>();
@@ -71,18 +73,26 @@ describe('query plans', () => {
     for (const [sql, plan] of byUser) expect(plan.join('\n'), sql).toMatch(/INDEX organization_memberships_user_created \(user_id=\? AND environment_id=\?/);
   });
 
-  it("flag_targets: by subject through flag_targets_subject, by flag through the primary key", () => {
+  it('flag_targets: by subject through flag_targets_subject, by key through the primary key, by id through flag_targets_id', () => {
     const plans = [...storePlans()].filter(([sql]) => / flag_targets\b/.test(sql) && / WHERE | ON /.test(sql));
-    const bySubject = plans.filter(([sql]) => /resource_id = /.test(sql) && !/flag_id = /.test(sql));
-    const byKey = plans.filter(([sql]) => /flag_id = \? AND resource_id = \?/.test(sql));
+    const bySubject = plans.filter(([sql]) => /target_id = (j\.value|\?) AND (t\.)?environment_id = \?/.test(sql));
+    const byKey = plans.filter(([sql]) => /flag_id = \? AND target_type = \? AND target_id = \?/.test(sql));
+    const byId = plans.filter(([sql]) => /FROM flag_targets WHERE environment_id = \? AND id = \?/.test(sql));
     expect(bySubject.length).toBeGreaterThanOrEqual(2);
     expect(byKey.length).toBeGreaterThanOrEqual(1);
+    expect(byId.length).toBeGreaterThanOrEqual(1);
     for (const [sql, plan] of bySubject) {
-      expect(plan.join('\n'), sql).toMatch(/SEARCH \w+ USING (COVERING )?INDEX flag_targets_subject \(resource_id=\? AND environment_id=\?\)/);
-      expect(plan.join('\n'), sql).not.toMatch(/\(environment_id=\?\)/);
+      expect(plan.join('\n'), sql).toMatch(/SEARCH \w+ USING (COVERING )?INDEX flag_targets_subject \(target_id=\? AND environment_id=\?/);
     }
     for (const [sql, plan] of byKey) {
-      expect(plan.join('\n'), sql).toMatch(/SEARCH flag_targets USING PRIMARY KEY \(environment_id=\? AND flag_id=\? AND resource_id=\?\)/);
+      expect(plan.join('\n'), sql).toMatch(/SEARCH flag_targets USING PRIMARY KEY \(environment_id=\? AND flag_id=\? AND target_type=\? AND target_id=\?\)/);
     }
+    for (const [sql, plan] of byId) expect(plan.join('\n'), sql).toMatch(/SEARCH flag_targets USING (COVERING )?INDEX flag_targets_id \(environment_id=\? AND id=\?\)/);
+  });
+
+  it('flag_rules: by flag in evaluation order through flag_rules_flag, no sort', () => {
+    const plans = [...storePlans()].filter(([sql]) => /FROM flag_rules WHERE environment_id = \?( AND flag_id = \?)? ORDER BY/.test(sql));
+    expect(plans.length).toBeGreaterThanOrEqual(2);
+    for (const [sql, plan] of plans) expect(plan.join('\n'), sql).toMatch(/USING INDEX flag_rules_flag/);
   });
 });

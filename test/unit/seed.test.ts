@@ -83,7 +83,7 @@ describe('loading a single-environment seed', () => {
       created_at: CLOCK,
       updated_at: CLOCK,
     });
-    expect(d.prepare('SELECT resource_id, resource_type, enabled FROM flag_targets ORDER BY resource_id').all()).toEqual([
+    expect(d.prepare('SELECT t.target_id AS resource_id, t.target_type AS resource_type, r.value AS enabled FROM flag_targets t JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id ORDER BY resource_id').all()).toEqual([
       { resource_id: ORG, resource_type: 'organization', enabled: 0 },
       { resource_id: USER, resource_type: 'user', enabled: 1 },
     ]);
@@ -166,7 +166,7 @@ describe('loading a multi-environment seed', () => {
       },
     });
     const rows = flagstand.db
-      .prepare('SELECT flag_id, resource_id, resource_type, enabled, created_at FROM flag_targets ORDER BY resource_id')
+      .prepare('SELECT t.flag_id, t.target_id AS resource_id, t.target_type AS resource_type, r.value AS enabled, t.created_at FROM flag_targets t JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id ORDER BY resource_id')
       .all();
     const row = (resource_id: string, resource_type: string, enabled: number) => ({ flag_id: FLAG, resource_id, resource_type, enabled, created_at: '2025-03-01T10:00:00.000Z' });
     expect(rows).toEqual([

@@ -80,11 +80,20 @@ function copiedRows(database: Db = db, tables = snapshots.tables): number {
 
 /** Moves one target onto a new key, then another target onto the key the first left. */
 function moveKeys(environmentId: string, round: number): void {
-  const targets = stores.flags.allTargets(environmentId).filter((t) => t.resource_type === 'user');
+  const targets = userTargets(environmentId);
   const [a, b] = targets.filter((t) => t.flag_id === targets[0].flag_id);
-  const move = db.prepare('UPDATE flag_targets SET resource_id = ? WHERE environment_id = ? AND flag_id = ? AND resource_id = ?');
-  move.run(`user_chain_${round}`, environmentId, a.flag_id, a.resource_id);
-  move.run(a.resource_id, environmentId, b.flag_id, b.resource_id);
+  const move = db.prepare(`UPDATE flag_targets SET target_id = ? WHERE environment_id = ? AND flag_id = ? AND target_type = 'user' AND target_id = ?`);
+  move.run(`user_chain_${round}`, environmentId, a.flag_id, a.target_id);
+  move.run(a.target_id, environmentId, b.flag_id, b.target_id);
+}
+
+/** The user memberships of an environment, by key. */
+function userTargets(environmentId: string): { flag_id: string; target_id: string }[] {
+  return db
+    .prepare<[string], { flag_id: string; target_id: string }>(
+      `SELECT flag_id, target_id FROM flag_targets WHERE environment_id = ? AND target_type = 'user' ORDER BY flag_id, target_id`,
+    )
+    .all(environmentId);
 }
 
 /** Inserts, updates and deletes across tables, including cascades and a slug moving to a new row. */
@@ -94,14 +103,21 @@ function mutate(environmentId: string, round: number): void {
   stores.flags.update(environmentId, { ...first, name: `renamed ${round}`, enabled: !first.enabled });
   stores.flags.delete(environmentId, flags[1].id); // cascades to its targets
   stores.flags.insert(environmentId, { ...flags[1], id: newId('flag'), name: `replacement ${round}` }); // same slug, new row
-  const [user, other] = stores.flags.allTargets(environmentId).filter((t) => t.resource_type === 'user');
-  if (user) stores.flags.setTarget(environmentId, { ...user, enabled: !user.enabled }, clock.now());
+  const [user, other] = userTargets(environmentId);
+  if (user) {
+    db.prepare(`UPDATE flag_targets SET updated_at = ? WHERE environment_id = ? AND flag_id = ? AND target_type = 'user' AND target_id = ?`).run(
+      clock.now(),
+      environmentId,
+      user.flag_id,
+      user.target_id,
+    );
+  }
   // A primary key that moves: the row is gone from its old key and present at a new one.
-  db.prepare('UPDATE flag_targets SET resource_id = ? WHERE environment_id = ? AND flag_id = ? AND resource_id = ?').run(
+  db.prepare(`UPDATE flag_targets SET target_id = ? WHERE environment_id = ? AND flag_id = ? AND target_type = 'user' AND target_id = ?`).run(
     `user_moved_${round}`,
     environmentId,
     other.flag_id,
-    other.resource_id,
+    other.target_id,
   );
   // Most of a table at once, which a restore rewrites whole.
   db.prepare("UPDATE users SET first_name = 'Bulk' || ? WHERE environment_id = ?").run(round, environmentId);

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorBody, Nullable } from '../../http/schemas.js';
+import { ErrorBody, ListOf, Nullable } from '../../http/schemas.js';
 import { SeedFlag } from '../../seed/schema.js';
 
 // Flag management is dashboard-only at WorkOS, so there is no spec operation: the bodies take the
@@ -68,4 +68,17 @@ export const removeFlagTarget = {
   tags,
   params: TargetParams,
   response: { 204: Type.Null(), ...errors },
+};
+
+export const ReorderFlagRulesBody = Type.Object(
+  { rule_ids: Type.Array(Type.String(), { description: "Every rule id of the flag, once, in the new evaluation order." }) },
+  { additionalProperties: false },
+);
+export const reorderFlagRules = {
+  operationId: 'FlagstandAdmin_reorderFlagRules',
+  tags,
+  description: "Puts the flag's rules in the given order (positions 0, 1, …) and answers them in that order.",
+  params: SlugParams,
+  body: ReorderFlagRulesBody,
+  response: { 200: ListOf(Type.Ref('FlagRule')), ...errors },
 };

@@ -4,8 +4,10 @@ import { createReadMemo } from '../../db/read-memo.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
 import { freezePage, pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
-import { exceptionsForOrganization, exceptionsForUser, type Exceptions } from './evaluate.js';
+import { exceptionsFor, organizationContexts, userContexts, type EvalContext, type Exceptions, type MembershipFact } from './evaluate.js';
 import type { FlagChanges, FlagOwnerInput, NewFlag } from './input.js';
+import type { RuleService } from './rule-service.js';
+import type { RuleStore } from './rule-store.js';
 import type { Flag, FlagStore, ResourceType } from './store.js';
 
 export interface FlagService {
@@ -47,7 +49,14 @@ export function resourceTypeOf(resourceId: string): ResourceType | undefined {
   return undefined;
 }
 
-export function createFlagService(db: Db, flags: FlagStore, directory: TargetDirectory, clock: EnvironmentTime): FlagService {
+export function createFlagService(
+  db: Db,
+  flags: FlagStore,
+  rules: RuleStore,
+  ruleWrites: Pick<RuleService, 'setClassicTarget' | 'removeClassicTarget'>,
+  directory: TargetDirectory,
+  clock: EnvironmentTime,
+): FlagService {
   const requireFlag = (environmentId: string, slug: string): Flag => {
     const flag = flags.bySlug(environmentId, slug);
     if (!flag) throw notFound('Feature flag', slug);
@@ -76,14 +85,32 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     }
   };
 
+  /** The subject's memberships of enabled flags, each with its rule (user and organization rules only). */
+  const membershipFacts = (environmentId: string, subjectIds: readonly string[]): MembershipFact[] => {
+    const memberships = rules.subjectMemberships(environmentId, subjectIds).filter((m) => m.target_type === 'user' || m.target_type === 'organization');
+    if (memberships.length === 0) return [];
+    const ruleById = rules.rulesById(environmentId);
+    const flagById = flags.cachedByIds(environmentId, [...new Set(memberships.map((m) => m.flag_id))]);
+    const facts: MembershipFact[] = [];
+    for (const m of memberships) {
+      const flag = flagById.get(m.flag_id);
+      const rule = ruleById.get(m.rule_id);
+      if (!flag?.enabled || !rule) continue;
+      facts.push({ ...m, position: rule.position, value: rule.value, default_value: flag.default_value });
+    }
+    return facts;
+  };
+
   const subjectExceptions = (environmentId: string, type: ResourceType, subjectId: string): Exceptions | null => {
+    let contexts: EvalContext[];
     if (type === 'organization') {
       if (!directory.organizationExists(environmentId, subjectId)) return null;
-      return exceptionsForOrganization(flags.targetsOf(environmentId, [subjectId]));
+      contexts = organizationContexts(subjectId);
+    } else {
+      if (!directory.userExists(environmentId, subjectId)) return null;
+      contexts = userContexts(subjectId, directory.activeOrganizationIds(environmentId, subjectId));
     }
-    if (!directory.userExists(environmentId, subjectId)) return null;
-    const organizationIds = directory.activeOrganizationIds(environmentId, subjectId);
-    return exceptionsForUser(flags.targetsOf(environmentId, [subjectId, ...organizationIds]), subjectId, organizationIds);
+    return exceptionsFor(membershipFacts(environmentId, contexts.flatMap((c) => Object.values(c))), contexts);
   };
 
   // Pages are kept until the data changes: SDKs ask for the same subjects' flags again and again.
@@ -147,7 +174,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     return next;
   });
 
-  // Its targets go with it (ON DELETE CASCADE).
+  // Its rules and their memberships go with it (ON DELETE CASCADE).
   const remove = db.transaction((environmentId: string, slug: string): void => {
     flags.delete(environmentId, requireFlag(environmentId, slug).id);
   });
@@ -161,22 +188,21 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
     return next;
   });
 
+  // Classic targets are aliases over rules (rule-service.ts): on joins the (type, true) rule,
+  // explicitly off the (type, false) one. A target that already stands as asked is a no-op and
+  // leaves updated_at alone, as with enable.
   const setTarget = db.transaction((environmentId: string, slug: string, resourceId: string, enabled: boolean): void => {
     const type = requireResource(environmentId, resourceId);
     const flag = requireFlag(environmentId, slug);
     requireTargetExists(environmentId, resourceId, type);
-    const now = clock.now(environmentId);
-    // As with enable, a target that already stands as asked is a no-op and leaves updated_at alone.
-    if (flags.setTarget(environmentId, { flag_id: flag.id, resource_id: resourceId, resource_type: type, enabled }, now)) {
-      flags.touch(environmentId, flag.id, now);
-    }
+    ruleWrites.setClassicTarget(environmentId, flag, type, resourceId, enabled);
   });
 
   const removeTarget = db.transaction((environmentId: string, slug: string, resourceId: string): void => {
     const type = requireResource(environmentId, resourceId);
     const flag = requireFlag(environmentId, slug);
     requireTargetExists(environmentId, resourceId, type);
-    if (flags.deleteTarget(environmentId, flag.id, resourceId)) flags.touch(environmentId, flag.id, clock.now(environmentId));
+    ruleWrites.removeClassicTarget(environmentId, flag, type, resourceId);
   });
 
   return {
@@ -205,7 +231,7 @@ export function createFlagService(db: Db, flags: FlagStore, directory: TargetDir
 
     userTargets(environmentId: string, userId: string) {
       if (!directory.userExists(environmentId, userId)) throw notFound('User', userId);
-      return flags.ownTargets(environmentId, userId);
+      return rules.ownTargets(environmentId, 'user', userId);
     },
   };
 }
