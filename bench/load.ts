@@ -5,6 +5,8 @@ export interface LoadOptions {
   port: number;
   /** Request paths, cycled through by every connection (pre-built, so each costs the client the same). */
   paths: string[];
+  /** POST requests instead (path and JSON body each), cycled the same way. */
+  posts?: { path: string; body: string }[];
   headers?: Record<string, string>;
   connections: number;
   durationSec: number;
@@ -40,7 +42,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     connections: options.connections,
     duration: options.durationSec,
     headers: options.headers,
-    requests: options.paths.map((path) => ({ method: 'GET', path })),
+    requests: options.posts
+      ? options.posts.map(({ path, body }) => ({ method: 'POST', path, body, headers: { ...options.headers, 'content-type': 'application/json' } }))
+      : options.paths.map((path) => ({ method: 'GET', path })),
     warmup: { connections: options.connections, duration: 1 },
   }) as unknown as Promise<autocannon.Result> & NodeJS.EventEmitter;
   const pid = options.serverPid;

@@ -1,5 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { WriteResult } from './durability.js';
 import type { LoadResult } from './load.js';
 import type { SeedSize, SizeName } from './seed.js';
 
@@ -52,6 +53,8 @@ export interface Report {
   starts: { flagstand: Stat; hello: Stat };
   admin: AdminResult;
   sizes: SizeReport[];
+  /** Flag writes on each database setting (docs/reliability.md, "Durability"). */
+  writes?: WriteResult[];
 }
 
 export const USER_ROUTE = 'GET /user_management/users/{id}/feature-flags';
@@ -144,6 +147,14 @@ export function toMarkdown(report: Report): string {
   lines.push('', `Spawn-to-healthy (empty, in memory): flagstand ${stat(report.starts.flagstand)}; hello-world ${stat(report.starts.hello)}.`);
   const a = report.admin;
   lines.push(`Reset (${n0(a.rows)}-row environment, over HTTP, after a typical test's writes): ${stat(a.reset)}; snapshot restore: ${stat(a.restore)}.`);
+  if (report.writes?.length) {
+    const normal = report.writes.find((w) => w.database.includes('normal'))?.rps;
+    lines.push('', `Writes (PUT enable/disable, ${report.settings.connections} clients, one commit each):`, '',
+      '| database | writes/s | × synchronous normal | p50 ms | p99 ms |', '| --- | ---: | ---: | ---: | ---: |');
+    for (const w of report.writes) {
+      lines.push(`| ${w.database} | ${n0(w.rps)} | ${normal ? (w.rps / normal).toFixed(2) : ''} | ${ms(w.p50)} | ${ms(w.p99)} |`);
+    }
+  }
   lines.push('', '| target | measured | met |', '| --- | --- | --- |');
   for (const c of checks(report)) lines.push(`| ${c.target} | ${c.measured} | ${c.ok === undefined ? '—' : c.ok ? 'yes' : '**no**'} |`);
   return lines.join('\n');

@@ -7,6 +7,7 @@ import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { measureWriteDurability } from './durability.js';
 import { runLoad, type LoadResult } from './load.js';
 import { fetchBody, freePort, rssMb, sleep, spawnUntilHealthy, type Spawned } from './processes.js';
 import { USER_ROUTE, USER_ROUTE_COLD, writeReport, type AdminResult, type Report, type RouteResult, type SeedLoad, type SizeReport, type Stat } from './report.js';
@@ -230,6 +231,8 @@ async function main(): Promise<void> {
   for (const size of sizes) reports.push(await benchSize(size, starts.flagstand.median));
   log('reset and restore on a ~10k-row environment…');
   const admin = await measureAdmin(startRuns * 2);
+  log('writes in memory and on --db files (synchronous normal, full)…');
+  const writes = await measureWriteDurability(startFlagstand, { connections, durationSec });
 
   const report: Report = {
     date: new Date().toISOString(),
@@ -238,6 +241,7 @@ async function main(): Promise<void> {
     starts,
     admin,
     sizes: reports,
+    writes,
   };
   const table = writeReport(report, values.out!);
   process.stdout.write(table + '\n');

@@ -28,7 +28,7 @@ export interface GeneratedSeed {
 export const BENCH_KEY = 'sk_test_bench';
 
 // A fixed PRNG so every run benchmarks the same data.
-function mulberry32(seed: number): () => number {
+export function mulberry32(seed: number): () => number {
   let a = seed >>> 0;
   return () => {
     a = (a + 0x6d2b79f5) >>> 0;

@@ -1,6 +1,7 @@
 import { readSeedFile } from './seed/read.js';
 import type { SeedEnvironment } from './seed/schema.js';
 import type { NewEnvironment } from './modules/admin/input.js';
+import { clientIdOf } from './modules/authenticate/client-id.js';
 
 // The shapes the package's JavaScript API speaks (camelCase), shared by the in-process controls
 // (src/index.ts) and the HTTP client (src/client.ts).
@@ -13,6 +14,8 @@ export interface FlagstandEnvironment {
   /** The first of apiKeys: the one to give the SDK. Null for an environment that has none. */
   apiKey: string | null;
   apiKeys: string[];
+  /** The client id for sign-in: `new WorkOS(apiKey, { clientId })`, and the JWKS path. */
+  clientId: string;
   createdAt: string;
 }
 
@@ -52,6 +55,7 @@ export const toEnvironment = (env: {
   launchDarklyKey: env.launchdarkly_key,
   apiKey: env.api_keys[0] ?? null,
   apiKeys: env.api_keys,
+  clientId: clientIdOf(env.id),
   createdAt: env.created_at,
 });
 

@@ -3,7 +3,10 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { systemClock } from './clock.js';
 import type { Db } from './db/open.js';
-import { frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
+import { clientErrorHandler, frameworkErrorHandler, registerErrorHandling } from './http/errors.js';
+import { registerJsonBody } from './http/json-body.js';
+import { BODY_LIMIT_BYTES } from './http/limits.js';
+import { nodeServerFactory } from './http/node-server.js';
 import { registerIdempotency } from './http/idempotency.js';
 import { buildSerializer, buildValidator } from './http/compilers.js';
 import { registerRequestHook } from './http/request-hook.js';
@@ -13,6 +16,7 @@ import { ADMIN_PREFIX, type LogLevel } from './config.js';
 import { adminRoutes } from './modules/admin/routes.js';
 import { FlagstandEnvironment, FlagstandSnapshot } from './modules/admin/schemas.js';
 import type { AdminService } from './modules/admin/service.js';
+import { registerAdminIndex } from './modules/admin/index-route.js';
 import { featureFlagAdminRoutes } from './modules/feature-flags/admin-routes.js';
 import { FeatureFlag } from './modules/feature-flags/schemas.js';
 import { FlagRule, FlagTarget } from './modules/feature-flags/rule-schemas.js';
@@ -35,6 +39,39 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { AuthorizationPermission } from './modules/permissions/schemas.js';
+import { permissionRoutes } from './modules/permissions/routes.js';
+import { createPermissionService } from './modules/permissions/service.js';
+import { AuthorizationResource } from './modules/resources/schemas.js';
+import { resourceRoutes } from './modules/resources/routes.js';
+import { createResourceService } from './modules/resources/service.js';
+import { RoleAssignment } from './modules/role-assignments/schemas.js';
+import { roleAssignmentRoutes } from './modules/role-assignments/routes.js';
+import { createRoleAssignmentService } from './modules/role-assignments/service.js';
+import { authorizationRoutes } from './modules/authorization/routes.js';
+import { createAuthorizationService } from './modules/authorization/service.js';
+import { createAccessStore } from './modules/authorization/store.js';
+import { roleRoutes } from './modules/roles/routes.js';
+import { Role } from './modules/roles/schemas.js';
+import { createRoleService } from './modules/roles/service.js';
+import { authenticateAdminRoutes, authenticateRoutes } from './modules/authenticate/routes.js';
+import { createAuthenticateService } from './modules/authenticate/service.js';
+import { allUserFlagSlugs } from './modules/authenticate/flag-claim.js';
+import { createSigningKeys } from './modules/authenticate/signing-keys.js';
+import { authFactorRoutes } from './modules/auth-factors/routes.js';
+import { AuthenticationFactor } from './modules/auth-factors/schemas.js';
+import { createAuthFactorService } from './modules/auth-factors/service.js';
+import { authorizedApplicationRoutes } from './modules/authorized-applications/routes.js';
+import { createAuthorizedApplicationService } from './modules/authorized-applications/service.js';
+import { connectedAccountRoutes } from './modules/connected-accounts/routes.js';
+import { ConnectedAccount } from './modules/connected-accounts/schemas.js';
+import { createConnectedAccountService } from './modules/connected-accounts/service.js';
+import { dataProviderRoutes } from './modules/data-providers/routes.js';
+import { createDataProviderService } from './modules/data-providers/service.js';
+import { identityRoutes } from './modules/identities/routes.js';
+import { sessionRoutes } from './modules/sessions/routes.js';
+import { Session } from './modules/sessions/schemas.js';
+import { createSessionService } from './modules/sessions/service.js';
 import { emailChangeAdminRoutes, emailChangeRoutes } from './modules/email-change/routes.js';
 import { createEmailChangeService } from './modules/email-change/service.js';
 import { emailVerificationAdminRoutes, emailVerificationRoutes } from './modules/email-verification/routes.js';
@@ -43,8 +80,6 @@ import { createEmailVerificationService } from './modules/email-verification/ser
 import { invitationRoutes } from './modules/invitations/routes.js';
 import { Invitation } from './modules/invitations/schemas.js';
 import { createInvitationService } from './modules/invitations/service.js';
-import { roleRoutes } from './modules/roles/routes.js';
-import { Role } from './modules/roles/schemas.js';
 import { clockRoutes } from './modules/clock/routes.js';
 import { createEnvironmentClock, type EnvironmentClock } from './modules/clock/service.js';
 import { sdkRoutes } from './modules/sdk/routes.js';
@@ -77,8 +112,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   // Requests answered from the cache would go unlogged: with request logs on, all go through Fastify.
   const responses = ['info', 'debug', 'trace'].includes(ctx.logLevel ?? 'silent') ? undefined : createResponseCache(ctx.db);
   const app = Fastify({
-    ...(responses && { serverFactory: responses.serverFactory }),
-    logger: ctx.logLevel && ctx.logLevel !== 'silent' ? { level: ctx.logLevel } : false,
+    serverFactory: nodeServerFactory(responses?.serve),
+    clientErrorHandler,
+    // Logs go to stderr: stdout carries only the start banner, whose first line scripts read for the URL.
+    logger: ctx.logLevel && ctx.logLevel !== 'silent' ? { level: ctx.logLevel, stream: process.stderr } : false,
     genReqId: genRequestId,
     requestIdHeader: false,
     // Slugs may be 255 characters, more once percent-encoded; Fastify's default cap is 100 (then 414).
@@ -86,7 +123,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     // No verb aliases: HEAD is not in the spec, so it answers 404 like any unknown method.
     exposeHeadRoutes: false,
     frameworkErrors: frameworkErrorHandler,
-    bodyLimit: 10 * 1024 * 1024,
+    bodyLimit: BODY_LIMIT_BYTES,
+    // While closing, requests already on open connections are still answered (with
+    // `Connection: close`) rather than refused with a 503: the server.ts deadline bounds the wait.
+    return503OnClosing: false,
     // Both compilers ours: Fastify then never loads its default Ajv set-up (JTD included).
     schemaController: { compilersFactory: { buildSerializer, buildValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>();
@@ -96,17 +136,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   responses?.register(app);
   registerIdempotency(app, ctx.stores.idempotency, clock);
 
-  // The SDK sends `Content-Type: application/json` with an empty body on bodiless PUT/DELETE: read it as {}.
-  const defaultJson = app.getDefaultJsonParser('error', 'ignore');
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (req, body, done) => {
-    if (typeof body === 'string' && body.trim() === '') return done(null, {});
-    const parse = defaultJson as unknown as (req: unknown, body: string, done: (e: Error | null, v?: unknown) => void) => void;
-    parse(req, body as string, (err, value) => {
-      if (err) (err as Error & { statusCode?: number }).statusCode = 400;
-      done(err, value);
-    });
-  });
+  registerJsonBody(app);
 
   await app.register(swagger, {
     openapi: {
@@ -130,13 +160,21 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(User);
   app.addSchema(OrganizationMembership);
   app.addSchema(Role);
+  app.addSchema(AuthorizationPermission);
+  app.addSchema(AuthorizationResource);
+  app.addSchema(RoleAssignment);
   app.addSchema(FlagstandEnvironment);
   app.addSchema(FlagstandSnapshot);
   app.addSchema(OrganizationApiKey);
   app.addSchema(Invitation);
   app.addSchema(EmailVerification);
+  app.addSchema(AuthenticationFactor);
+  app.addSchema(Session);
+  app.addSchema(ConnectedAccount);
 
-  app.get('/health', { config: { public: true }, schema: { hide: true } }, async () => ({ status: 'ok' }));
+  // HEAD too (the only route with it), for `curl -I` and `wget --spider` health checks.
+  app.get('/health', { config: { public: true }, schema: { hide: true }, exposeHeadRoute: true }, async () => ({ status: 'ok' }));
+  registerAdminIndex(app);
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
 
   const directory = {
@@ -172,6 +210,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     userStore,
     { deleteTargetsOf: (environmentId, id) => ruleStore.deleteMembershipsOf(environmentId, 'user', id) },
     clock,
+    ctx.stores.passwords,
   );
   await app.register(userRoutes, { users });
   const memberships = createMembershipService(
@@ -181,7 +220,20 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     clock,
   );
   await app.register(membershipRoutes, { memberships });
-  await app.register(roleRoutes, { roles, organizationExists: organizations.exists });
+  const { permissions, resourceTypes } = ctx.stores;
+  const authz = { roles, permissions, resourceTypes, organizationExists: organizations.exists };
+  await app.register(roleRoutes, { roles: createRoleService(ctx.db, authz, clock) });
+  await app.register(permissionRoutes, { permissions: createPermissionService(ctx.db, authz, clock) });
+  const resources = createResourceService(ctx.db, { ...ctx.stores, assignments: ctx.stores.roleAssignments }, clock);
+  await app.register(resourceRoutes, { resources });
+  const assignmentStores = { assignments: ctx.stores.roleAssignments, memberships: membershipStore, roles, resources };
+  await app.register(roleAssignmentRoutes, { assignments: createRoleAssignmentService(ctx.db, assignmentStores, clock) });
+  const authorization = createAuthorizationService({
+    ...assignmentStores,
+    resourceRows: ctx.stores.resources,
+    access: createAccessStore(ctx.db),
+  });
+  await app.register(authorizationRoutes, { authorization, resources });
   const invitations = createInvitationService(
     ctx.db,
     ctx.stores.invitations,
@@ -193,6 +245,42 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(emailVerificationRoutes, { verifications });
   const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
   await app.register(emailChangeRoutes, { changes });
+  await app.register(authFactorRoutes, { factors: createAuthFactorService(ctx.db, ctx.stores.authFactors, userStore, clock) });
+  await app.register(identityRoutes, { identities: ctx.stores.identities, userExists: userStore.exists });
+  const sessions = createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock);
+  await app.register(sessionRoutes, { sessions });
+  await app.register(authorizedApplicationRoutes, {
+    applications: createAuthorizedApplicationService(ctx.stores.authorizedApplications, userStore.exists),
+  });
+  await app.register(connectedAccountRoutes, {
+    accounts: createConnectedAccountService(ctx.db, ctx.stores.connectedAccounts, userStore.exists),
+  });
+  await app.register(dataProviderRoutes, {
+    providers: createDataProviderService(ctx.stores.dataProviders, ctx.stores.connectedAccounts, userStore.exists),
+  });
+  const keys = createSigningKeys(ctx.db);
+  const signIn = createAuthenticateService(
+    ctx.db,
+    ctx.stores.signIn,
+    keys,
+    {
+      users: userStore,
+      passwords: ctx.stores.passwords,
+      memberships: membershipStore,
+      roles,
+      sessions: ctx.stores.sessions,
+      flagSlugsOf: (environmentId, userId) => allUserFlagSlugs(flags, environmentId, userId),
+      isEnvironmentKey: (environmentId, secret) => ctx.stores.environments.keyOwner(secret) === environmentId,
+    },
+    clock,
+  );
+  await app.register(authenticateRoutes, {
+    signIn,
+    keys,
+    clock,
+    environmentById: ctx.stores.environments.byId,
+    environmentByPublicId: ctx.stores.environments.byPublicId,
+  });
   const sweeper = createExpirySweeper({
     store: ctx.stores.expiries,
     transaction: (fn) => ctx.db.transaction(fn)(),
@@ -214,6 +302,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });
   await app.register(emailChangeAdminRoutes, { prefix: ADMIN_PREFIX, changes });
+  await app.register(authenticateAdminRoutes, { prefix: ADMIN_PREFIX, signIn });
 
   if (ctx.onClose) app.addHook('onClose', async () => ctx.onClose!());
   await app.ready();

@@ -10,10 +10,17 @@ import {
   type SdkOptions,
 } from './api-types.js';
 import { ADMIN_PREFIX } from './config.js';
-import { ApiError, type ErrorBody } from './http/errors.js';
+import { ApiError, type ErrorBody } from './http/api-error.js';
 import type { FlagstandEnvironment as EnvironmentWire, FlagstandSnapshot as SnapshotWire } from './modules/admin/schemas.js';
 import type { FeatureFlag } from './modules/feature-flags/flag-schema.js';
 import type { FlagChanges, NewFlag } from './modules/feature-flags/input.js';
+
+// The package's client-only entry, `flagstand/client`: what a test file needs to reach a server a
+// global setup started. It must stay free of Fastify, SQLite and TypeBox at run time (type imports
+// are fine), so that importing it in every test file costs a few milliseconds (test/client-entry.test.ts).
+export { ApiError, type ErrorBody } from './http/api-error.js';
+export type { CreateEnvironmentOptions, FlagstandEnvironment, FlagstandSnapshot, SdkOptions } from './api-types.js';
+export type { FlagChanges, NewFlag } from './modules/feature-flags/input.js';
 
 /**
  * flagstand's admin API over HTTP, for code that did not start the server: a test worker given

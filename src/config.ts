@@ -3,12 +3,18 @@ import type { SeedDocument } from './seed/schema.js';
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
+/** `synchronous` of a file database: NORMAL survives a process crash, FULL a power loss too (docs/reliability.md). */
+export const SYNCHRONOUS_MODES = ['normal', 'full'] as const;
+export type SynchronousMode = (typeof SYNCHRONOUS_MODES)[number];
+
 /** Everything a flagstand server can be started with, from the CLI or the programmatic API. */
 export interface FlagstandOptions {
   port: number;
   host: string;
   /** ':memory:' (fresh at each start) or a file path (persistent, WAL). */
   db: string;
+  /** A file database's SQLite `synchronous`: 'normal' survives a crash of the process, 'full' a power loss too. */
+  synchronous: SynchronousMode;
   /** A path to a JSON/YAML seed file, or the parsed document itself. */
   seed?: string | SeedDocument;
   /** Secret keys for the default environment, added to any the seed declares. */
@@ -20,6 +26,7 @@ export const DEFAULT_OPTIONS: FlagstandOptions = {
   port: 4100,
   host: '127.0.0.1',
   db: ':memory:',
+  synchronous: 'normal',
   apiKeys: [],
   logLevel: 'warn',
 };
@@ -32,6 +39,7 @@ export const ENV_VARS = {
   port: 'FLAGSTAND_PORT',
   host: 'FLAGSTAND_HOST',
   db: 'FLAGSTAND_DB',
+  synchronous: 'FLAGSTAND_SYNCHRONOUS',
   seed: 'FLAGSTAND_SEED',
   apiKeys: 'FLAGSTAND_API_KEYS',
   logLevel: 'FLAGSTAND_LOG_LEVEL',

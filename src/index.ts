@@ -13,7 +13,8 @@ import {
   type SdkOptions,
 } from './api-types.js';
 import type { SeedDocument } from './seed/schema.js';
-import { createFlagstand, startServer, type Flagstand } from './server.js';
+import { SHUTDOWN_GRACE_MS } from './http/limits.js';
+import { closeWithin, createFlagstand, startServer, type Flagstand } from './server.js';
 
 export { ADMIN_PREFIX, type LogLevel } from './config.js';
 export { fixedClock, systemClock, type Clock } from './clock.js';
@@ -114,7 +115,8 @@ function controls(flagstand: Flagstand): FlagstandControls {
     setClock: async (now, environment = environments[0].id) =>
       clock.set(admin.resolveId(environment), typeof now === 'string' ? now : now.toISOString()),
     advanceClock: async (ms, environment = environments[0].id) => clock.advance(admin.resolveId(environment), ms),
-    close: () => app.close(),
+    // Bounded: a client stalled mid-request cannot keep close() waiting (docs/reliability.md).
+    close: () => closeWithin(app, SHUTDOWN_GRACE_MS),
   };
 }
 

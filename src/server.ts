@@ -3,6 +3,7 @@ import { buildApp } from './app.js';
 import { systemClock, type Clock } from './clock.js';
 import { DEFAULT_OPTIONS, FALLBACK_API_KEY, type FlagstandOptions } from './config.js';
 import { collectGarbage } from './collect-garbage.js';
+import { SHUTDOWN_GRACE_MS } from './http/limits.js';
 import { BULK_LOAD_MIN_ROWS } from './db/bulk-load.js';
 import { migrate } from './db/migrate.js';
 import { openDatabase, type Db } from './db/open.js';
@@ -37,10 +38,12 @@ export type CreateOptions = Partial<Omit<FlagstandOptions, 'port' | 'host'>> & {
 /** Opens and migrates the database, loads the seed (or creates the default environment), builds the app. */
 export async function createFlagstand(options: CreateOptions = {}): Promise<Flagstand> {
   const clock = options.clock ?? systemClock;
-  const db = openDatabase(options.db ?? DEFAULT_OPTIONS.db);
+  const db = openDatabase(options.db ?? DEFAULT_OPTIONS.db, { synchronous: options.synchronous });
   try {
     migrate(db);
     const stores = createStores(db);
+    // Requests a crash cut short left their Idempotency-Keys claimed: free them for the retries.
+    stores.idempotency.releaseOrphans();
     const cliKeys = options.apiKeys ?? [];
     let seedSkipped = false;
     let usingFallbackKey = false;
@@ -100,5 +103,23 @@ export async function startServer(options: Partial<FlagstandOptions> & { clock?:
   const address = flagstand.app.server.address();
   const port = typeof address === 'object' && address ? address.port : (options.port ?? DEFAULT_OPTIONS.port);
   const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
-  return { ...flagstand, url: `http://${urlHost}:${port}`, port, close: () => flagstand.app.close() };
+  return { ...flagstand, url: `http://${urlHost}:${port}`, port, close: () => closeWithin(flagstand.app, SHUTDOWN_GRACE_MS) };
+}
+
+/**
+ * Stops listening, lets requests in flight finish, and closes every keep-alive connection as soon
+ * as it is idle (Node closes the idle ones once, at close(); a connection whose answer was still
+ * being written goes idle later, so this looks again every 50 ms). After `graceMs` it closes
+ * whatever is still open (a client stalled mid-request), so shutdown never waits on a client.
+ * The database closes last.
+ */
+export async function closeWithin(app: FastifyInstance, graceMs: number): Promise<void> {
+  const idle = setInterval(() => app.server.closeIdleConnections(), 50);
+  const deadline = setTimeout(() => app.server.closeAllConnections(), graceMs);
+  try {
+    await app.close();
+  } finally {
+    clearInterval(idle);
+    clearTimeout(deadline);
+  }
 }

@@ -1,6 +1,14 @@
 import type { Db } from './db/open.js';
 import { createIdempotencyStore } from './http/idempotency-store.js';
 import { createApiKeyStore } from './modules/api-keys/store.js';
+import { createAuthFactorStore } from './modules/auth-factors/store.js';
+import { createAuthorizedApplicationStore } from './modules/authorized-applications/store.js';
+import { createConnectedAccountStore } from './modules/connected-accounts/store.js';
+import { createDataProviderStore } from './modules/data-providers/store.js';
+import { createIdentityStore } from './modules/identities/store.js';
+import { createSessionStore } from './modules/sessions/store.js';
+import { createSignInStore } from './modules/authenticate/store.js';
+import { createPasswordStore } from './modules/users/password-store.js';
 import { createEmailChangeStore } from './modules/email-change/store.js';
 import { createEmailVerificationStore } from './modules/email-verification/store.js';
 import { createEnvironmentStore } from './modules/environments/store.js';
@@ -10,6 +18,10 @@ import { createFlagStore } from './modules/feature-flags/store.js';
 import { createInvitationStore } from './modules/invitations/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
 import { createOrganizationStore } from './modules/organizations/store.js';
+import { createPermissionStore } from './modules/permissions/store.js';
+import { createResourceStore } from './modules/resources/store.js';
+import { createResourceTypeStore } from './modules/resources/type-store.js';
+import { createRoleAssignmentStore } from './modules/role-assignments/store.js';
 import { createRoleStore } from './modules/roles/store.js';
 import { createUserStore } from './modules/users/store.js';
 
@@ -21,6 +33,10 @@ export function createStores(db: Db) {
     users: createUserStore(db),
     memberships: createMembershipStore(db),
     roles: createRoleStore(db),
+    permissions: createPermissionStore(db),
+    resourceTypes: createResourceTypeStore(db),
+    resources: createResourceStore(db),
+    roleAssignments: createRoleAssignmentStore(db),
     flags: createFlagStore(db),
     expiries: createExpiryStore(db),
     rules: createRuleStore(db),
@@ -29,6 +45,14 @@ export function createStores(db: Db) {
     invitations: createInvitationStore(db),
     emailVerifications: createEmailVerificationStore(db),
     emailChanges: createEmailChangeStore(db),
+    authFactors: createAuthFactorStore(db),
+    identities: createIdentityStore(db),
+    sessions: createSessionStore(db),
+    authorizedApplications: createAuthorizedApplicationStore(db),
+    dataProviders: createDataProviderStore(db),
+    connectedAccounts: createConnectedAccountStore(db),
+    passwords: createPasswordStore(db),
+    signIn: createSignInStore(db),
   };
 }
 

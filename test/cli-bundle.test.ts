@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -108,5 +108,28 @@ describe('the bundled CLI', () => {
     } finally {
       good.kill();
     }
+  }, 60_000);
+
+  it('`npm start` passes SIGTERM on to the server: none is left running on the port', async () => {
+    // package.json's own start script, run by npm itself, with the bundle in place of dist/cli.js.
+    const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } };
+    expect(scripts.start).toContain('dist/cli.js');
+    const project = join(tmp, 'npm-start');
+    mkdirSync(project);
+    const start = scripts.start.replace('dist/cli.js', JSON.stringify(bundle));
+    writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'npm-start', private: true, scripts: { start } }));
+    const npm = spawn('npm', ['start', '--silent', '--', '--port', '0'], { cwd: project, stdio: ['ignore', 'pipe', 'pipe'] });
+    const started = await listeningUrl(npm);
+    expect((await fetch(`${started}/health`)).status).toBe(200);
+    const exited = new Promise((resolve) => npm.on('exit', resolve));
+    npm.kill('SIGTERM');
+    await exited;
+    // An orphaned server would still answer; a stopped one refuses the connection.
+    let answered = true;
+    for (let i = 0; i < 50 && answered; i++) {
+      answered = await fetch(`${started}/health`).then(() => true, () => false);
+      if (answered) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(answered).toBe(false);
   }, 60_000);
 });

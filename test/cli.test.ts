@@ -1,5 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -10,7 +11,8 @@ import { ENV_VARS } from '../src/config.js';
 // building dist first costs more than every spawn here together, and cannot go stale.
 
 const CLI = ['--import', 'tsx', 'src/cli.ts'];
-const BANNER = /flagstand listening on (http:\/\/127\.0\.0\.1:(\d+))/;
+// The first line on stdout, alone on its line: what scripts read to learn the port.
+const BANNER = /^flagstand listening on (http:\/\/(\S+):(\d+))$/m;
 
 let dir: string;
 beforeAll(() => {
@@ -77,6 +79,18 @@ function stop(child: ChildProcess): Promise<number | null> {
   });
 }
 
+/** A port nothing listens on right now. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as AddressInfo;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 const get = (url: string, key?: string) => fetch(url, { headers: key ? { authorization: `Bearer ${key}` } : {} });
 
 function seedFile(name: string, yaml: string): string {
@@ -106,17 +120,28 @@ describe.concurrent('flagstand CLI arguments', { timeout: 60_000 }, () => {
   });
 
   it.for([
-    [['--nope'], /Unknown option '--nope'/],
+    [['--nope'], /^flagstand: Unknown option '--nope'$/m],
     [['--port', 'abc'], /--port must be an integer from 0 to 65535, got 'abc'/],
     [['--port', '70000'], /--port must be an integer/],
     [['--log-level', 'loud'], /--log-level must be one of/],
     [['--api-key', 'pk_test_1'], /--api-key must look like sk_…, got 'pk_test_1'/],
     [['stray'], /Unexpected argument 'stray'/],
-  ] as const)('%j → exit 2 with a message', async ([args, message], { expect }) => {
+  ] as const)('%j → exit 2 with one line and a hint, not the whole help', async ([args, message], { expect }) => {
     const { code, stderr } = await run([...args]);
     expect(code).toBe(2);
-    expect(stderr).toMatch(/^flagstand: /);
     expect(stderr).toMatch(message);
+    expect(stderr.split('\n')).toEqual([expect.stringMatching(/^flagstand: /), "Run 'flagstand --help' to list the options.", '']);
+  });
+
+  it.for([
+    [{ [ENV_VARS.port]: 'abc' }, /^flagstand: FLAGSTAND_PORT must be an integer from 0 to 65535, got 'abc'$/m],
+    [{ [ENV_VARS.logLevel]: 'loud' }, /^flagstand: FLAGSTAND_LOG_LEVEL must be one of /m],
+    [{ [ENV_VARS.apiKeys]: 'sk_test_ok,pk_test_1' }, /^flagstand: FLAGSTAND_API_KEYS must look like sk_…, got 'pk_test_1'$/m],
+  ] as const)('a bad env var %j is named in the message, not the flag', async ([env, message], { expect }) => {
+    const { code, stderr } = await run([], { ...env });
+    expect(code).toBe(2);
+    expect(stderr).toMatch(message);
+    expect(stderr).not.toMatch(/--port|--log-level|--api-key/);
   });
 
   it('a bad seed exits non-zero naming the entry', async ({ expect }) => {
@@ -141,7 +166,7 @@ describe('flagstand CLI serving', { timeout: 60_000 }, () => {
     // sk_test_seeded is also in the seed: saying it twice is no conflict.
     const keys = ['sk_test_one', 'sk_test_two', 'sk_test_seeded'];
     const server = await start(test, ['--port', '0', '--seed', seedFile('seed.yaml', SEED), ...keys.flatMap((k) => ['--api-key', k])]);
-    const port = BANNER.exec(server.output())![2];
+    const port = BANNER.exec(server.output())![3];
     expect(Number(port)).toBeGreaterThan(0);
     const health = await get(`${server.url}/health`);
     expect(health.status).toBe(200);
@@ -172,14 +197,14 @@ describe('flagstand CLI serving', { timeout: 60_000 }, () => {
     const db = join(dir, 'persist.db');
     const seed = seedFile('persist.yaml', SEED);
     const first = await start(test, ['--port', '0', '--db', db, '--seed', seed]);
-    expect(first.output()).toContain(`(db: ${db})`);
+    await waitFor(first, new RegExp(`  db: ${db.replace(/[.\\/]/g, '\\$&')}\\n`));
     const enabled = await fetch(`${first.url}/feature-flags/beta/enable`, { method: 'PUT', headers: { authorization: 'Bearer sk_test_seeded' } });
     expect(enabled.status).toBe(200);
     expect(existsSync(`${db}-wal`)).toBe(true);
     expect(await stop(first.child)).toBe(0);
 
     const second = await start(test, ['--port', '0', '--db', db, '--seed', seed]);
-    await waitFor(second, /seed not loaded: .*persist\.db already holds data/);
+    await waitFor(second, /  seed not loaded: .*persist\.db already holds data/);
     const res = await get(`${second.url}/feature-flags`, 'sk_test_seeded');
     const flags = ((await res.json()) as { data: { slug: string; enabled: boolean }[] }).data;
     // Still two flags (not four), and beta kept the change made before the restart.
@@ -205,7 +230,7 @@ describe('flagstand CLI serving', { timeout: 60_000 }, () => {
       [ENV_VARS.apiKeys]: 'sk_test_env1, sk_test_env2',
       [ENV_VARS.logLevel]: 'error',
     });
-    expect(server.output()).toContain(`(db: ${db})`);
+    await waitFor(server, new RegExp(`  db: ${db.replace(/[.\\/]/g, '\\$&')}\\n`));
     for (const key of ['sk_test_env1', 'sk_test_env2', 'sk_test_seeded']) {
       expect((await get(`${server.url}/feature-flags`, key)).status).toBe(200);
     }
@@ -216,5 +241,45 @@ describe('flagstand CLI serving', { timeout: 60_000 }, () => {
     const server = await start(test, ['--port', '0', '--api-key', 'sk_test_flag'], { [ENV_VARS.port]: 'not-a-port', [ENV_VARS.apiKeys]: 'sk_test_env' });
     expect((await get(`${server.url}/feature-flags`, 'sk_test_flag')).status).toBe(200);
     expect((await get(`${server.url}/feature-flags`, 'sk_test_env')).status).toBe(401);
+  });
+
+  it('--log-level silent still prints the URL: one line on stdout, nothing else', async (test) => {
+    const { expect } = test;
+    const server = await start(test, ['--port', '0', '--log-level', 'silent']);
+    expect((await get(`${server.url}/health`)).status).toBe(200);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(server.output()).toMatch(/^flagstand listening on http:\/\/127\.0\.0\.1:\d+\n$/);
+  });
+
+  it('--host 0.0.0.0: the banner shows the bound host, and the server answers there', async (test) => {
+    const { expect } = test;
+    const server = await start(test, ['--port', '0', '--host', '0.0.0.0']);
+    const [, url, host, port] = BANNER.exec(server.output())!;
+    expect(host).toBe('0.0.0.0');
+    await waitFor(server, new RegExp(`admin API .*: ${url.replace(/\./g, '\\.')}/_flagstand/`));
+    expect((await get(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    // The admin URL the banner prints answers an index of the admin routes.
+    const index = await get(`http://127.0.0.1:${port}/_flagstand/`);
+    expect(index.status).toBe(200);
+  });
+
+  it('a closed stdout (`flagstand | head -1`) does not stop the server', async ({ expect, onTestFinished }) => {
+    const port = await freePort();
+    const child = spawn(process.execPath, [...CLI, '--port', String(port)], { env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    onTestFinished(() => stop(child).then(() => undefined));
+    let stderr = '';
+    child.stderr!.on('data', (d) => (stderr += d));
+    // The reader goes away before the banner is written: every banner line then meets EPIPE.
+    child.stdout!.destroy();
+    const url = `http://127.0.0.1:${port}`;
+    let health = 0;
+    for (let i = 0; i < 300 && child.exitCode === null && health !== 200; i++) {
+      health = await get(`${url}/health`).then((r) => r.status, () => 0);
+      if (health !== 200) await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(health, stderr).toBe(200);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(child.exitCode, stderr).toBe(null);
+    expect((await get(`${url}/feature-flags`, 'sk_test_default')).status).toBe(200);
   });
 });

@@ -47,18 +47,23 @@ export function migrate(db: Db, migrations = readMigrations()): string[] {
     (db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version),
   );
   const record = db.prepare('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)');
+  const isApplied = db.prepare<[number], number>('SELECT 1 FROM schema_migrations WHERE version = ?').pluck();
   const ran: string[] = [];
   for (const m of migrations) {
     if (applied.has(m.version)) continue;
     try {
-      db.transaction(() => {
+      // Checked again under the write lock: a second server starting on the same file may have
+      // applied it since the ledger was read.
+      const didRun = db.transaction(() => {
+        if (isApplied.get(m.version)) return false;
         db.exec(m.sql);
         record.run(m.version, m.name, new Date().toISOString());
+        return true;
       })();
+      if (didRun) ran.push(m.name);
     } catch (err) {
       throw new MigrationError(`migration ${m.name} failed: ${(err as Error).message}`);
     }
-    ran.push(m.name);
   }
   return ran;
 }

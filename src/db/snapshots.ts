@@ -21,8 +21,9 @@ import type { Db } from './open.js';
  */
 
 const SCHEMA = 'flagstand_snapshots';
-// Keys say who an environment is, not what it holds: a restore must never revoke the caller's key.
-const NOT_CONTENT = new Set(['environment_api_keys']);
+// Keys say who an environment is, not what it holds: a restore must never revoke the caller's key,
+// nor change the signing key clients cached from the JWKS.
+const NOT_CONTENT = new Set(['environment_api_keys', 'signing_keys']);
 
 interface TrackedTable {
   name: string;

@@ -2,6 +2,8 @@ import type SerializerSelector from '@fastify/fast-json-stringify-compiler';
 import type { Ajv, ValidateFunction } from 'ajv';
 import type { FastifyServerOptions } from 'fastify';
 import { createRequire } from 'node:module';
+import { ADMIN_PREFIX } from '../config.js';
+import { withDefaultLimits } from './limits.js';
 
 // Compiling schemas is most of what building an app costs, and test suites build one per test.
 // What one app compiled serves every later app in the process, keyed by the schema's JSON so that
@@ -28,11 +30,14 @@ const ajvFor = (body: boolean): Ajv => {
 };
 const validators = new Map<string, ValidateFunction>();
 
-export const validatorCompiler = ({ schema, httpPart }: { schema: object; httpPart?: string }): ValidateFunction => {
+export const validatorCompiler = ({ schema, httpPart, url }: { schema: object; httpPart?: string; url?: string }): ValidateFunction => {
   const body = httpPart === 'body';
-  const key = `${body ? 'body' : 'other'} ${JSON.stringify(schema)}`;
+  const collections = !url?.startsWith(ADMIN_PREFIX + '/');
+  const key = `${body ? 'body' : 'other'} ${collections} ${JSON.stringify(schema)}`;
   let validate = validators.get(key);
-  if (!validate) validators.set(key, (validate = compiledOnFirstUse(() => ajvFor(body).compile(schema))));
+  if (!validate) {
+    validators.set(key, (validate = compiledOnFirstUse(() => ajvFor(body).compile(withDefaultLimits(schema, collections)))));
+  }
   return validate;
 };
 

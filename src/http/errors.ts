@@ -1,6 +1,12 @@
+import { STATUS_CODES, type ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { JSON_CONTENT_TYPE } from './json-text.js';
-import { stampRequestId } from './request-id.js';
+import { genRequestId, stampRequestId } from './request-id.js';
+import { ApiError, type ErrorBody } from './api-error.js';
+
+export { ApiError, type ErrorBody };
 
 /** One field-level problem, as workos-node's UnprocessableEntityException and BadRequestException read it. */
 export interface FieldError {
@@ -9,17 +15,6 @@ export interface FieldError {
   message?: string;
 }
 
-export type ErrorBody = { message: string } & Record<string, unknown>;
-
-/** The only error type routes and services throw; the handler below renders it as is. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: ErrorBody,
-  ) {
-    super(body.message);
-  }
-}
 
 export type ValidationStatus = 400 | 422;
 
@@ -105,6 +100,12 @@ function send(reply: FastifyReply, err: ApiError): FastifyReply {
 /** The single place errors become responses: every error body is JSON in the WorkOS shape. */
 export function registerErrorHandling(app: FastifyInstance): void {
   app.setErrorHandler((error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    // An unknown route's body is not parsed (src/http/json-body.ts), but one past the body limit
+    // fails while it is read: that route still answers its 404.
+    if (request.is404 && !(error instanceof ApiError)) {
+      stampRequestId(request, reply);
+      return send(reply, routeNotFound(request));
+    }
     if (error instanceof ApiError) return send(reply, error);
     if (error.validation) {
       const config = request.routeOptions.config;
@@ -115,8 +116,7 @@ export function registerErrorHandling(app: FastifyInstance): void {
     const status = error.statusCode ?? 500;
     if (status >= 400 && status < 500) {
       // Fastify's own client errors: malformed JSON, unsupported content type, body too large.
-      const code = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError ? 'invalid_json' : 'invalid_request';
-      return send(reply, new ApiError(status, { message: error.message, code }));
+      return send(reply, new ApiError(status, { message: error.message, code: FRAMEWORK_CODES[error.code] ?? 'invalid_request' }));
     }
     request.log.error({ err: error, requestId: request.id }, 'unhandled error');
     return send(reply, new ApiError(500, { message: 'Internal server error.', code: 'server_error' }));
@@ -125,8 +125,59 @@ export function registerErrorHandling(app: FastifyInstance): void {
   // No verb aliases: an unknown method/path pair is a JSON 404, as NestJS answers in production.
   app.setNotFoundHandler((request, reply) => {
     stampRequestId(request, reply);
-    return send(reply, new ApiError(404, { message: `Cannot ${request.method} ${request.url.split('?')[0]}`, error: 'Not Found', statusCode: 404 }));
+    return send(reply, routeNotFound(request));
   });
+}
+
+const routeNotFound = (request: FastifyRequest) =>
+  new ApiError(404, { message: `Cannot ${request.method} ${request.url.split('?')[0]}`, error: 'Not Found', statusCode: 404 });
+
+const FRAMEWORK_CODES: Record<string, string> = {
+  FST_ERR_CTP_INVALID_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_EMPTY_JSON_BODY: 'invalid_json',
+  FST_ERR_CTP_BODY_TOO_LARGE: 'request_body_too_large',
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: 'unsupported_media_type',
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: 'invalid_request',
+};
+
+/** An error Node's HTTP layer answers before Fastify sees the request, in the same JSON shape. */
+export function writeNodeError(res: ServerResponse, status: number, message: string, code: string): void {
+  const body = JSON.stringify({ message, code });
+  res.writeHead(status, {
+    'x-request-id': genRequestId(),
+    'content-type': JSON_CONTENT_TYPE,
+    'content-length': Buffer.byteLength(body),
+    connection: 'close',
+  });
+  res.end(body);
+}
+
+// What the parser's errors (a request Node could not even read) become: status, message, code.
+const CLIENT_ERRORS: Record<string, [number, string, string]> = {
+  ERR_HTTP_REQUEST_TIMEOUT: [408, 'The request did not arrive in time.', 'request_timeout'],
+  HPE_HEADER_OVERFLOW: [431, 'The request headers are too large.', 'request_headers_too_large'],
+};
+
+/**
+ * Fastify's `clientErrorHandler`: a request too malformed to parse, or too slow to arrive, is
+ * answered on the bare socket (there is no request object) with a JSON body and a request id.
+ */
+export function clientErrorHandler(err: NodeJS.ErrnoException, socket: Socket): void {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, message, code] = CLIENT_ERRORS[err.code ?? ''] ?? [400, 'The request is not valid HTTP.', 'invalid_request'];
+  writeSocketError(socket, status, { message, code });
+}
+
+/** An answer written on the bare socket, then closed: for what Node hands over without a response object. */
+export function writeSocketError(socket: Duplex, status: number, error: ErrorBody): void {
+  const body = JSON.stringify(error);
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Type: ${JSON_CONTENT_TYPE}\r\n` +
+        `Content-Length: ${Buffer.byteLength(body)}\r\nX-Request-ID: ${genRequestId()}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy();
 }
 
 /**

@@ -57,10 +57,9 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     }
     const fingerprint = requestFingerprint(request.method, request.url, request.body);
     const now = clock.now(request.environmentId);
-    const record = store.find(request.environmentId, key, now);
+    const expiresAt = new Date(Date.parse(now) + IDEMPOTENCY_TTL_MS).toISOString();
+    const record = store.claim({ environment_id: request.environmentId, key, fingerprint, created_at: now, expires_at: expiresAt });
     if (!record) {
-      const expiresAt = new Date(Date.parse(now) + IDEMPOTENCY_TTL_MS).toISOString();
-      store.begin(request.environmentId, key, fingerprint, now, expiresAt);
       request.idempotencyKey = key;
       return;
     }

@@ -1,5 +1,5 @@
-import { createServer, type IncomingMessage, type RequestListener, type Server, type ServerResponse } from 'node:http';
-import type { FastifyInstance, FastifyReply, FastifyRequest, FastifyServerFactory, onSendHookHandler, RouteOptions } from 'fastify';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { FastifyInstance, FastifyReply, FastifyRequest, onSendHookHandler, RouteOptions } from 'fastify';
 import type { Db } from '../db/open.js';
 import { createStampedMap } from '../db/stamped-map.js';
 import { JSON_CONTENT_TYPE } from './json-text.js';
@@ -11,15 +11,6 @@ declare module 'fastify' {
     /** A GET whose 200 answer depends only on its URL, its key and the data: answered again from memory. */
     cacheable?: boolean;
   }
-}
-
-/** The options Fastify hands its server factory, filled with its defaults (keep-alive 72 s, …). */
-interface ServerOptions {
-  http?: object;
-  keepAliveTimeout: number;
-  requestTimeout: number;
-  connectionTimeout: number;
-  maxRequestsPerSocket: number;
 }
 
 /** Answers and characters kept at once; past either the cache starts over, so memory stays bounded. */
@@ -48,16 +39,8 @@ export function createResponseCache(db: Db) {
   };
 
   return {
-    /** For Fastify's `serverFactory`: the cache first, then Fastify; the server set up as Fastify sets up its own. */
-    serverFactory: ((handler: RequestListener, fastifyOptions: Record<string, unknown>): Server => {
-      const options = fastifyOptions as unknown as ServerOptions;
-      const server = createServer(options.http ?? {}, (req, res) => serve(req, res) || handler(req, res));
-      server.keepAliveTimeout = options.keepAliveTimeout;
-      server.requestTimeout = options.requestTimeout;
-      server.setTimeout(options.connectionTimeout);
-      if (options.maxRequestsPerSocket > 0) server.maxRequestsPerSocket = options.maxRequestsPerSocket;
-      return server;
-    }) as FastifyServerFactory,
+    /** Answers a repeated GET from memory; for nodeServerFactory's front handler. */
+    serve,
     /** Keeps the 200 answers of the routes marked `cacheable` (an onSend hook on those only). */
     register(app: FastifyInstance): void {
       const keep = (request: FastifyRequest, reply: FastifyReply, payload: unknown, done: (err: null, p: unknown) => void) => {

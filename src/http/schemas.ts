@@ -1,4 +1,5 @@
-import { Type, type Static, type TSchema, type TString } from '@sinclair/typebox';
+import { Type, type Static, type StringOptions, type TSchema, type TString } from '@sinclair/typebox';
+import { NAME_MAX_LENGTH, TAG_MAX_LENGTH, TAGS_MAX_ITEMS } from './limits.js';
 
 /** `type: [T, 'null']` exactly as the spec writes nullable scalars (not anyOf), so our OpenAPI matches. */
 export function Nullable<T extends TString | ReturnType<typeof Type.Boolean> | ReturnType<typeof Type.Integer>>(
@@ -7,6 +8,12 @@ export function Nullable<T extends TString | ReturnType<typeof Type.Boolean> | R
   const { type, ...rest } = schema as unknown as { type: string };
   return Type.Unsafe<Static<T> | null>({ ...rest, type: [type, 'null'] });
 }
+
+/** The name of a thing where the spec sets no limit: NAME_MAX_LENGTH (src/http/limits.ts). */
+export const Name = (options: StringOptions = {}) => Type.String({ maxLength: NAME_MAX_LENGTH, ...options });
+
+/** A flag's tags: TAGS_MAX_ITEMS of TAG_MAX_LENGTH characters at most. */
+export const Tags = () => Type.Array(Type.String({ maxLength: TAG_MAX_LENGTH }), { maxItems: TAGS_MAX_ITEMS });
 
 export const Timestamp = Type.String({ format: 'date-time', description: 'An ISO 8601 timestamp.' });
 

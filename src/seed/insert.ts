@@ -2,7 +2,11 @@ import type { Clock } from '../clock.js';
 import { idMinter, newId } from '../ids.js';
 import { apiKeyRecord } from '../modules/api-keys/service.js';
 import { DEFAULT_ROLE_SLUG } from '../modules/roles/defaults.js';
+import { hashPassword } from '../modules/users/password-hash.js';
 import type { Stores } from '../stores.js';
+import { ORGANIZATION_TYPE } from '../modules/resources/type-store.js';
+import { ENVIRONMENT_SCOPE } from '../modules/roles/store.js';
+import { insertAuthorizationSeed } from './authorization.js';
 import { rolesOf } from './roles.js';
 import type { SeedEnvironment, SeedRule, SeedTarget } from './schema.js';
 import { insertUserManagementSeed } from './user-management.js';
@@ -37,6 +41,8 @@ export function insertEnvironmentSeed(
     const created_at = iso(r.created_at) ?? now;
     stores.roles.insert(environmentId, {
       id: r.id ?? newId('role'),
+      organization_id: ENVIRONMENT_SCOPE,
+      resource_type_slug: r.resource_type_slug ?? ORGANIZATION_TYPE,
       slug: r.slug,
       name: r.name ?? r.slug,
       description: r.description ?? null,
@@ -77,7 +83,7 @@ export function insertEnvironmentSeed(
       rows++;
     }
     for (const k of o.api_keys ?? []) {
-      stores.apiKeys.insert(environmentId, apiKeyRecord(id, k, iso(k.created_at) ?? created_at));
+      stores.apiKeys.insert(environmentId, apiKeyRecord(id, { ...k, expires_at: iso(k.expires_at) }, iso(k.created_at) ?? created_at));
       rows++;
     }
   }
@@ -101,6 +107,9 @@ export function insertEnvironmentSeed(
     };
   });
   stores.users.insertMany(environmentId, users);
+  env.users?.forEach((u, i) => {
+    if (u.password !== undefined) stores.passwords.set(environmentId, users[i].id, hashPassword(u.password));
+  });
   rows += users.length;
   const memberships = (env.organization_memberships ?? []).map((m) => {
     const created_at = iso(m.created_at) ?? now;
@@ -116,6 +125,7 @@ export function insertEnvironmentSeed(
   });
   stores.memberships.insertMany(environmentId, memberships);
   rows += memberships.length;
+  rows += insertAuthorizationSeed(stores, environmentId, env, now);
   rows += insertUserManagementSeed(stores, environmentId, env, now);
   // Memberships go in last, all at once and in primary-key order (flag, then type and id),
   // which is what keeps a million of them cheap to insert.

@@ -1,4 +1,5 @@
 import { isId, type IdKind } from '../ids.js';
+import { checkAuthorizationSeed } from './authorization.js';
 import { rolesOf } from './roles.js';
 import type { SeedEnvironment, SeedRule } from './schema.js';
 import { SeedError } from './seed-error.js';
@@ -57,7 +58,7 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
   pinned(env.organization_memberships, 'membership', 'organization_memberships');
   pinned(env.feature_flags, 'flag', 'feature_flags');
   pinned(env.roles, 'role', 'roles');
-  unique(env.roles, (r) => r.slug, 'roles', 'slug');
+  unique(env.roles, (r) => (r.organization_id === undefined ? r.slug : `${r.organization_id}:${r.slug}`), 'roles', 'slug');
   unique(env.organizations, (o) => o.external_id, 'organizations', 'external_id');
   unique(env.organizations, (o) => o.stripe_customer_id, 'organizations', 'stripe_customer_id');
   // A domain belongs to one organization (case-insensitively), as over the API.
@@ -95,14 +96,23 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
     }),
   );
   const roleSlugs = new Set(rolesOf(env).map((r) => r.slug));
+  const customRoles = new Set((env.roles ?? []).filter((r) => r.organization_id !== undefined).map((r) => `${r.organization_id} ${r.slug}`));
   env.organization_memberships?.forEach((m, i) => {
-    if (m.role_slug !== undefined && !roleSlugs.has(m.role_slug)) {
+    if (m.role_slug !== undefined && !roleSlugs.has(m.role_slug) && !customRoles.has(`${m.organization_id} ${m.role_slug}`)) {
       fail(`organization_memberships[${i}].role_slug`, `'${m.role_slug}' is not a role of this environment (add it under roles)`);
     }
     if (!userIds.has(m.user_id)) fail(`organization_memberships[${i}].user_id`, `'${m.user_id}' is not a user of this seed (give users pinned ids to reference them)`);
     if (!orgIds.has(m.organization_id)) fail(`organization_memberships[${i}].organization_id`, `'${m.organization_id}' is not an organization of this seed`);
   });
+  const membershipOrgs = new Map((env.organization_memberships ?? []).filter((m) => m.id !== undefined).map((m) => [m.id!, m.organization_id]));
+  checkAuthorizationSeed(env, fail, orgIds, membershipOrgs);
   pinned(env.invitations, 'invitation', 'invitations');
+  pinned(env.sessions, 'session', 'sessions');
+  pinned(env.auth_factors, 'authFactor', 'auth_factors');
+  pinned(env.authorized_applications, 'authorizedApplication', 'authorized_applications');
+  pinned(env.data_providers, 'dataProvider', 'data_providers');
+  pinned(env.connected_accounts, 'connectedAccount', 'connected_accounts');
+  times(env.sessions, 'sessions');
   unique(env.invitations, (inv) => inv.token, 'invitations', 'token');
   checkUserManagementSeed(env, { users: userIds, organizations: orgIds, roles: roleSlugs }, fail);
   env.feature_flags?.forEach((f, i) => {

@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import { Metadata, Nullable, StringEnum } from '../http/schemas.js';
+import { Metadata, Name, Nullable, StringEnum, Tags } from '../http/schemas.js';
 import { userManagementLists } from './user-management.js';
 
 // The seed file speaks the API's snake_case. Ids are optional everywhere and pinned when given.
@@ -24,6 +24,7 @@ export const SeedOrganizationApiKey = Type.Object(
     name: Type.String({ minLength: 1 }),
     value: Type.String({ pattern: '^\\S+$' }),
     permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    expires_at: Type.Optional(Nullable(Timestamp)),
     created_at: Type.Optional(Timestamp),
   },
   { additionalProperties: false },
@@ -57,6 +58,8 @@ export const SeedUser = Type.Object(
     metadata: Type.Optional(Metadata),
     last_sign_in_at: Type.Optional(Nullable(Timestamp)),
     locale: Type.Optional(Nullable(Type.String())),
+    /** Kept only as a hash, for POST /user_management/authenticate with grant_type password. */
+    password: Type.Optional(Type.String({ minLength: 1 })),
     created_at: Type.Optional(Timestamp),
     updated_at: Type.Optional(Timestamp),
   },
@@ -77,15 +80,76 @@ export const SeedMembership = Type.Object(
 );
 
 // Environment roles beside the default `admin` and `member`; an entry with one of those slugs overrides its fields.
+// With `organization_id`, a custom role of that organization (slug `org-…`).
 export const SeedRole = Type.Object(
+  {
+    id: Type.Optional(Id),
+    slug: Type.String({ minLength: 1, maxLength: 255 }),
+    organization_id: Type.Optional(Id),
+    resource_type_slug: Type.Optional(Type.String({ minLength: 1 })),
+    name: Type.Optional(Name({ minLength: 1 })),
+    description: Type.Optional(Nullable(Type.String())),
+    permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    created_at: Type.Optional(Timestamp),
+    updated_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+/** A permission; roles may also name permissions not listed here, which then exist with their slug as name. */
+export const SeedPermission = Type.Object(
   {
     id: Type.Optional(Id),
     slug: Type.String({ minLength: 1, maxLength: 255 }),
     name: Type.Optional(Type.String({ minLength: 1 })),
     description: Type.Optional(Nullable(Type.String())),
-    permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }))),
+    resource_type_slug: Type.Optional(Type.String({ minLength: 1 })),
+    /** A system permission (managed by WorkOS in production) cannot be deleted over the API. */
+    system: Type.Optional(Type.Boolean()),
     created_at: Type.Optional(Timestamp),
     updated_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+/** A resource type (the dashboard's schema); `parent` is the one type its resources' parents must have. */
+export const SeedResourceType = Type.Object(
+  {
+    slug: Type.String({ minLength: 1, maxLength: 48, pattern: '^[a-z0-9][a-z0-9_-]*$' }),
+    name: Type.Optional(Type.String({ minLength: 1 })),
+    parent: Type.Optional(Type.String({ minLength: 1 })),
+  },
+  { additionalProperties: false },
+);
+
+/** A resource; its parent (by pinned id, or external id + type) comes earlier in the list, else the organization. */
+export const SeedResource = Type.Object(
+  {
+    id: Type.Optional(Id),
+    organization_id: Id,
+    resource_type_slug: Type.String({ minLength: 1 }),
+    external_id: Type.String({ minLength: 1, maxLength: 128 }),
+    name: Type.Optional(Type.String({ minLength: 1 })),
+    description: Type.Optional(Nullable(Type.String())),
+    parent_resource_id: Type.Optional(Id),
+    parent_resource_external_id: Type.Optional(Type.String({ minLength: 1 })),
+    parent_resource_type_slug: Type.Optional(Type.String({ minLength: 1 })),
+    created_at: Type.Optional(Timestamp),
+    updated_at: Type.Optional(Timestamp),
+  },
+  { additionalProperties: false },
+);
+
+/** A role given to a membership (pinned id) on a resource (pinned id, or external id + type). */
+export const SeedRoleAssignment = Type.Object(
+  {
+    id: Type.Optional(Id),
+    organization_membership_id: Id,
+    role_slug: Type.String({ minLength: 1 }),
+    resource_id: Type.Optional(Id),
+    resource_external_id: Type.Optional(Type.String({ minLength: 1 })),
+    resource_type_slug: Type.Optional(Type.String({ minLength: 1 })),
+    created_at: Type.Optional(Timestamp),
   },
   { additionalProperties: false },
 );
@@ -119,7 +183,7 @@ export const SeedFlag = Type.Object(
   {
     id: Type.Optional(Id),
     slug: Type.String({ minLength: 1, maxLength: 255 }),
-    name: Type.Optional(Type.String({ minLength: 1 })),
+    name: Type.Optional(Name({ minLength: 1 })),
     description: Type.Optional(Nullable(Type.String())),
     owner: Type.Optional(
       Type.Union([
@@ -134,7 +198,7 @@ export const SeedFlag = Type.Object(
         Type.Null(),
       ]),
     ),
-    tags: Type.Optional(Type.Array(Type.String())),
+    tags: Type.Optional(Tags()),
     enabled: Type.Optional(Type.Boolean()),
     default_value: Type.Optional(Type.Boolean()),
     targets: Type.Optional(Type.Array(SeedTarget)),
@@ -158,6 +222,10 @@ const environmentLists = {
   api_keys: Type.Optional(Type.Array(Type.String({ pattern: '^sk_\\S+$' }))),
   organizations: Type.Optional(Type.Array(SeedOrganization)),
   roles: Type.Optional(Type.Array(SeedRole)),
+  permissions: Type.Optional(Type.Array(SeedPermission)),
+  resource_types: Type.Optional(Type.Array(SeedResourceType)),
+  resources: Type.Optional(Type.Array(SeedResource)),
+  role_assignments: Type.Optional(Type.Array(SeedRoleAssignment)),
   users: Type.Optional(Type.Array(SeedUser)),
   organization_memberships: Type.Optional(Type.Array(SeedMembership)),
   feature_flags: Type.Optional(Type.Array(SeedFlag)),
@@ -180,5 +248,8 @@ export type SeedEnvironment = Static<typeof SeedEnvironment>;
 export type SeedDocument = Static<typeof SeedDocument>;
 export type SeedFlag = Static<typeof SeedFlag>;
 export type SeedRole = Static<typeof SeedRole>;
+export type SeedPermission = Static<typeof SeedPermission>;
+export type SeedResource = Static<typeof SeedResource>;
+export type SeedRoleAssignment = Static<typeof SeedRoleAssignment>;
 export type SeedTarget = Static<typeof SeedTarget>;
 export type SeedRule = Static<typeof SeedRule>;

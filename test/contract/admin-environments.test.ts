@@ -42,12 +42,14 @@ describe('POST /_flagstand/environments', () => {
     t = await buildTestApp({ seed: SEED });
     const { status, body } = await call('POST', '/_flagstand/environments');
     expect(status).toBe(201);
-    expect(Object.keys(body)).toEqual(['object', 'id', 'name', 'launchdarkly_key', 'api_key', 'api_keys', 'created_at']);
+    expect(Object.keys(body)).toEqual(['object', 'id', 'name', 'launchdarkly_key', 'api_key', 'api_keys', 'client_id', 'created_at']);
     expect(body.launchdarkly_key).toBeNull();
     expect(body.object).toBe('environment');
     expect(body.id).toMatch(/^environment_[0-9A-Z]{26}$/);
     expect(body.api_key).toMatch(/^sk_test_[A-Za-z0-9_-]{20,}$/);
     expect(body.api_keys).toEqual([body.api_key]);
+    // The sign-in client id is the environment id's ULID behind `client_`.
+    expect(body.client_id).toBe(`client_${(body.id as string).slice('environment_'.length)}`);
     expect(await flagSlugs(body.api_key)).toEqual([]);
     expect(await flagSlugs(t.key)).toEqual(['beta']);
     const orgs = await call('GET', `/organizations/${ORG}/feature-flags`, { key: body.api_key });

@@ -67,6 +67,7 @@ describe('GET /organizations/{organizationId}/api_keys', () => {
       name: 'Key 5',
       obfuscated_value: 'sk_...ed_5',
       last_used_at: null,
+      expires_at: null,
       permissions: [],
       created_at: '2026-01-01T00:00:05.000Z',
       updated_at: '2026-01-01T00:00:05.000Z',
@@ -148,6 +149,7 @@ describe('POST /api_keys/validations', () => {
       name: 'Key 1',
       obfuscated_value: 'sk_...1234',
       last_used_at: '2026-02-01T00:00:00.000Z',
+      expires_at: null,
       permissions: ['posts:read'],
       created_at: '2026-01-01T00:00:01.000Z',
       updated_at: '2026-01-01T00:00:01.000Z',
@@ -206,5 +208,41 @@ describe('DELETE /api_keys/{id}', () => {
     expectSpec(await req('DELETE', `/organizations/${ACME}`), 'OrganizationsController_deleteOrganization', 202);
     expect((await validate(SEEDED_VALUE)).api_key).toBeNull();
     expectSpec(await req('DELETE', `/api_keys/${KEY(2)}`), 'ApiKeysController_delete', 404);
+  });
+});
+
+describe('expires_at (required by @workos/openapi-spec 0.61.0)', () => {
+  const create = (payload: object) => req('POST', `/organizations/${ACME}/api_keys`, payload);
+
+  it('is null for a key that never expires, and kept as given for one that does', async () => {
+    await app();
+    const never = expectSpec(await create({ name: 'Forever' }), 'OrganizationApiKeysController_create', 201) as Key & { expires_at: string | null };
+    expect(never.expires_at).toBeNull();
+    const soon = expectSpec(await create({ name: 'Soon', expires_at: '2026-01-16T12:00:00+02:00' }), 'OrganizationApiKeysController_create', 201) as Key & {
+      expires_at: string | null;
+    };
+    expect(soon.expires_at).toBe('2026-01-16T10:00:00.000Z');
+    const listed = (await list(ACME)).data.find((k) => k.id === soon.id) as Key & { expires_at: string | null };
+    expect(listed.expires_at).toBe('2026-01-16T10:00:00.000Z');
+    expect((await validate(soon.value!)).api_key).toMatchObject({ id: soon.id, expires_at: '2026-01-16T10:00:00.000Z' });
+    // Past its expiry a key validates like an unknown one.
+    t.clock.set('2026-01-16T10:00:00.000Z');
+    expect((await validate(soon.value!)).api_key).toBeNull();
+    expect((await validate(never.value!)).api_key).not.toBeNull();
+  });
+
+  it.each(['2026-01-15T12:00:00.000Z', '2020-01-01T00:00:00Z', 'tomorrow'])('refuses expires_at %s with 422', async (expires_at) => {
+    await app();
+    const body = expectSpec(await create({ name: 'Bad', expires_at }), 'OrganizationApiKeysController_create', 422) as { errors: { field: string }[] };
+    expect(body.errors[0].field).toBe('expires_at');
+  });
+
+  it('seeds with an expiry', async () => {
+    t = await buildTestApp({
+      clock: '2026-01-15T12:00:00.000Z',
+      seed: { organizations: [{ id: ACME, name: 'Acme', api_keys: [{ name: 'Old', value: 'sk_old_1', expires_at: '2026-01-01T00:00:00Z' }] }] },
+    });
+    expect((await validate('sk_old_1')).api_key).toBeNull();
+    expect(((await list(ACME)).data[0] as Key & { expires_at: string }).expires_at).toBe('2026-01-01T00:00:00.000Z');
   });
 });

@@ -66,6 +66,7 @@ describe('create a membership', () => {
       created_at: '2026-03-01T00:00:00.000Z',
       updated_at: '2026-03-01T00:00:00.000Z',
       role: { slug: 'member' },
+      roles: [{ slug: 'member' }],
       user: expect.objectContaining({ object: 'user', id: w.users[0], email: 'u0@example.com' }),
     });
     expect(m.id).toMatch(/^om_[0-7][0-9A-HJKMNP-TV-Z]{25}$/);

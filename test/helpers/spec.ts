@@ -44,12 +44,63 @@ function rewrite(node: unknown, close: boolean, part = false): unknown {
     else if (k === 'required' && Array.isArray(v)) out[k] = [...new Set(v)];
     else if (k === 'example' || k === 'examples' || k.startsWith('x-')) continue;
     else if (k === 'allOf' && Array.isArray(v)) out[k] = v.map((n) => rewrite(n, close, true));
+    // A union inside an allOf member is part of it too: its branches stay open, the allOf closes them.
+    else if (part && (k === 'oneOf' || k === 'anyOf') && Array.isArray(v)) out[k] = v.map((n) => rewrite(n, close, true));
     else out[k] = rewrite(v, close);
   }
   // Fastify's serializer drops unknown fields, so only a closed schema catches a leaked column.
   if (close && !part && out.type === 'object' && out.properties && out.additionalProperties === undefined) out.additionalProperties = false;
   if (close && !part && out.allOf && out.unevaluatedProperties === undefined) out.unevaluatedProperties = false;
   return out;
+}
+
+/**
+ * Fields the newer spec (@workos/openapi-spec 0.61.0, read for facts only) adds to 0.1.0 components and
+ * requires: served so answers validate under both, so the closed 0.1.0 schemas must admit them.
+ * The ledger names each one; nothing else may leak past a closed schema.
+ */
+export const SPEC_061_ADDITIONS: Record<string, Record<string, Json>> = {
+  // Organization API keys expire (null: never).
+  ApiKey: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
+  OrganizationApiKey: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
+  OrganizationApiKeyWithValue: { expires_at: { type: ['string', 'null'], format: 'date-time' } },
+  // Memberships list their roles (Multiple Roles); `role` stays the primary one.
+  UserlandUserOrganizationMembership: {
+    roles: { type: 'array', items: { $ref: '#/components/schemas/SlimRole' } },
+  },
+  // 0.61.0's UserRoleAssignment (what RoleAssignment became) names the membership and the source.
+  RoleAssignment: {
+    organization_membership_id: { type: 'string' },
+    source: {
+      type: 'object',
+      properties: { type: { type: 'string', enum: ['direct', 'group'] }, group_role_assignment_id: { type: ['string', 'null'] } },
+      required: ['type', 'group_role_assignment_id'],
+    },
+  },
+};
+type ObjectSchema = { properties?: Record<string, Json>; required?: string[] };
+const keysOf = (schema: ObjectSchema) => Object.keys(schema.properties ?? {}).sort().join(',');
+// Some operations inline a copy of the component (same fields): those copies get the additions too.
+const inlineCopies = new Map<string, ObjectSchema[]>();
+for (const op of operations.values()) {
+  for (const [status, response] of Object.entries(op.responses)) {
+    const schema = response.content?.['application/json']?.schema as ObjectSchema | undefined;
+    if (status.startsWith('2') && schema?.properties) inlineCopies.set(keysOf(schema), [...(inlineCopies.get(keysOf(schema)) ?? []), schema]);
+  }
+}
+/** The ledger components' own 0.1.0 field names, taken before the additions go in. */
+export const SPEC_010_FIELDS = new Map<string, Set<string>>();
+for (const [component, fields] of Object.entries(SPEC_061_ADDITIONS)) {
+  const schema = spec.components.schemas[component] as ObjectSchema | undefined;
+  if (!schema) throw new Error(`SPEC_061_ADDITIONS: ${component} is not a component of the official spec`);
+  for (const field of Object.keys(fields)) {
+    if (field in (schema.properties ?? {})) throw new Error(`SPEC_061_ADDITIONS: ${component}.${field} is already in 0.1.0`);
+  }
+  SPEC_010_FIELDS.set(component, new Set(Object.keys(schema.properties ?? {})));
+  // Admitted, not required: a 0.1.0 answer stays valid; contract tests assert the served fields themselves.
+  for (const target of [schema, ...(inlineCopies.get(keysOf(schema)) ?? [])]) {
+    target.properties = { ...target.properties, ...fields };
+  }
 }
 
 const ajv = new Ajv2020({ strict: false, allErrors: true, validateFormats: true });

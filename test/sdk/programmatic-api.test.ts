@@ -46,7 +46,7 @@ describe('startFlagstand', () => {
     expect(server.sdkOptions).toEqual({ apiHostname: '127.0.0.1', port: server.port, https: false });
     expect(server.apiKey).toBe('sk_test_default');
     expect(server.environments).toEqual([
-      { id: expect.stringMatching(/^environment_/), name: 'default', launchDarklyKey: null, apiKey: 'sk_test_default', apiKeys: ['sk_test_default'], createdAt: expect.any(String) },
+      { id: expect.stringMatching(/^environment_/), name: 'default', launchDarklyKey: null, apiKey: 'sk_test_default', apiKeys: ['sk_test_default'], clientId: expect.stringMatching(/^client_/), createdAt: expect.any(String) },
     ]);
     expect(await slugs(server.apiKey)).toEqual(['advanced-analytics', 'new-checkout']);
     const url = server.url;

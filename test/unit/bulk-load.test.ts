@@ -67,9 +67,14 @@ function bigSeed(): SeedEnvironment {
   };
 }
 
-const TABLES = ['organizations', 'users', 'organization_memberships', 'feature_flags', 'flag_targets'];
-const dump = (db: Db) =>
-  Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()]));
+const TABLES = ['organizations', 'users', 'organization_memberships', 'feature_flags'];
+// Rule and membership ids are minted at load time: compare them by what they hold.
+const MEMBERS = `SELECT t.environment_id, t.flag_id, t.target_type, t.target_id, t.created_at, r.position, r.target_type AS rule_type, r.value
+  FROM flag_targets t JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id ORDER BY 1, 2, 3, 4`;
+const dump = (db: Db) => ({
+  ...Object.fromEntries(TABLES.map((t) => [t, db.prepare(`SELECT * FROM ${t} ORDER BY 1, 2, 3`).all()])),
+  flag_targets: db.prepare(MEMBERS).all(),
+});
 const schema = (db: Db) => db.prepare('SELECT type, name, tbl_name, sql FROM sqlite_schema ORDER BY name').all();
 
 describe('bulkLoad', () => {

@@ -134,11 +134,41 @@ describe('Idempotency-Key', () => {
   it('answers 409 while the first request with the key is still running', async () => {
     const { createHash } = await import('node:crypto');
     const fingerprint = createHash('sha256').update(`POST /things\n${canonicalJson({ name: 'a' })}`).digest('hex');
-    store.begin('env_a', 'k1', fingerprint, clock.now(), '2026-01-16T12:00:00.000Z');
+    claimAs(process.ppid, fingerprint);
     const res = await post({ name: 'a' }, 'k1');
     expect(res.statusCode).toBe(409);
     expect(res.json()).toMatchObject({ code: 'idempotency_key_in_use' });
     expect(runs).toBe(0);
+  });
+
+  // A claim as a crashed server leaves it: status NULL, owned by a process id.
+  const claimAs = (pid: number, fingerprint = 'f', key = 'k1') => {
+    store.claim({ environment_id: 'env_a', key, fingerprint, created_at: clock.now(), expires_at: '2026-01-16T12:00:00.000Z' });
+    db.prepare('UPDATE idempotency_keys SET owner_pid = ? WHERE key = ?').run(pid, key);
+  };
+
+  it('releases at start-up the claims of processes that are gone, and of this process id (a restarted container)', async () => {
+    const gone = 2 ** 22 + 12345; // above the largest pid Linux can hand out (pid_max is at most 2^22)
+    claimAs(gone, 'f', 'dead');
+    claimAs(process.pid, 'f', 'mine');
+    claimAs(process.ppid, 'f', 'alive');
+    claimAs(gone, 'f', 'done');
+    store.complete('env_a', 'done', 201, null, null);
+    expect(store.releaseOrphans()).toBe(2);
+    const left = db.prepare('SELECT key FROM idempotency_keys ORDER BY key').pluck().all();
+    expect(left).toEqual(['alive', 'done']);
+  });
+
+  it('lets the retry of a request cut short by a crash run once its claim is released', async () => {
+    const { createHash } = await import('node:crypto');
+    const fingerprint = createHash('sha256').update(`POST /things\n${canonicalJson({ name: 'a' })}`).digest('hex');
+    claimAs(2 ** 22 + 12345, fingerprint);
+    expect((await post({ name: 'a' }, 'k1')).statusCode).toBe(409);
+    store.releaseOrphans();
+    const retry = await post({ name: 'a' }, 'k1');
+    expect(retry.statusCode).toBe(201);
+    expect((await post({ name: 'a' }, 'k1')).headers['idempotent-replayed']).toBe('true');
+    expect(runs).toBe(1);
   });
 
   it('ignores the header on GET and rejects an over-long key', async () => {

@@ -14,6 +14,7 @@ export const FlagstandEnvironment = Type.Object(
     ),
     api_key: Nullable(Type.String({ description: 'The first of `api_keys`: the key to call this environment with.' })),
     api_keys: Type.Array(Type.String()),
+    client_id: Type.String({ description: 'The client id sign-in takes (POST /user_management/authenticate) and the JWKS path names.' }),
     created_at: Timestamp,
   },
   { $id: 'FlagstandEnvironment' },

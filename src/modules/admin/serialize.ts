@@ -2,6 +2,7 @@ import type { Static } from '@sinclair/typebox';
 import type { SnapshotRecord } from '../../db/snapshots.js';
 import type { FlagstandEnvironment, FlagstandSnapshot } from './schemas.js';
 import type { EnvironmentView } from './service.js';
+import { clientIdOf } from '../authenticate/client-id.js';
 
 export function serializeEnvironment(env: EnvironmentView): Static<typeof FlagstandEnvironment> {
   return {
@@ -11,6 +12,7 @@ export function serializeEnvironment(env: EnvironmentView): Static<typeof Flagst
     launchdarkly_key: env.launchdarkly_key,
     api_key: env.api_keys[0] ?? null,
     api_keys: env.api_keys,
+    client_id: clientIdOf(env.id),
     created_at: env.created_at,
   };
 }

@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ListQuery } from '../../http/pagination.js';
-import { ErrorBody, ListOf, Nullable, Timestamp } from '../../http/schemas.js';
+import { ErrorBody, ListOf, Name, Nullable, Timestamp } from '../../http/schemas.js';
 
 // TypeBox mirrors of the spec components OrganizationApiKey, OrganizationApiKeyWithValue,
 // OrganizationApiKeyList, CreateOrganizationApiKeyDto, ValidateApiKeyDto and ApiKeyValidationResponse.
@@ -13,6 +13,8 @@ const apiKeyProperties = {
   name: Type.String(),
   obfuscated_value: Type.String(),
   last_used_at: Nullable(Type.String({ format: 'date-time' })),
+  // 0.61.0 requires it (null: never expires); 0.1.0 does not know it (see the test ledger).
+  expires_at: Nullable(Type.String({ format: 'date-time' })),
   permissions: Type.Array(Type.String()),
   created_at: Timestamp,
   updated_at: Timestamp,
@@ -28,8 +30,9 @@ export const OrganizationApiKeyWithValue = Type.Object({
 export type OrganizationApiKeyWithValueWire = Static<typeof OrganizationApiKeyWithValue>;
 
 export const CreateOrganizationApiKeyDto = Type.Object({
-  name: Type.String({ minLength: 1, pattern: '\\S', description: 'The name for the API key.' }),
+  name: Name({ minLength: 1, pattern: '\\S', description: 'The name for the API key.' }),
   permissions: Type.Optional(Type.Array(Type.String({ minLength: 1 }), { description: 'The permission slugs to assign to the API key.' })),
+  expires_at: Type.Optional(Type.String({ format: 'date-time', description: 'When the key expires, in the future (0.61.0); never when omitted.' })),
 });
 export type CreateOrganizationApiKeyDto = Static<typeof CreateOrganizationApiKeyDto>;
 

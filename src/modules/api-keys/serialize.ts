@@ -10,6 +10,7 @@ export function serializeApiKey(key: ApiKey): OrganizationApiKeyWire {
     name: key.name,
     obfuscated_value: key.obfuscated_value,
     last_used_at: key.last_used_at,
+    expires_at: key.expires_at,
     permissions: [...key.permissions],
     created_at: key.created_at,
     updated_at: key.updated_at,

@@ -1,6 +1,6 @@
 import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
-import { notFound } from '../../http/errors.js';
+import { invalidParameters, notFound } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
 import type { CreateOrganizationApiKeyDto } from './schemas.js';
@@ -19,7 +19,7 @@ export interface ApiKeyService {
 /** A key built from a given secret (creation and seed share it). */
 export function apiKeyRecord(
   organizationId: string,
-  fields: { id?: string; name: string; value: string; permissions?: string[] },
+  fields: { id?: string; name: string; value: string; permissions?: string[]; expires_at?: string | null },
   now: string,
 ): ApiKey {
   return {
@@ -30,6 +30,7 @@ export function apiKeyRecord(
     obfuscated_value: obfuscateApiKeyValue(fields.value),
     permissions: [...new Set(fields.permissions ?? [])],
     last_used_at: null,
+    expires_at: fields.expires_at ?? null,
     created_at: now,
     updated_at: now,
   };
@@ -47,17 +48,24 @@ export function createApiKeyService(
 
   const create = db.transaction((environmentId: string, organizationId: string, body: CreateOrganizationApiKeyDto) => {
     requireOrganization(environmentId, organizationId);
+    const now = clock.now(environmentId);
+    // 0.61.0: "Must be a future timestamp." Stored in the API's form (ISO with ms, Z).
+    const expiresAt = body.expires_at === undefined ? null : new Date(body.expires_at).toISOString();
+    if (expiresAt !== null && expiresAt <= now) {
+      throw invalidParameters([{ field: 'expires_at', code: 'expires_at_in_past', message: 'must be a future timestamp' }], 422);
+    }
     const value = newApiKeyValue();
-    const key = apiKeyRecord(organizationId, { name: body.name, value, permissions: body.permissions }, clock.now(environmentId));
+    const key = apiKeyRecord(organizationId, { name: body.name, value, permissions: body.permissions, expires_at: expiresAt }, now);
     store.insert(environmentId, key);
     return { key, value };
   });
 
   const validate = db.transaction((environmentId: string, value: string): ApiKey | null => {
     const key = store.byValueHash(environmentId, hashApiKeyValue(value));
-    if (!key) return null;
-    // Validating is how an application uses the key, so it counts as a use (not as an update).
     const now = clock.now(environmentId);
+    // An expired key is no longer valid: it validates like an unknown one.
+    if (!key || (key.expires_at !== null && key.expires_at <= now)) return null;
+    // Validating is how an application uses the key, so it counts as a use (not as an update).
     store.markUsed(environmentId, key.id, now);
     return { ...key, last_used_at: now };
   });

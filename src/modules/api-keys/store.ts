@@ -10,6 +10,8 @@ export interface ApiKey {
   obfuscated_value: string;
   permissions: string[];
   last_used_at: string | null;
+  /** Null: the key never expires. */
+  expires_at: string | null;
   created_at: string;
   updated_at: string;
 }
@@ -18,7 +20,7 @@ interface ApiKeyRow extends Omit<ApiKey, 'permissions'> {
   permissions: string;
 }
 
-const COLUMNS = 'id, organization_id, name, value_sha256, obfuscated_value, permissions, last_used_at, created_at, updated_at';
+const COLUMNS = 'id, organization_id, name, value_sha256, obfuscated_value, permissions, last_used_at, expires_at, created_at, updated_at';
 
 const toApiKey = (row: ApiKeyRow): ApiKey => ({ ...row, permissions: JSON.parse(row.permissions) as string[] });
 
@@ -27,7 +29,7 @@ export function createApiKeyStore(db: Db) {
   const insert = db.prepare(
     `INSERT INTO organization_api_keys (environment_id, ${COLUMNS})
      VALUES (@environment_id, @id, @organization_id, @name, @value_sha256, @obfuscated_value, @permissions,
-       @last_used_at, @created_at, @updated_at)`,
+       @last_used_at, @expires_at, @created_at, @updated_at)`,
   );
   const byId = db.prepare<[string, string], ApiKeyRow>(`SELECT ${COLUMNS} FROM organization_api_keys WHERE environment_id = ? AND id = ?`);
   const byHash = db.prepare<[string, string], ApiKeyRow>(

@@ -22,6 +22,8 @@ export const OrganizationMembership = Type.Object(
     created_at: Timestamp,
     updated_at: Timestamp,
     role: SlimRole,
+    // 0.61.0: every role the membership holds in the organization (one: Multiple Roles is not enabled).
+    roles: Type.Array(SlimRole),
     user: Type.Ref('User'),
   },
   { $id: 'OrganizationMembership' },

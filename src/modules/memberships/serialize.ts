@@ -17,6 +17,7 @@ export function serializeMembership(membership: MembershipView): OrganizationMem
     created_at: membership.created_at,
     updated_at: membership.updated_at,
     role: { slug: membership.role_slug },
+    roles: [{ slug: membership.role_slug }],
     user: serializeUser(membership.user),
   };
 }

@@ -21,7 +21,8 @@ export interface MembershipService {
 export interface MembershipDirectory {
   userExists(environmentId: string, id: string): boolean;
   organizationExists(environmentId: string, id: string): boolean;
-  roleExists(environmentId: string, slug: string): boolean;
+  /** An environment role, or a custom role of the organization. */
+  roleExists(environmentId: string, slug: string, organizationId: string): boolean;
 }
 
 // spec (deactivate/reactivate 400 examples): a pending membership belongs to an invitation.
@@ -66,9 +67,9 @@ export function createMembershipService(
     return membership;
   };
 
-  const requireRole = (environmentId: string, slug: string): string => {
+  const requireRole = (environmentId: string, slug: string, organizationId: string): string => {
     // spec (422 example): `Role 'invalid_slug' is not a valid role.`
-    if (!directory.roleExists(environmentId, slug)) throw unprocessable(`Role '${slug}' is not a valid role.`, 'invalid_role');
+    if (!directory.roleExists(environmentId, slug, organizationId)) throw unprocessable(`Role '${slug}' is not a valid role.`, 'invalid_role');
     return slug;
   };
 
@@ -84,7 +85,7 @@ export function createMembershipService(
     if (!directory.organizationExists(environmentId, body.organization_id)) {
       throw notFound('Organization', body.organization_id);
     }
-    requireRole(environmentId, slug);
+    requireRole(environmentId, slug, body.organization_id);
     const existing = memberships.byPair(environmentId, body.user_id, body.organization_id);
     if (existing?.status === 'pending') throw badRequest(PENDING_REACTIVATE, 'cannot_reactivate_pending_organization_membership');
     if (existing?.status === 'active') {
@@ -114,7 +115,7 @@ export function createMembershipService(
     const slug = requestedRole(body);
     const membership = requireMembership(environmentId, id);
     if (slug === undefined) return membership;
-    requireRole(environmentId, slug);
+    requireRole(environmentId, slug, membership.organization_id);
     // The same role again is no change, so updated_at stays.
     if (slug === membership.role_slug) return membership;
     return save(environmentId, membership, { role_slug: slug });

@@ -6,6 +6,7 @@ import {
   Metadata,
   MetadataInput as MetadataInputOf,
   MetadataPatch as MetadataPatchOf,
+  Name,
   Nullable,
   StringEnum,
   Timestamp,
@@ -62,7 +63,7 @@ export type DomainData = Static<typeof DomainData>;
 const MetadataInput = MetadataInputOf('Organization');
 const MetadataPatch = MetadataPatchOf('Organization');
 
-const Name = Type.String({ minLength: 1, pattern: '\\S', description: 'The name of the organization.' });
+const OrganizationName = Name({ minLength: 1, pattern: '\\S', description: 'The name of the organization.' });
 const ExternalId = Nullable(Type.String({ maxLength: 128, description: 'An external identifier for the Organization.' }));
 const AllowProfiles = Type.Boolean({
   description: 'Whether the organization allows profiles from outside the organization to sign in.',
@@ -73,7 +74,7 @@ const DeprecatedDomains = Type.Array(Type.String(), {
 });
 
 export const OrganizationDto = Type.Object({
-  name: Name,
+  name: OrganizationName,
   allow_profiles_outside_organization: Type.Optional(AllowProfiles),
   domains: Type.Optional(DeprecatedDomains),
   domain_data: Type.Optional(Type.Array(DomainData)),
@@ -83,7 +84,7 @@ export const OrganizationDto = Type.Object({
 export type OrganizationDto = Static<typeof OrganizationDto>;
 
 export const UpdateOrganizationDto = Type.Object({
-  name: Type.Optional(Name),
+  name: Type.Optional(OrganizationName),
   allow_profiles_outside_organization: Type.Optional(AllowProfiles),
   domains: Type.Optional(DeprecatedDomains),
   domain_data: Type.Optional(Type.Array(DomainData)),

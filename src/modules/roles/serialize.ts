@@ -1,7 +1,7 @@
 import type { Role as RoleWire } from './schemas.js';
 import type { Role } from './store.js';
 
-/** Role → wire object in spec order. Every stored role is an environment role scoped to organizations. */
+/** Role → wire object in spec order. */
 export function serializeRole(role: Role): RoleWire {
   return {
     slug: role.slug,
@@ -9,8 +9,8 @@ export function serializeRole(role: Role): RoleWire {
     id: role.id,
     name: role.name,
     description: role.description,
-    type: 'EnvironmentRole',
-    resource_type_slug: 'organization',
+    type: role.organization_id ? 'OrganizationRole' : 'EnvironmentRole',
+    resource_type_slug: role.resource_type_slug,
     permissions: role.permissions,
     created_at: role.created_at,
     updated_at: role.updated_at,

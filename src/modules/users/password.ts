@@ -8,8 +8,8 @@ interface PasswordFields {
 
 /**
  * spec: `password` is mutually exclusive with `password_hash`/`password_hash_type`, and the hash
- * needs its type (and the type its hash). The values themselves are discarded: flagstand does no
- * authentication, so it never stores a password in any form.
+ * needs its type (and the type its hash). A password is kept only as a hash (see password-hash.ts);
+ * an imported hash is dropped.
  */
 export function checkPasswordFields(body: PasswordFields): void {
   const given = (key: keyof PasswordFields) => body[key] !== undefined;

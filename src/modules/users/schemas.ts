@@ -1,6 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import { ListQuery } from '../../http/pagination.js';
-import { ErrorBody, ListOf, Metadata, MetadataInput, MetadataPatch, Nullable, StringEnum, Timestamp } from '../../http/schemas.js';
+import { ErrorBody, ListOf, Metadata, MetadataInput, MetadataPatch, Name, Nullable, StringEnum, Timestamp } from '../../http/schemas.js';
 
 // TypeBox mirrors of the spec components UserlandUser, UserlandUserList, CreateUserlandUserDto and
 // UpdateUserlandUserDto (@workos/openapi-spec 0.1.0).
@@ -32,18 +32,18 @@ const ExternalId = Nullable(Type.String({ maxLength: 128, description: 'The exte
 
 export const PASSWORD_HASH_TYPES = ['bcrypt', 'firebase-scrypt', 'ssha', 'scrypt', 'pbkdf2', 'argon2'] as const;
 
-// spec: password, or password_hash with password_hash_type (mutually exclusive). Accepted, never stored.
+// spec: password, or password_hash with password_hash_type (mutually exclusive). A password is kept as a scrypt hash for sign-in; an imported hash is accepted and dropped.
 const passwordFields = {
-  password: Type.Optional(Nullable(Type.String({ description: 'Accepted and discarded: flagstand does no authentication.' }))),
-  password_hash: Type.Optional(Type.String({ description: 'Accepted and discarded.' })),
+  password: Type.Optional(Nullable(Type.String({ description: 'Kept only as a hash, for POST /user_management/authenticate.' }))),
+  password_hash: Type.Optional(Type.String({ description: 'Accepted and dropped: only `password` signs in here.' })),
   password_hash_type: Type.Optional(StringEnum(PASSWORD_HASH_TYPES)),
 };
 
 // Unknown fields are ignored, as the SDK may send fields newer than this spec (`name`, `ip_address`, …).
 export const CreateUserBody = Type.Object({
   email: Type.String({ pattern: EMAIL_PATTERN, description: 'The email address of the user.' }),
-  first_name: Type.Optional(Nullable(Type.String())),
-  last_name: Type.Optional(Nullable(Type.String())),
+  first_name: Type.Optional(Nullable(Name())),
+  last_name: Type.Optional(Nullable(Name())),
   email_verified: Type.Optional(Nullable(Type.Boolean())),
   metadata: Type.Optional(MetadataInput('user')),
   external_id: Type.Optional(ExternalId),
@@ -55,8 +55,8 @@ export type CreateUserBody = Static<typeof CreateUserBody>;
 // service so that a malformed one answers the spec's 400 invalid_email.
 export const UpdateUserBody = Type.Object({
   email: Type.Optional(Type.String()),
-  first_name: Type.Optional(Type.String()),
-  last_name: Type.Optional(Type.String()),
+  first_name: Type.Optional(Name()),
+  last_name: Type.Optional(Name()),
   email_verified: Type.Optional(Type.Boolean()),
   metadata: Type.Optional(MetadataPatch('user')),
   external_id: Type.Optional(ExternalId),

@@ -4,6 +4,7 @@ import { ApiError, badRequest, notFound } from '../../http/errors.js';
 import { mergeMetadata } from '../../http/metadata.js';
 import { pageRequest, toPage, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
+import { hashPassword } from './password-hash.js';
 import { checkPasswordFields } from './password.js';
 import { EMAIL_PATTERN, type CreateUserBody, type ListUsersQuery, type UpdateUserBody } from './schemas.js';
 import type { User, UserStore } from './store.js';
@@ -20,6 +21,11 @@ export interface UserService {
 /** What deleting a user must clean up beyond its own row and (by cascade) its memberships. */
 export interface UserCleanup {
   deleteTargetsOf(environmentId: string, resourceId: string): void;
+}
+
+/** Where a user's password goes: only its hash, for sign-in (POST /user_management/authenticate). */
+export interface PasswordSink {
+  set(environmentId: string, userId: string, hash: string): void;
 }
 
 const EMAIL = new RegExp(EMAIL_PATTERN);
@@ -56,7 +62,18 @@ export function newUser(email: string, now: string, fields: Partial<Omit<User, '
 
 const sameUser = (a: User, b: User) => JSON.stringify(a) === JSON.stringify(b);
 
-export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup, clock: EnvironmentTime): UserService {
+export function createUserService(
+  db: Db,
+  users: UserStore,
+  cleanup: UserCleanup,
+  clock: EnvironmentTime,
+  passwords?: PasswordSink,
+): UserService {
+  // password_hash (an import from another system) is accepted but cannot be checked: only `password` signs in.
+  const keepPassword = (environmentId: string, userId: string, password: string | null | undefined) => {
+    if (passwords && typeof password === 'string') passwords.set(environmentId, userId, hashPassword(password));
+  };
+
   const requireUser = (environmentId: string, id: string): User => {
     const user = users.byId(environmentId, id);
     if (!user) throw notFound('User', id);
@@ -82,6 +99,7 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
       metadata: body.metadata ?? {},
     });
     users.insert(environmentId, user);
+    keepPassword(environmentId, user.id, body.password);
     return user;
   });
 
@@ -110,6 +128,7 @@ export function createUserService(db: Db, users: UserStore, cleanup: UserCleanup
     if (body.email_verified !== undefined) next.email_verified = body.email_verified;
     // The request passed the 50-key limit, but the merge with stored keys may not (400 invalid_metadata).
     if (body.metadata !== undefined) next.metadata = mergeMetadata(user.metadata, body.metadata);
+    keepPassword(environmentId, id, body.password);
     // An update that changes nothing leaves updated_at alone.
     if (sameUser(next, user)) return user;
     next.updated_at = clock.now(environmentId);

@@ -1,0 +1,110 @@
+import type { Db } from '../../db/open.js';
+import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
+
+/** A resource as stored; `parent_resource_id` null means a child of its organization's resource. */
+export interface Resource {
+  id: string;
+  organization_id: string;
+  resource_type_slug: string;
+  external_id: string;
+  name: string;
+  description: string | null;
+  parent_resource_id: string | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export interface ResourceFilter {
+  organization_id?: string;
+  resource_type_slug?: string;
+  external_id?: string;
+  /** Children of this stored resource. */
+  parent_resource_id?: string;
+  /** Top-level resources (children of the organization resource) of this organization. */
+  top_of?: string;
+  /** Part of the name, any case. */
+  search?: string;
+}
+
+const COLUMNS = 'id, organization_id, resource_type_slug, external_id, name, description, parent_resource_id, created_at, updated_at';
+
+/** Prepared statements for authorization resources. */
+export function createResourceStore(db: Db) {
+  const insert = db.prepare(
+    `INSERT INTO authorization_resources (environment_id, ${COLUMNS})
+     VALUES (@environment_id, @id, @organization_id, @resource_type_slug, @external_id, @name, @description, @parent_resource_id, @created_at, @updated_at)`,
+  );
+  const byId = db.prepare<[string, string], Resource>(`SELECT ${COLUMNS} FROM authorization_resources WHERE environment_id = ? AND id = ?`);
+  const byExternalId = db.prepare<[string, string, string, string], Resource>(
+    `SELECT ${COLUMNS} FROM authorization_resources WHERE environment_id = ? AND organization_id = ? AND resource_type_slug = ? AND external_id = ?`,
+  );
+  const sortKey = db.prepare<[string, string], SortKey>('SELECT created_at, id FROM authorization_resources WHERE environment_id = ? AND id = ?');
+  const update = db.prepare(
+    `UPDATE authorization_resources SET name = @name, description = @description, parent_resource_id = @parent_resource_id, updated_at = @updated_at
+     WHERE environment_id = @environment_id AND id = @id`,
+  );
+  const parentOf = db.prepare<[string, string], { parent_resource_id: string | null }>(
+    'SELECT parent_resource_id FROM authorization_resources WHERE environment_id = ? AND id = ?',
+  );
+  const childIds = db.prepare<[string, string], { id: string }>(
+    'SELECT id FROM authorization_resources WHERE environment_id = ? AND parent_resource_id = ?',
+  );
+  const hasChildren = db.prepare<[string, string], { one: 1 }>(
+    'SELECT 1 AS one FROM authorization_resources WHERE environment_id = ? AND parent_resource_id = ? LIMIT 1',
+  );
+  const remove = db.prepare('DELETE FROM authorization_resources WHERE environment_id = ? AND id = ?');
+
+  const list = prepareFilteredKeyset<keyof ResourceFilter>(
+    db,
+    {
+      organization_id: 'organization_id = @organization_id',
+      resource_type_slug: 'resource_type_slug = @resource_type_slug',
+      external_id: 'external_id = @external_id',
+      parent_resource_id: 'parent_resource_id = @parent_resource_id',
+      top_of: 'parent_resource_id IS NULL AND organization_id = @top_of',
+      search: "instr(lower(name), lower(@search)) > 0",
+    },
+    (k) => `SELECT ${COLUMNS} FROM authorization_resources WHERE environment_id = @env ${k.filters} AND ${k.where} ORDER BY ${k.orderBy} ${k.limit}`,
+  );
+
+  return {
+    insert(environmentId: string, resource: Resource): void {
+      insert.run({ environment_id: environmentId, ...resource });
+    },
+    byId: (environmentId: string, id: string) => byId.get(environmentId, id),
+    byExternalId: (environmentId: string, organizationId: string, type: string, externalId: string) =>
+      byExternalId.get(environmentId, organizationId, type, externalId),
+    sortKey: (environmentId: string, id: string) => sortKey.get(environmentId, id),
+    list: (environmentId: string, req: PageRequest, filter: ResourceFilter) =>
+      list(req, filter).all({ env: environmentId, ...filter, ...cursorParams(req) }) as Resource[],
+    /** Writes name, description, parent and updated_at. */
+    update(environmentId: string, resource: Resource): void {
+      update.run({ environment_id: environmentId, ...resource });
+    },
+    /** The ids of the resource and its stored ancestors, nearest first (one primary-key read per level). */
+    chain(environmentId: string, id: string): string[] {
+      const out: string[] = [];
+      let at: string | null = id;
+      // A parent is always an existing resource and never a descendant (the service refuses cycles).
+      while (at !== null) {
+        const row = parentOf.get(environmentId, at);
+        if (!row) break;
+        out.push(at);
+        at = row.parent_resource_id;
+      }
+      return out;
+    },
+    /** The ids of the resource and all its descendants, parents before children. */
+    subtree(environmentId: string, id: string): string[] {
+      const out = [id];
+      for (let i = 0; i < out.length; i++) for (const child of childIds.all(environmentId, out[i])) out.push(child.id);
+      return out;
+    },
+    hasChildren: (environmentId: string, id: string) => hasChildren.get(environmentId, id) !== undefined,
+    delete(environmentId: string, id: string): void {
+      remove.run(environmentId, id);
+    },
+  };
+}
+
+export type ResourceStore = ReturnType<typeof createResourceStore>;
