@@ -24,6 +24,8 @@ import { featureFlagRoutes } from './modules/feature-flags/routes.js';
 import { flagRuleRoutes } from './modules/feature-flags/rule-routes.js';
 import { createRuleService } from './modules/feature-flags/rule-service.js';
 import { createFlagService } from './modules/feature-flags/service.js';
+import { createExpiryService } from './modules/expiry-sweeper/service.js';
+import { createExpirySweeper } from './modules/expiry-sweeper/sweeper.js';
 import { launchDarklyRoutes } from './modules/launchdarkly/routes.js';
 import { createLaunchDarklyService } from './modules/launchdarkly/service.js';
 import { OrganizationApiKey } from './modules/api-keys/schemas.js';
@@ -335,13 +337,26 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     environmentById: ctx.stores.environments.byId,
     environmentByPublicId: ctx.stores.environments.byPublicId,
   });
+  // An expired target is removed by the server itself: its flag.rule_updated names a `system` actor.
+  const systemFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'system');
+  const sweeper = createExpirySweeper({
+    store: ctx.stores.expiries,
+    transaction: (fn) => ctx.db.transaction(fn)(),
+    removeTarget: systemFlags.removeTarget,
+    now: clock.now,
+    environmentIds: () => ctx.stores.environments.all().map((env) => env.id),
+    onClockChange: clock.onChange,
+    onError: (err) => app.log.error({ err }, 'expiry sweep failed'),
+  });
+  app.addHook('onClose', async () => sweeper.stop());
+  const expiry = createExpiryService(ctx.db, ctx.stores.expiries, flags, sweeper.sweep);
   await app.register(launchDarklyRoutes, {
     prefix: '/api/v2',
-    launchDarkly: createLaunchDarklyService({ flags, users: userStore, environmentById: ctx.stores.environments.byId }),
+    launchDarkly: createLaunchDarklyService({ flags, users: userStore, expiry, environmentById: ctx.stores.environments.byId }),
     keyOwner: ctx.stores.environments.keyOwner,
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
-  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags: dashboardFlags, rules });
+  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags: dashboardFlags, rules, expiry });
   await app.register(deliveryAdminRoutes, { prefix: ADMIN_PREFIX, deliveries });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });

@@ -14,6 +14,7 @@ import { createEmailVerificationStore } from './modules/email-verification/store
 import { createEnvironmentStore } from './modules/environments/store.js';
 import { createEventStore } from './modules/events/store.js';
 import { createWebhookStore } from './modules/webhooks/store.js';
+import { createExpiryStore } from './modules/expiry-sweeper/store.js';
 import { createRuleStore } from './modules/feature-flags/rule-store.js';
 import { createFlagStore } from './modules/feature-flags/store.js';
 import { createInvitationStore } from './modules/invitations/store.js';
@@ -41,6 +42,7 @@ export function createStores(db: Db) {
     flags: createFlagStore(db),
     events: createEventStore(db),
     webhooks: createWebhookStore(db),
+    expiries: createExpiryStore(db),
     rules: createRuleStore(db),
     idempotency: createIdempotencyStore(db),
     apiKeys: createApiKeyStore(db),

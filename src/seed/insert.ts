@@ -130,6 +130,7 @@ export function insertEnvironmentSeed(
   // Memberships go in last, all at once and in primary-key order (flag, then type and id),
   // which is what keeps a million of them cheap to insert.
   const targets: { flagId: string; createdAt: string; insert: () => void; count: number }[] = [];
+  const expiring: { flagId: string; userId: string; at: string }[] = [];
   const prepared = env.feature_flags?.length ? sortedTargets?.() : undefined;
   for (const [i, f] of (env.feature_flags ?? []).entries()) {
     const id = f.id ?? newId('flag');
@@ -154,6 +155,7 @@ export function insertEnvironmentSeed(
       const ruleIds = insertClassicRules(stores, environmentId, id, f.targets, created_at);
       const json = prepared?.[i] ?? targetsJson(f.targets);
       targets.push({ flagId: id, createdAt: created_at, count: f.targets.length, insert: () => stores.rules.insertClassicMemberships(environmentId, id, created_at, membershipIdPrefix(), ruleIds, json) });
+      for (const t of f.targets) if (typeof t !== 'string' && t.expires_at) expiring.push({ flagId: id, userId: t.id, at: iso(t.expires_at)! });
     }
   }
   targets.sort((a, b) => (a.flagId < b.flagId ? -1 : a.flagId > b.flagId ? 1 : 0));
@@ -161,6 +163,7 @@ export function insertEnvironmentSeed(
     insert();
     rows += count;
   }
+  for (const e of expiring) stores.expiries.schedule(environmentId, { flag_id: e.flagId, user_id: e.userId }, e.at, 1);
   return rows;
 }
 

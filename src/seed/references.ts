@@ -127,6 +127,7 @@ export function checkReferences(env: SeedEnvironment, label: string): void {
         if (!userIds.has(id)) fail(entry(j), `'${id}' is not a user of this seed`);
       } else if (id.startsWith('org_')) {
         if (!orgIds.has(id)) fail(entry(j), `'${id}' is not an organization of this seed`);
+        if (typeof t !== 'string' && t.expires_at !== undefined) fail(`${entry(j)}.expires_at`, 'only a user target can expire');
       } else fail(entry(j), `'${id}' is neither a user_… nor an org_… id`);
     });
     if (f.rules && f.targets) fail(`feature_flags[${i}] (${f.slug}).rules`, 'give a flag either targets or rules, not both');

@@ -156,7 +156,15 @@ export const SeedRoleAssignment = Type.Object(
 
 export const SeedTarget = Type.Union([
   Id,
-  Type.Object({ id: Id, enabled: Type.Optional(Type.Boolean()) }, { additionalProperties: false }),
+  Type.Object(
+    {
+      id: Id,
+      enabled: Type.Optional(Type.Boolean()),
+      // A user target may expire: removed as the WorkOS DELETE would once the environment's clock passes it.
+      expires_at: Type.Optional(Timestamp),
+    },
+    { additionalProperties: false },
+  ),
 ]);
 
 /** A rule of a flag (the rules API's model): in the order given, which is evaluation order. */

@@ -74,6 +74,8 @@ describe('paths and methods', () => {
     ['getUserFlagSettings', 'GET', '/api/v2/users/{projectKey}/{environmentKey}/{userKey}/flags'],
     ['getUserFlagSetting', 'GET', '/api/v2/users/{projectKey}/{environmentKey}/{userKey}/flags/{featureFlagKey}'],
     ['putFlagSetting', 'PUT', '/api/v2/users/{projectKey}/{environmentKey}/{userKey}/flags/{featureFlagKey}'],
+    ['getExpiringFlagsForUser', 'GET', '/api/v2/users/{projectKey}/{userKey}/expiring-user-targets/{environmentKey}'],
+    ['patchExpiringFlagsForUser', 'PATCH', '/api/v2/users/{projectKey}/{userKey}/expiring-user-targets/{environmentKey}'],
     ['getFeatureFlag', 'GET', '/api/v2/flags/{projectKey}/{featureFlagKey}'],
   ])('%s is %s %s in the official client, and served there', async (operation, method, path) => {
     expect(clientOperation(operation)).toEqual({ method, path });

@@ -65,7 +65,14 @@ describe('openapi/flagstand.json', () => {
         served.push(name);
       }
     }
-    expect(served.sort()).toEqual(['getFeatureFlag', 'getUserFlagSetting', 'getUserFlagSettings', 'putFlagSetting']);
+    expect(served.sort()).toEqual([
+      'getExpiringFlagsForUser',
+      'getFeatureFlag',
+      'getUserFlagSetting',
+      'getUserFlagSettings',
+      'patchExpiringFlagsForUser',
+      'putFlagSetting',
+    ]);
   });
 
   it('serves all eight Feature Flags operations of the official spec', () => {

@@ -109,6 +109,55 @@ describe('UserSettingsApi', () => {
   });
 });
 
+describe('UserSettingsApi: expiring user targets', () => {
+  // spec: semantic patch requests carry this content type; the client sends plain JSON unless told.
+  const semanticPatch = { headers: { 'Content-Type': 'application/json; domain-model=launchdarkly.semanticpatch' } };
+
+  it('patchExpiringFlagsForUser schedules with the variation id of getFeatureFlag; getExpiringFlagsForUser lists it', async () => {
+    const flag = (await ldFlags.getFeatureFlag('default', 'acme')).data;
+    await workos.featureFlags.addFlagTarget({ slug: 'acme', targetId: ADA });
+    const when = Date.now() + 86_400_000;
+    const res = await settings.patchExpiringFlagsForUser(
+      'default',
+      'ada',
+      'test',
+      { instructions: [{ kind: 'addExpireUserTargetDate', flagKey: 'acme', variationId: flag.variations[0]._id!, value: when }] },
+      semanticPatch,
+    );
+    expect(res.status).toBe(200);
+    expectModel(res.data, 'ExpiringUserTargetPatchResponse');
+    expect(res.data).toMatchObject({ totalInstructions: 1, successfulInstructions: 1, failedInstructions: 0, errors: [] });
+    const listed = await settings.getExpiringFlagsForUser('default', 'ada', 'test');
+    expect(listed.status).toBe(200);
+    expectModel(listed.data, 'ExpiringUserTargetGetResponse');
+    expect(listed.data.items).toEqual([expect.objectContaining({ _version: 1, expirationDate: when, userKey: 'ada', variationId: flag.variations[0]._id })]);
+
+    const updated = await settings.patchExpiringFlagsForUser(
+      'default',
+      'ada',
+      'test',
+      { instructions: [{ kind: 'updateExpireUserTargetDate', flagKey: 'acme', variationId: flag.variations[0]._id!, value: when + 1000, version: 1 }] },
+      semanticPatch,
+    );
+    expect(updated.data.items).toEqual([expect.objectContaining({ _id: listed.data.items[0]._id, _version: 2, expirationDate: when + 1000 })]);
+    const removed = await settings.patchExpiringFlagsForUser(
+      'default',
+      'ada',
+      'test',
+      { instructions: [{ kind: 'removeExpireUserTargetDate', flagKey: 'acme', variationId: flag.variations[0]._id! }] },
+      semanticPatch,
+    );
+    expect(removed.data.items).toEqual([]);
+  });
+
+  it('refuses the plain JSON the client sends by default', async () => {
+    const instructions = [{ kind: 'removeExpireUserTargetDate' as const, flagKey: 'acme', variationId: 'x' }];
+    const res = await rejection(settings.patchExpiringFlagsForUser('default', 'ada', 'test', { instructions }));
+    expect(res.status).toBe(400);
+    expect(res.data).toMatchObject({ code: 'invalid_request' });
+  });
+});
+
 describe('FeatureFlagsApi.getFeatureFlag', () => {
   it('gives the variation ids a semantic patch names', async () => {
     const res = await ldFlags.getFeatureFlag('default', 'beta');

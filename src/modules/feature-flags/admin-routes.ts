@@ -1,12 +1,16 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import * as S from './admin-schemas.js';
 import { serializeFlag } from './serialize.js';
+import type { ExpiryService } from '../expiry-sweeper/service.js';
 import type { RuleService } from './rule-service.js';
 import { serializeRule } from './rule-serialize.js';
 import type { FlagService } from './service.js';
 
 /** Flag management under ADMIN_PREFIX, in the environment of the caller's key. */
-export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService; rules: RuleService }> = async (app, { flags, rules }) => {
+export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService; rules: RuleService; expiry: ExpiryService }> = async (
+  app,
+  { flags, rules, expiry },
+) => {
   app.post('/feature-flags', { schema: S.createFeatureFlag }, async (req, reply) =>
     reply.status(201).send(serializeFlag(flags.create(req.environmentId, req.body))),
   );
@@ -21,7 +25,7 @@ export const featureFlagAdminRoutes: FastifyPluginAsyncTypebox<{ flags: FlagServ
   });
 
   app.put('/feature-flags/:slug/targets/:resourceId', { schema: S.setFlagTarget }, async (req, reply) => {
-    flags.setTarget(req.environmentId, req.params.slug, req.params.resourceId, req.body.enabled);
+    expiry.setTarget(req.environmentId, req.params.slug, req.params.resourceId, req.body.enabled, req.body.expires_at);
     return reply.status(204).send(null);
   });
 

@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import { ErrorBody, ListOf } from '../../http/schemas.js';
+import { ErrorBody, ListOf, Nullable } from '../../http/schemas.js';
 import { SeedFlag } from '../../seed/schema.js';
 
 // Flag management is dashboard-only at WorkOS, so there is no spec operation: the bodies take the
@@ -10,7 +10,17 @@ const EDITABLE = ['name', 'description', 'owner', 'tags', 'enabled', 'default_va
 export const CreateFeatureFlagBody = Type.Pick(SeedFlag, ['slug', ...EDITABLE]);
 export const UpdateFeatureFlagBody = Type.Partial(Type.Pick(SeedFlag, EDITABLE));
 export const SetFlagTargetBody = Type.Object(
-  { enabled: Type.Boolean({ description: 'true: on for this user or organization; false: explicitly off.' }) },
+  {
+    enabled: Type.Boolean({ description: 'true: on for this user or organization; false: explicitly off.' }),
+    expires_at: Type.Optional(
+      Nullable(
+        Type.String({
+          format: 'date-time',
+          description: "A user target only: when it is removed (as the WorkOS DELETE would), on the environment's clock. null clears it; absent leaves it.",
+        }),
+      ),
+    ),
+  },
   { additionalProperties: false },
 );
 

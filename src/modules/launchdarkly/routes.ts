@@ -1,8 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { onRequestHookHandler } from 'fastify';
-import { registerLaunchDarklyErrors, unauthorized } from './errors.js';
+import { invalidRequest, registerLaunchDarklyErrors, unauthorized } from './errors.js';
+import { parseInstructions } from './instructions.js';
 import * as S from './schemas.js';
-import { serializeFlag, serializeSetting, serializeSettings } from './serialize.js';
+import { serializeExpiring, serializeFlag, serializePatchOutcome, serializeSetting, serializeSettings } from './serialize.js';
 import type { LaunchDarklyService } from './service.js';
 
 export interface LaunchDarklyRouteOptions {
@@ -12,6 +13,9 @@ export interface LaunchDarklyRouteOptions {
 
 // LaunchDarkly clients send their token as is (`Authorization: api-…`); Bearer is accepted too.
 const TOKEN = /^(?:Bearer\s+)?(\S+)\s*$/i;
+// spec: "To make a semantic patch request, you must append domain-model=launchdarkly.semanticpatch
+// to your Content-Type header."
+const SEMANTIC_PATCH = /^application\/json\s*;(?:.*;)?\s*domain-model\s*=\s*"?launchdarkly\.semanticpatch"?\s*(?:;.*)?$/i;
 
 /**
  * LaunchDarkly's User Settings API (and the flag read its clients take variation ids from), under
@@ -52,6 +56,32 @@ export const launchDarklyRoutes: FastifyPluginAsyncTypebox<LaunchDarklyRouteOpti
     const environmentId = launchDarkly.scope(req.environmentId, req.params.projectKey, req.params.environmentKey);
     launchDarkly.put(environmentId, req.params.userKey, req.params.featureFlagKey, req.body.setting ?? null);
     return reply.status(204).send(null);
+  });
+
+  app.get('/users/:projectKey/:userKey/expiring-user-targets/:environmentKey', {
+    schema: S.getExpiringFlagsForUser,
+    config,
+    onRequest: authenticate,
+  }, async (req) => {
+    const environmentId = launchDarkly.scope(req.environmentId, req.params.projectKey, req.params.environmentKey);
+    return serializeExpiring(req.params, launchDarkly.expiring(environmentId, req.params.userKey));
+  });
+
+  app.patch('/users/:projectKey/:userKey/expiring-user-targets/:environmentKey', {
+    schema: S.patchExpiringFlagsForUser,
+    config,
+    onRequest: authenticate,
+    // Before the body's schema: a plain JSON body is refused for its content type, whatever it holds.
+    preValidation: async (req) => {
+      if (!SEMANTIC_PATCH.test(req.headers['content-type'] ?? '')) {
+        throw invalidRequest('Updates to expiring user targets are semantic patches: send Content-Type: application/json; domain-model=launchdarkly.semanticpatch');
+      }
+    },
+  }, async (req) => {
+    const environmentId = launchDarkly.scope(req.environmentId, req.params.projectKey, req.params.environmentKey);
+    const instructions = parseInstructions(req.body.instructions);
+    const outcome = launchDarkly.patchExpiring(environmentId, req.params.userKey, instructions);
+    return serializePatchOutcome(req.params, instructions.length, outcome);
   });
 
   app.get('/flags/:projectKey/:featureFlagKey', { schema: S.getFeatureFlag, config, onRequest: authenticate }, async (req) => {

@@ -81,9 +81,6 @@ export const ValuePut = Type.Object({
   comment: Type.Optional(Type.String()),
 });
 
-const INSTRUCTION_KINDS = ['addExpireUserTargetDate', 'updateExpireUserTargetDate', 'removeExpireUserTargetDate'] as const;
-export type InstructionKind = (typeof INSTRUCTION_KINDS)[number];
-
 /**
  * spec: PatchUsersRequest `{instructions, comment?}`. Instructions are checked one by one in the
  * service (a bad one fails alone, as LaunchDarkly reports it in `errors`), so here they are only
@@ -93,16 +90,6 @@ export const PatchUsersRequest = Type.Object({
   instructions: Type.Array(Type.Object({}, { additionalProperties: true }), { minItems: 1 }),
   comment: Type.Optional(Type.String()),
 });
-
-export interface Instruction {
-  kind?: unknown;
-  flagKey?: unknown;
-  variationId?: unknown;
-  value?: unknown;
-  version?: unknown;
-}
-export const isInstructionKind = (kind: unknown): kind is InstructionKind =>
-  typeof kind === 'string' && (INSTRUCTION_KINDS as readonly string[]).includes(kind);
 
 const key = (description: string) => Type.String({ description });
 const UserParams = Type.Object({

@@ -1,6 +1,7 @@
+import type { TargetExpiry } from '../expiry-sweeper/store.js';
 import type { Flag } from '../feature-flags/store.js';
-import type { LaunchDarklyFlagBody, UserFlagSettingBody } from './schemas.js';
-import type { FlagSetting } from './service.js';
+import type { ExpiringUserTargetItemBody, LaunchDarklyFlagBody, UserFlagSettingBody } from './schemas.js';
+import type { FlagSetting, PatchOutcome } from './service.js';
 import { variationId } from './variation-ids.js';
 
 // Rows → LaunchDarkly's wire objects, every field listed. Links echo the keys the caller used.
@@ -52,5 +53,37 @@ export function serializeFlag(projectKey: string, flag: Flag): LaunchDarklyFlagB
     archived: false,
     deprecated: false,
     defaults: { onVariation: 0, offVariation: 1 },
+  };
+}
+
+/** An expiring target as LaunchDarkly's ExpiringUserTargetItem; `_id` is the target's membership id. */
+export function serializeExpiry(path: UserPath, e: TargetExpiry): ExpiringUserTargetItemBody {
+  return {
+    _id: e.id,
+    _version: e.version,
+    expirationDate: Date.parse(e.expires_at),
+    userKey: path.userKey,
+    variationId: variationId(e.slug, e.value),
+    _resourceId: { kind: 'flag', projectKey: path.projectKey, environmentKey: path.environmentKey, flagKey: e.slug, key: e.slug },
+  };
+}
+
+const expiringLinks = (path: UserPath) => ({
+  self: link('users', path.projectKey, path.userKey, 'expiring-user-targets', path.environmentKey),
+});
+
+export function serializeExpiring(path: UserPath, items: TargetExpiry[]) {
+  return { items: items.map((e) => serializeExpiry(path, e)), _links: expiringLinks(path) };
+}
+
+/** spec: the PATCH answer counts its instructions and lists the failed ones. */
+export function serializePatchOutcome(path: UserPath, total: number, outcome: PatchOutcome) {
+  return {
+    items: outcome.items.map((e) => serializeExpiry(path, e)),
+    _links: expiringLinks(path),
+    totalInstructions: total,
+    successfulInstructions: total - outcome.errors.length,
+    failedInstructions: outcome.errors.length,
+    errors: outcome.errors,
   };
 }

@@ -1,8 +1,13 @@
+import { ApiError } from '../../http/errors.js';
 import type { Page } from '../../http/pagination.js';
 import type { Environment } from '../environments/store.js';
+import type { ExpiryService } from '../expiry-sweeper/service.js';
+import type { TargetExpiry } from '../expiry-sweeper/store.js';
 import type { FlagService } from '../feature-flags/service.js';
 import type { Flag } from '../feature-flags/store.js';
 import { notFound } from './errors.js';
+import type { Instruction } from './instructions.js';
+import { variationValue } from './variation-ids.js';
 
 /** The only project flagstand has: every environment's flags are in it. */
 export const PROJECT_KEY = 'default';
@@ -35,9 +40,19 @@ export interface LaunchDarklyService {
   /** true/false: the user's explicit target on/off; null: no explicit target. */
   put(environmentId: string, userKey: string, flagKey: string, setting: boolean | null): void;
   flag(environmentId: string, flagKey: string): Flag;
-  /** The stored user a key names, or a 404. */
-  requireUser(environmentId: string, userKey: string): string;
+  /** The user's scheduled target removals; none for a key flagstand does not know. */
+  expiring(environmentId: string, userKey: string): TargetExpiry[];
+  /** Applies the instructions in order, in one transaction; a failed one changes nothing and is reported. */
+  patchExpiring(environmentId: string, userKey: string, instructions: Instruction[]): PatchOutcome;
 }
+
+export interface PatchOutcome {
+  items: TargetExpiry[];
+  errors: { instructionIndex: number; message: string }[];
+}
+
+/** A well-formed instruction that cannot apply: reported in the answer's `errors`, the others still apply. */
+class InstructionFailure extends Error {}
 
 const PAGE = { limit: 100, order: 'asc' } as const;
 
@@ -61,9 +76,10 @@ function everyRow(page: (after: string | undefined) => Page<Flag>): Flag[] {
 export function createLaunchDarklyService(deps: {
   flags: FlagService;
   users: UserDirectory;
+  expiry: ExpiryService;
   environmentById(id: string): Environment | undefined;
 }): LaunchDarklyService {
-  const { flags, users } = deps;
+  const { flags, users, expiry } = deps;
 
   const userIdOf = (environmentId: string, userKey: string): string | undefined =>
     (users.byId(environmentId, userKey) ??
@@ -126,6 +142,57 @@ export function createLaunchDarklyService(deps: {
     },
 
     flag: requireFlag,
-    requireUser,
+
+    expiring(environmentId, userKey) {
+      const userId = userIdOf(environmentId, userKey);
+      return userId ? expiry.ofUser(environmentId, userId) : [];
+    },
+
+    patchExpiring(environmentId, userKey, instructions) {
+      const userId = requireUser(environmentId, userKey);
+      const apply = (instruction: Instruction) => {
+        const fail = (message: string) => new InstructionFailure(message);
+        let flag: Flag;
+        try {
+          flag = flags.get(environmentId, instruction.flagKey);
+        } catch (err) {
+          if (err instanceof ApiError && err.status === 404) throw fail(`flag '${instruction.flagKey}' not found`);
+          throw err;
+        }
+        const value = variationValue(flag.slug, instruction.variationId);
+        if (value === undefined) throw fail(`variation '${instruction.variationId}' not found on flag '${flag.slug}'`);
+        const target = expiry.targetOf(environmentId, flag.id, userId);
+        // spec: "The user must already be individually targeted for each flag", on that variation.
+        if (!target) throw fail(`user '${userKey}' is not individually targeted on flag '${flag.slug}'`);
+        if (target.value !== value) throw fail(`user '${userKey}' is individually targeted on another variation of flag '${flag.slug}'`);
+        switch (instruction.kind) {
+          case 'addExpireUserTargetDate':
+            if (target.expires_at !== null) throw fail(`user '${userKey}' already has a removal date on flag '${flag.slug}'; use updateExpireUserTargetDate`);
+            return expiry.schedule(environmentId, target, new Date(instruction.value).toISOString());
+          case 'updateExpireUserTargetDate':
+            if (target.expires_at === null) throw fail(`user '${userKey}' has no removal date on flag '${flag.slug}' to update`);
+            if (instruction.version !== undefined && instruction.version !== target.version) {
+              throw fail(`version ${instruction.version} does not match the current version ${target.version}`);
+            }
+            return expiry.schedule(environmentId, target, new Date(instruction.value).toISOString());
+          case 'removeExpireUserTargetDate':
+            if (target.expires_at === null) throw fail(`user '${userKey}' has no removal date on flag '${flag.slug}' to remove`);
+            return expiry.schedule(environmentId, target, null);
+        }
+      };
+      const errors: PatchOutcome['errors'] = [];
+      expiry.apply(environmentId, () =>
+        instructions.forEach((instruction, instructionIndex) => {
+          try {
+            apply(instruction);
+          } catch (err) {
+            if (!(err instanceof InstructionFailure)) throw err;
+            errors.push({ instructionIndex, message: err.message });
+          }
+        }),
+      );
+      // spec: the answer's items are the user's whole list after the patch.
+      return { items: expiry.ofUser(environmentId, userId), errors };
+    },
   };
 }
