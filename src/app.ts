@@ -323,7 +323,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       users: userStore,
       passwords: ctx.stores.passwords,
       memberships: membershipStore,
-      roles,
+      accessOf: authorization.permissionsOf,
       sessions: ctx.stores.sessions,
       flagSlugsOf: (environmentId, userId) => allUserFlagSlugs(flags, environmentId, userId),
       isEnvironmentKey: (environmentId, secret) => ctx.stores.environments.keyOwner(secret) === environmentId,

@@ -3,8 +3,8 @@ import type { Db } from '../../db/open.js';
 import { ApiError, invalidParameters, notFound, unprocessable, type ErrorBody } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import type { EnvironmentClock } from '../clock/service.js';
+import type { MembershipAccess } from '../authorization/service.js';
 import type { MembershipStore } from '../memberships/store.js';
-import type { RoleStore } from '../roles/store.js';
 import { SESSION_TTL_MS } from '../sessions/service.js';
 import type { AuthMethod, Session, SessionStore } from '../sessions/store.js';
 import { verifyPassword } from '../users/password-hash.js';
@@ -34,7 +34,8 @@ export interface SignInDirectory {
   users: UserStore;
   passwords: PasswordStore;
   memberships: MembershipStore;
-  roles: RoleStore;
+  /** The membership's roles on its organization and their permissions (the authorization model's `permissionsOf`). */
+  accessOf(environmentId: string, membershipId: string): MembershipAccess | undefined;
   sessions: SessionStore;
   /** The slugs of the flags on for the user: the REST user list (GET /user_management/users/{id}/feature-flags). */
   flagSlugsOf(environmentId: string, userId: string): string[];
@@ -151,16 +152,22 @@ export function createAuthenticateService(
     return { session: next, refreshToken, user: users.byId(environmentId, session.user_id)!, method: undefined };
   });
 
-  /** The token's claims: the session, its organization's role and permissions, the user's flags. */
+  /**
+   * The token's claims: the session, its organization's access, the user's flags. `role` is the
+   * membership's own role, `roles` every role it holds on the organization (its own first, then
+   * its assignments on the organization resource), `permissions` the union of theirs: the
+   * authorization model's one answer, so a check and the token cannot disagree.
+   */
   const claimsOf = (environmentId: string, session: Session, issuer: string): AccessClaims => {
     const claims: AccessClaims = { iss: issuer, sub: session.user_id, sid: session.id, feature_flags: [] };
     if (session.organization_id) {
-      const role = memberships.byPair(environmentId, session.user_id, session.organization_id)?.role_slug;
+      const membership = memberships.byPair(environmentId, session.user_id, session.organization_id);
+      const access = membership && directory.accessOf(environmentId, membership.id);
       claims.org_id = session.organization_id;
-      if (role) {
-        claims.role = role;
-        claims.roles = [role];
-        claims.permissions = directory.roles.all(environmentId).find((r) => r.slug === role)?.permissions ?? [];
+      if (access) {
+        claims.role = access.role;
+        claims.roles = access.roles;
+        claims.permissions = access.permissions;
       }
       // No entitlements model here: the claim is present and empty.
       claims.entitlements = [];
