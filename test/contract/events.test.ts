@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/modules/events/catalogue.js';
-import { expectEventSpec, SPEC_EVENT_TYPES } from '../helpers/events.js';
+import { expectEventList, SPEC_EVENT_TYPES } from '../helpers/events.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { expectSpec } from '../helpers/spec.js';
 
@@ -22,12 +22,10 @@ async function call(method: string, url: string, body?: unknown, key = t.key) {
 
 const ALL = [...EVENT_TYPES].join(',');
 
-/** Every event of the environment, oldest first, each checked against the spec (list and event). */
-async function allEvents(key = t.key): Promise<Json[]> {
-  const res = await t.app.inject({ method: 'GET', url: `/events?order=asc&limit=100&events=${ALL}`, headers: { authorization: `Bearer ${key}` } });
-  const body = expectSpec(res, 'EventsController_list', 200) as Json;
-  for (const event of body.data) expectEventSpec(event);
-  return body.data;
+/** Every event of the environment (or of the given types), oldest first, each checked against the spec (list and event). */
+async function allEvents(key = t.key, only = ALL): Promise<Json[]> {
+  const res = await t.app.inject({ method: 'GET', url: `/events?order=asc&limit=100&events=${only}`, headers: { authorization: `Bearer ${key}` } });
+  return expectEventList(res).data;
 }
 const types = (events: Json[]) => events.map((e) => e.event);
 
@@ -232,6 +230,8 @@ describe('GET /events', () => {
   });
 });
 
+const CLASSIC_FLAG_EVENTS = 'flag.created,flag.updated,flag.deleted,flag.rule_updated';
+
 describe('flag events', () => {
   const ORG = 'org_01HZX5QW0000000000000000A1';
   const USER = 'user_01HZX5QW0000000000000000B1';
@@ -254,7 +254,7 @@ describe('flag events', () => {
     expect((await call('POST', '/feature-flags/nope/targets/bad')).status).toBe(400);
     await call('DELETE', '/_flagstand/feature-flags/beta');
 
-    const events = await allEvents();
+    const events = await allEvents(t.key, CLASSIC_FLAG_EVENTS);
     expect(types(events)).toEqual([
       'flag.created',
       'flag.updated',
@@ -291,10 +291,71 @@ describe('flag events', () => {
     expect(deleted.context).toEqual(dashboard);
   });
 
+  it('records feature_flags.flag.created/updated/deleted beside flag.*, as SDK 12 types them', async () => {
+    t = await buildTestApp({ seed: SEED, clock: START });
+    const env = t.flagstand.environments[0];
+    const client = `client_${env.publicId.replace('environment_', '')}`;
+    const owner = { email: 'ada@acme.com', first_name: 'Ada' };
+    const flag = (await call('POST', '/_flagstand/feature-flags', { slug: 'beta', tags: ['a'], owner })).body;
+    await call('PUT', '/feature-flags/beta/enable');
+    await call('PUT', '/feature-flags/beta/enable'); // no change
+    await call('POST', `/feature-flags/beta/targets/${ORG}`); // a target change: no feature_flags.flag.updated
+    await call('PATCH', '/_flagstand/feature-flags/beta', { description: 'new', owner: null });
+    await call('PATCH', '/_flagstand/feature-flags/beta', { name: 'Beta', tags: ['b'], default_value: true });
+    await call('PATCH', '/_flagstand/feature-flags/beta', { name: 'Beta' }); // no change
+    expect((await call('PATCH', '/_flagstand/feature-flags/nope', { name: 'x' })).status).toBe(404);
+    expect((await call('PUT', '/feature-flags/nope/disable')).status).toBe(404);
+    await call('PUT', '/feature-flags/beta/disable');
+    await call('DELETE', '/_flagstand/feature-flags/beta');
+
+    const all = await allEvents(t.key, `${CLASSIC_FLAG_EVENTS},feature_flags.flag.created,feature_flags.flag.updated,feature_flags.flag.deleted`);
+    // Each flag.* write event is followed by its feature_flags.flag.* twin, same data.
+    expect(types(all)).toEqual([
+      'flag.created', 'feature_flags.flag.created',
+      'flag.updated', 'feature_flags.flag.updated',
+      'flag.rule_updated',
+      'flag.updated', 'feature_flags.flag.updated',
+      'flag.updated', 'feature_flags.flag.updated',
+      'flag.updated', 'feature_flags.flag.updated',
+      'flag.deleted', 'feature_flags.flag.deleted',
+    ]);
+    const sdk = all.filter((e) => e.event.startsWith('feature_flags.'));
+    for (const e of sdk) expect(e.data).toEqual(all[all.indexOf(e) - 1].data);
+    const [created, enabled, described, renamed, disabled, deleted] = sdk;
+    const api = { client_id: client, actor: { id: client, source: 'api', name: null } };
+    const dashboard = { client_id: client, actor: { id: client, source: 'dashboard', name: null } };
+    expect(created.data).toEqual({
+      object: 'feature_flag',
+      id: flag.id,
+      environment_id: env.publicId,
+      slug: 'beta',
+      name: 'beta',
+      description: null,
+      owner: { email: 'ada@acme.com', first_name: 'Ada', last_name: null },
+      tags: ['a'],
+      enabled: false,
+      default_value: false,
+      created_at: START,
+      updated_at: START,
+    });
+    expect(created.context).toEqual(dashboard);
+    expect(enabled.context).toEqual({ ...api, previous_attributes: { data: { enabled: false } } });
+    // Unlike flag.updated (spec 0.1.0's fields), the SDK 12 event lists description and owner too.
+    expect(described.context).toEqual({
+      ...dashboard,
+      previous_attributes: { data: { description: null, owner: { email: 'ada@acme.com', first_name: 'Ada', last_name: null } } },
+    });
+    expect(described.data).toMatchObject({ description: 'new', owner: null });
+    expect(renamed.context).toEqual({ ...dashboard, previous_attributes: { data: { name: 'beta', tags: ['a'], default_value: false } } });
+    expect(disabled.context).toEqual({ ...api, previous_attributes: { data: { enabled: true } } });
+    expect(deleted.data).toMatchObject({ id: flag.id, name: 'Beta', enabled: false, description: 'new' });
+    expect(deleted.context).toEqual(dashboard);
+  });
+
   it('records the last target removed as access_type none', async () => {
     t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta', targets: [ORG] }] } });
     await call('PUT', `/_flagstand/feature-flags/beta/targets/${ORG}`, { enabled: false }); // explicitly off: no longer configured
-    const [event] = await allEvents();
+    const [event] = await allEvents(t.key, CLASSIC_FLAG_EVENTS);
     expect(event.context).toMatchObject({
       access_type: 'none',
       configured_targets: { organizations: [], users: [] },

@@ -5,14 +5,18 @@ import type { Flag } from '../feature-flags/store.js';
 import type { ConfiguredTargets, FlagTargetReader } from './flag-targets.js';
 import type { ActorSource, Outbox } from './outbox.js';
 
-// flag.created / updated / deleted / rule_updated for the classic flag writes. The flag service
-// is wrapped, not changed (see directory-events.ts): each write and its event share a transaction.
-// One change gives exactly one event: field changes (enabled and default_value included) are
-// flag.updated, target changes flag.rule_updated.
+// flag.created / updated / deleted / rule_updated for the classic flag writes, and beside each of
+// the first three SDK 12's feature_flags.flag.created / updated / deleted (same data, context
+// {client_id, actor}). The flag service is wrapped, not changed (see directory-events.ts): each
+// write and its events share a transaction. One change gives exactly one event of each
+// catalogue: field changes (enabled and default_value included) are flag.updated, target changes
+// flag.rule_updated.
 
 /** spec: flag.updated's previous_attributes.data lists these (0.61.0 adds description; 0.1.0 does not). */
 const PREVIOUS_FIELDS = ['name', 'tags', 'enabled', 'default_value'] as const;
-const EVENT_FIELDS = [...PREVIOUS_FIELDS, 'description', 'owner'] as const;
+/** SDK 12: feature_flags.flag.updated's previous_attributes.data (FeatureFlagUpdatedContextResponse). */
+const SDK12_PREVIOUS_FIELDS = ['name', 'description', 'tags', 'owner', 'enabled', 'default_value'] as const;
+const EVENT_FIELDS = SDK12_PREVIOUS_FIELDS;
 
 /** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
 const accessType = (targets: ConfiguredTargets) => (targets.organizations.length || targets.users.length ? 'some' : 'none');
@@ -28,10 +32,13 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, tar
   const recordUpdate = (environmentId: string, before: Flag, after: Flag) => {
     const changed = EVENT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
     if (!changed.length) return;
-    const previous = Object.fromEntries(PREVIOUS_FIELDS.filter((f) => changed.includes(f)).map((f) => [f, before[f]]));
-    outbox.record(environmentId, 'flag.updated', data(environmentId, after), {
+    const previous = (fields: readonly (typeof EVENT_FIELDS)[number][]) =>
+      Object.fromEntries(fields.filter((f) => changed.includes(f)).map((f) => [f, before[f]]));
+    const payload = data(environmentId, after);
+    outbox.record(environmentId, 'flag.updated', payload, { ...context(environmentId), previous_attributes: { data: previous(PREVIOUS_FIELDS) } });
+    outbox.record(environmentId, 'feature_flags.flag.updated', payload, {
       ...context(environmentId),
-      previous_attributes: { data: previous },
+      previous_attributes: { data: previous(SDK12_PREVIOUS_FIELDS) },
     });
   };
 
@@ -61,7 +68,9 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, tar
     ...service,
     create: db.transaction((environmentId, input) => {
       const flag = service.create(environmentId, input);
-      outbox.record(environmentId, 'flag.created', data(environmentId, flag), context(environmentId));
+      const payload = data(environmentId, flag);
+      outbox.record(environmentId, 'flag.created', payload, context(environmentId));
+      outbox.record(environmentId, 'feature_flags.flag.created', payload, context(environmentId));
       return flag;
     }),
     update: db.transaction((environmentId, slug, changes) => {
@@ -79,7 +88,9 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, tar
     delete: db.transaction((environmentId, slug) => {
       const before = service.get(environmentId, slug);
       service.delete(environmentId, slug);
-      outbox.record(environmentId, 'flag.deleted', data(environmentId, before), context(environmentId));
+      const payload = data(environmentId, before);
+      outbox.record(environmentId, 'flag.deleted', payload, context(environmentId));
+      outbox.record(environmentId, 'feature_flags.flag.deleted', payload, context(environmentId));
     }),
     setTarget: db.transaction(targetWrite(service.setTarget)),
     removeTarget: db.transaction(targetWrite(service.removeTarget)),
