@@ -25,9 +25,11 @@ import type { Db } from './open.js';
 
 /**
  * What a kept entry can depend on besides "its environment is unchanged". `keys`: which
- * environment a secret key belongs to (not scoped to an environment).
+ * environment a secret key belongs to (not scoped to an environment). `targets <flag>`: the
+ * flag's rules and rule memberships; `names`: any user's or organization's row (their emails and
+ * names, as flag events list configured targets).
  */
-export type Scope = `flag ${string}` | `subject ${string}` | 'keys';
+export type Scope = `flag ${string}` | `subject ${string}` | `targets ${string}` | 'names' | 'keys';
 
 interface Rule {
   /** The column holding the environment (default environment_id). */
@@ -45,14 +47,14 @@ interface Rule {
 export const RULES: Record<string, Rule> = {
   // A flag's own row: its state and fields. Evaluated lists depend on it through `written`.
   feature_flags: { columns: ['id'], scopes: ([id]) => [`flag ${id}`] },
-  // A rule (its value, position, type) changes the flag it belongs to.
-  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`] },
-  // A rule membership (a target) changes only the facts of the subject it names.
-  flag_targets: { columns: ['target_id'], scopes: ([target]) => [`subject ${target}`] },
+  // A rule (its value, position, type) changes the flag it belongs to, and which targets it has.
+  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, `targets ${flag}`] },
+  // A rule membership (a target) changes only the facts of the subject it names, and its flag's targets.
+  flag_targets: { columns: ['target_id', 'flag_id'], scopes: ([target, flag]) => [`subject ${target}`, `targets ${flag}`] },
   // A membership changes only its user's facts (an organization's list does not read members).
   organization_memberships: { columns: ['user_id'], scopes: ([user]) => [`subject ${user}`] },
-  users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
-  organizations: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
+  users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`, 'names'] },
+  organizations: { columns: ['id'], scopes: ([id]) => [`subject ${id}`, 'names'] },
   environment_api_keys: { columns: [], scopes: () => ['keys'] },
   // An environment created or deleted: its keys, and all it had.
   environments: { environment: 'id', columns: [], scopes: () => 'everything' },

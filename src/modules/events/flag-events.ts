@@ -54,8 +54,9 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, tar
       }
       const before = targets.configuredTargets(environmentId, flagBefore.id);
       write(environmentId, slug, ...rest);
-      const after = targets.configuredTargets(environmentId, flagBefore.id);
-      if (JSON.stringify(before) === JSON.stringify(after)) return;
+      // The classic target routes change one target: the one they name (rest[0]).
+      const after = targets.afterTargetWrite(environmentId, flagBefore.id, before, String(rest[0]));
+      if (after === before) return;
       outbox.record(environmentId, 'flag.rule_updated', data(environmentId, service.get(environmentId, slug)), {
         ...context(environmentId),
         access_type: accessType(after),
