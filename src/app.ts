@@ -83,6 +83,13 @@ import { createInvitationService } from './modules/invitations/service.js';
 import { clockRoutes } from './modules/clock/routes.js';
 import { withPermissionEvents, withRoleEvents } from './modules/events/authorization-events.js';
 import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizationEvents, withUserEvents } from './modules/events/directory-events.js';
+import {
+  withEmailChangeEvents,
+  withEmailVerificationEvents,
+  withInvitationEvents,
+  withSessionEvents,
+  withSignInEvents,
+} from './modules/events/user-management-events.js';
 import { withFlagEvents } from './modules/events/flag-events.js';
 import { createFlagTargetReader } from './modules/events/flag-targets.js';
 import { createOutbox } from './modules/events/outbox.js';
@@ -293,20 +300,30 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     access: createAccessStore(ctx.db),
   });
   await app.register(authorizationRoutes, { authorization, resources });
-  const invitations = createInvitationService(
+  const invitations = withInvitationEvents(
     ctx.db,
-    ctx.stores.invitations,
-    { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
-    clock,
+    createInvitationService(
+      ctx.db,
+      ctx.stores.invitations,
+      { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
+      clock,
+    ),
+    outbox,
+    { invitations: ctx.stores.invitations, users: userStore, memberships: membershipStore },
   );
   await app.register(invitationRoutes, { invitations });
-  const verifications = createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock);
+  const verifications = withEmailVerificationEvents(
+    ctx.db,
+    createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock),
+    outbox,
+    ctx.stores.emailVerifications,
+  );
   await app.register(emailVerificationRoutes, { verifications });
-  const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
+  const changes = withEmailChangeEvents(ctx.db, createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock), outbox);
   await app.register(emailChangeRoutes, { changes });
   await app.register(authFactorRoutes, { factors: createAuthFactorService(ctx.db, ctx.stores.authFactors, userStore, clock) });
   await app.register(identityRoutes, { identities: ctx.stores.identities, userExists: userStore.exists });
-  const sessions = createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock);
+  const sessions = withSessionEvents(ctx.db, createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock), outbox, ctx.stores.sessions);
   await app.register(sessionRoutes, { sessions });
   await app.register(authorizedApplicationRoutes, {
     applications: createAuthorizedApplicationService(ctx.stores.authorizedApplications, userStore.exists),
@@ -318,7 +335,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     providers: createDataProviderService(ctx.stores.dataProviders, ctx.stores.connectedAccounts, userStore.exists),
   });
   const keys = createSigningKeys(ctx.db);
-  const signIn = createAuthenticateService(
+  const baseSignIn = createAuthenticateService(
     ctx.db,
     ctx.stores.signIn,
     keys,
@@ -333,6 +350,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     clock,
   );
+  const signIn = withSignInEvents(ctx.db, baseSignIn, outbox, { users: userStore, sessions });
   await app.register(authenticateRoutes, {
     signIn,
     keys,
