@@ -85,6 +85,7 @@ import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizat
 import { withFlagEvents } from './modules/events/flag-events.js';
 import { createFlagTargetReader } from './modules/events/flag-targets.js';
 import { createOutbox } from './modules/events/outbox.js';
+import { createRuleChangeRecorder } from './modules/events/rule-changes.js';
 import { withRuleEvents } from './modules/events/rule-events.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { EventSchema } from './modules/events/schemas.js';
@@ -218,11 +219,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const rules = createRuleService(ctx.db, ctx.stores.flags, ruleStore, directory, clock, (id) => ctx.stores.environments.byId(id)!.public_id);
   const classicFlags = createFlagService(ctx.db, ctx.stores.flags, ruleStore, rules, directory, clock);
   // The REST routes act as the API, the admin routes as the dashboard (their events' actor.source).
+  // Rule and membership changes are recorded from whichever route makes them (rule-changes.ts).
   const flagTargets = createFlagTargetReader(ctx.db);
+  const flagChanges = createRuleChangeRecorder(ctx.db, ctx.stores.flags, outbox, flagTargets);
   const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'api');
   const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'dashboard');
   await app.register(featureFlagRoutes, { flags });
-  await app.register(flagRuleRoutes, { rules: withRuleEvents(ctx.db, rules, outbox, 'api') });
+  await app.register(flagRuleRoutes, { rules: withRuleEvents(ctx.db, rules, ctx.stores.flags, flagChanges, 'api') });
   await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags, ruleStore) });
   // A deleted user's or organization's memberships go with it (custom targets are never resolved, so stay).
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
@@ -356,7 +359,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     keyOwner: ctx.stores.environments.keyOwner,
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
-  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags: dashboardFlags, rules, expiry });
+  await app.register(featureFlagAdminRoutes, {
+    prefix: ADMIN_PREFIX,
+    flags: dashboardFlags,
+    rules: withRuleEvents(ctx.db, rules, ctx.stores.flags, flagChanges, 'dashboard'),
+    expiry,
+  });
   await app.register(deliveryAdminRoutes, { prefix: ADMIN_PREFIX, deliveries });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });

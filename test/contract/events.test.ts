@@ -376,7 +376,7 @@ describe('SDK 12 rules-API events', () => {
     await call('DELETE', `/flag_targets/${target.body.id}`);
     await call('DELETE', `/flag_rules/${rule.body.id}`);
     const types = 'feature_flags.flag_rule.created,feature_flags.flag_rule.deleted,feature_flags.flag_target.created,feature_flags.flag_target.deleted';
-    const events = (await call('GET', `/events?order=asc&events=${types}`)).body.data as Json[];
+    const events = await allEvents(t.key, types);
     expect(events.map((e) => e.event)).toEqual([
       'feature_flags.flag_rule.created',
       'feature_flags.flag_target.created',
@@ -388,5 +388,113 @@ describe('SDK 12 rules-API events', () => {
     expect(events[2].data).toEqual(target.body);
     expect(events[3].data).toMatchObject({ id: rule.body.id, object: 'flag_rule' });
     for (const e of events) expect(e.context).toEqual(expect.objectContaining({ client_id: expect.stringMatching(/^client_/), actor: expect.objectContaining({ source: 'api' }) }));
+  });
+});
+
+describe('rule changes: reorders, the rules API, cascades and the classic aliases', () => {
+  const ORG = 'org_01HZX5QW0000000000000000A1';
+  const USER = 'user_01HZX5QW0000000000000000B1';
+  const USER2 = 'user_01HZX5QW0000000000000000B2';
+  const SEED = {
+    organizations: [{ id: ORG, name: 'Acme' }],
+    users: [
+      { id: USER, email: 'jane@acme.com' },
+      { id: USER2, email: 'joe@acme.com' },
+    ],
+  };
+  const RULE_EVENTS = [
+    'feature_flags.flag_rule.created',
+    'feature_flags.flag_rule.updated',
+    'feature_flags.flag_rule.deleted',
+    'feature_flags.flag_target.created',
+    'feature_flags.flag_target.deleted',
+    'flag.rule_updated',
+  ].join(',');
+  const none = { organizations: [], users: [] };
+  const acme = { organizations: [{ id: ORG, name: 'Acme' }], users: [] };
+  const jane = { organizations: [], users: [{ id: USER, email: 'jane@acme.com' }] };
+  const actor = (source: string) => {
+    const client = `client_${t.flagstand.environments[0].publicId.replace('environment_', '')}`;
+    return { client_id: client, actor: { id: client, source, name: null } };
+  };
+  const since = async (after: Json[]) => (await allEvents(t.key, RULE_EVENTS)).slice(after.length);
+  const rule = async (flag_slug: string, target_type: string, value: boolean) => (await call('POST', '/flag_rules', { flag_slug, target_type, value })).body;
+  const target = async (rule_id: string, target_id: string) => (await call('POST', '/flag_targets', { rule_id, target_id })).body;
+
+  it('a reorder records feature_flags.flag_rule.updated for each rule that moved, data as GET /flag_rules/{id} answers after', async () => {
+    t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta' }] } });
+    const a = await rule('beta', 'user', true);
+    const b = await rule('beta', 'organization', true);
+    const c = await rule('beta', 'workspace', true);
+    await setClock('2026-02-01T00:00:00.000Z');
+    const before = await allEvents(t.key, RULE_EVENTS);
+    expect((await call('PUT', '/_flagstand/feature-flags/beta/rules/order', { rule_ids: [a.id, c.id] })).status).toBe(422);
+    expect((await call('PUT', '/_flagstand/feature-flags/beta/rules/order', { rule_ids: [a.id, b.id, c.id] })).status).toBe(200); // same order
+    expect(await since(before)).toEqual([]);
+    expect((await call('PUT', '/_flagstand/feature-flags/beta/rules/order', { rule_ids: [a.id, c.id, b.id] })).status).toBe(200);
+    const events = await since(before);
+    expect(types(events)).toEqual(['feature_flags.flag_rule.updated', 'feature_flags.flag_rule.updated']);
+    expect(events[0].data).toEqual((await call('GET', `/flag_rules/${c.id}`)).body);
+    expect(events[1].data).toEqual((await call('GET', `/flag_rules/${b.id}`)).body);
+    expect(events.map((e) => [e.data.id, e.data.position, e.data.updated_at])).toEqual([
+      [c.id, 1, '2026-02-01T00:00:00.000Z'],
+      [b.id, 2, '2026-02-01T00:00:00.000Z'],
+    ]);
+    // The rule that kept its place is untouched; a position is no value: previous_attributes.data is empty.
+    expect((await call('GET', `/flag_rules/${a.id}`)).body).toEqual(a);
+    for (const e of events) expect(e.context).toEqual({ ...actor('dashboard'), previous_attributes: { data: {} } });
+  });
+
+  it('rules-API writes that change the configured targets record flag.rule_updated too', async () => {
+    t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta' }] } });
+    const orgs = await rule('beta', 'organization', true);
+    const off = await rule('beta', 'user', false);
+    const custom = await rule('beta', 'workspace', true);
+    await target(off.id, USER); // explicit off: not a configured target
+    await target(custom.id, 'ws_1'); // custom: never a configured target
+    expect(types(await allEvents(t.key, RULE_EVENTS))).toEqual([
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_target.created',
+      'feature_flags.flag_target.created',
+    ]);
+    let before = await allEvents(t.key, RULE_EVENTS);
+    const member = await target(orgs.id, ORG);
+    expect((await call('POST', '/flag_targets', { rule_id: orgs.id, target_id: ORG })).status).toBe(409);
+    expect((await call('POST', '/flag_targets', { rule_id: orgs.id, target_id: 'org_01HZX5QW00000000000000NONE' })).status).toBe(404);
+    let events = await since(before);
+    expect(types(events)).toEqual(['feature_flags.flag_target.created', 'flag.rule_updated']);
+    expect(events[0].data).toEqual(member);
+    const flag = (await call('GET', '/feature-flags/beta')).body;
+    expect(events[1].data).toEqual({ ...flag, environment_id: t.flagstand.environments[0].publicId });
+    expect(events[1].context).toEqual({
+      ...actor('api'),
+      access_type: 'some',
+      configured_targets: acme,
+      previous_attributes: { context: { access_type: 'none', configured_targets: none } },
+    });
+
+    before = await allEvents(t.key, RULE_EVENTS);
+    await call('DELETE', `/flag_targets/${member.id}`);
+    events = await since(before);
+    expect(types(events)).toEqual(['feature_flags.flag_target.deleted', 'flag.rule_updated']);
+    expect(events[1].context).toMatchObject({ access_type: 'none', configured_targets: none, previous_attributes: { context: { configured_targets: acme } } });
+
+    // Deleting a rule: each of its memberships, then the rule, then what it did to the targets.
+    const again = await target(orgs.id, ORG);
+    before = await allEvents(t.key, RULE_EVENTS);
+    await call('DELETE', `/flag_rules/${orgs.id}`);
+    expect((await call('DELETE', `/flag_rules/${orgs.id}`)).status).toBe(404);
+    events = await since(before);
+    expect(types(events)).toEqual(['feature_flags.flag_target.deleted', 'feature_flags.flag_rule.deleted', 'flag.rule_updated']);
+    expect(events[0].data).toEqual(again);
+    expect(events[1].data).toMatchObject({ id: orgs.id, target_type: 'organization', value: true });
+    expect(events[2].context).toMatchObject({ configured_targets: none, previous_attributes: { context: { configured_targets: acme } } });
+
+    // A rule of targets that were never configured: no flag.rule_updated.
+    before = await allEvents(t.key, RULE_EVENTS);
+    await call('DELETE', `/flag_rules/${off.id}`);
+    expect(types(await since(before))).toEqual(['feature_flags.flag_target.deleted', 'feature_flags.flag_rule.deleted']);
   });
 });
