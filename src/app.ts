@@ -220,10 +220,9 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const classicFlags = createFlagService(ctx.db, ctx.stores.flags, ruleStore, rules, directory, clock);
   // The REST routes act as the API, the admin routes as the dashboard (their events' actor.source).
   // Rule and membership changes are recorded from whichever route makes them (rule-changes.ts).
-  const flagTargets = createFlagTargetReader(ctx.db);
-  const flagChanges = createRuleChangeRecorder(ctx.db, ctx.stores.flags, outbox, flagTargets);
-  const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'api');
-  const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'dashboard');
+  const flagChanges = createRuleChangeRecorder(ctx.db, ctx.stores.flags, outbox, createFlagTargetReader(ctx.db));
+  const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagChanges, 'api');
+  const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagChanges, 'dashboard');
   await app.register(featureFlagRoutes, { flags });
   await app.register(flagRuleRoutes, { rules: withRuleEvents(ctx.db, rules, ctx.stores.flags, flagChanges, 'api') });
   await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags, ruleStore) });
@@ -240,6 +239,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       ),
       outbox,
       membershipStore,
+      flagChanges,
     ),
   });
   await app.register(organizationDomainRoutes, {
@@ -265,6 +265,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     ),
     outbox,
     membershipStore,
+    flagChanges,
   );
   await app.register(userRoutes, { users });
   const memberships = withMembershipEvents(
@@ -341,7 +342,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     environmentByPublicId: ctx.stores.environments.byPublicId,
   });
   // An expired target is removed by the server itself: its flag.rule_updated names a `system` actor.
-  const systemFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'system');
+  const systemFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagChanges, 'system');
   const sweeper = createExpirySweeper({
     store: ctx.stores.expiries,
     transaction: (fn) => ctx.db.transaction(fn)(),
@@ -359,11 +360,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     keyOwner: ctx.stores.environments.keyOwner,
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
+  // The admin routes' target writes (through the expiry service) are the dashboard's too.
   await app.register(featureFlagAdminRoutes, {
     prefix: ADMIN_PREFIX,
     flags: dashboardFlags,
     rules: withRuleEvents(ctx.db, rules, ctx.stores.flags, flagChanges, 'dashboard'),
-    expiry,
+    expiry: createExpiryService(ctx.db, ctx.stores.expiries, dashboardFlags, sweeper.sweep),
   });
   await app.register(deliveryAdminRoutes, { prefix: ADMIN_PREFIX, deliveries });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
