@@ -81,6 +81,7 @@ import { invitationRoutes } from './modules/invitations/routes.js';
 import { Invitation } from './modules/invitations/schemas.js';
 import { createInvitationService } from './modules/invitations/service.js';
 import { clockRoutes } from './modules/clock/routes.js';
+import { withPermissionEvents, withRoleEvents } from './modules/events/authorization-events.js';
 import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizationEvents, withUserEvents } from './modules/events/directory-events.js';
 import { withFlagEvents } from './modules/events/flag-events.js';
 import { createFlagTargetReader } from './modules/events/flag-targets.js';
@@ -282,8 +283,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(membershipRoutes, { memberships });
   const { permissions, resourceTypes } = ctx.stores;
   const authz = { roles, permissions, resourceTypes, organizationExists: organizations.exists };
-  await app.register(roleRoutes, { roles: createRoleService(ctx.db, authz, clock) });
-  await app.register(permissionRoutes, { permissions: createPermissionService(ctx.db, authz, clock) });
+  await app.register(roleRoutes, { roles: withRoleEvents(ctx.db, createRoleService(ctx.db, authz, clock), outbox) });
+  await app.register(permissionRoutes, {
+    permissions: withPermissionEvents(ctx.db, createPermissionService(ctx.db, authz, clock), outbox, roles),
+  });
   const resources = createResourceService(ctx.db, { ...ctx.stores, assignments: ctx.stores.roleAssignments }, clock);
   await app.register(resourceRoutes, { resources });
   const assignmentStores = { assignments: ctx.stores.roleAssignments, memberships: membershipStore, roles, resources };

@@ -58,6 +58,11 @@ export const RULES: Record<string, Rule> = {
   environments: { environment: 'id', columns: [], scopes: () => 'everything' },
   // Replayed POST answers: no kept read depends on them.
   idempotency_keys: { columns: [], scopes: () => [] },
+  // The outbox: every write records its events here, so without a rule each write would drop all
+  // of its environment's facts. No kept read depends on events or deliveries (GET /events and the
+  // admin deliveries list read the tables; `written` still drops kept answers).
+  events: { columns: [], scopes: () => [] },
+  webhook_deliveries: { columns: [], scopes: () => [] },
 };
 
 export interface ChangeListener {

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/open.js';
-import { feedTriggerNames, installChangeFeed, RULES } from '../../src/db/change-feed.js';
+import { changeFeedOf, feedTriggerNames, installChangeFeed, RULES } from '../../src/db/change-feed.js';
 import { createKeptMap } from '../../src/db/kept-map.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
@@ -214,6 +214,21 @@ describe('createKeptMap', () => {
     const triggers = new Set(f.db.prepare<[], string>("SELECT name FROM temp.sqlite_schema WHERE type = 'trigger'").pluck().all());
     expect(tables.length).toBeGreaterThan(5);
     for (const table of tables) for (const name of feedTriggerNames(table)) expect(triggers.has(name), name).toBe(true);
+  });
+
+  it('a flag or target write drops no fine-grained facts wholesale (the events it records included)', async () => {
+    const f = await start();
+    const feed = changeFeedOf(f.db)!;
+    const wholesale: (string | undefined)[] = [];
+    feed.listen({ everything: (env) => void wholesale.push(env ?? 'all'), written: () => {}, scope: () => {} });
+    const write = (method: 'PUT' | 'POST' | 'DELETE', url: string) => f.app.inject({ method, url, headers: { authorization: `Bearer ${KEY}` } });
+    expect((await write('PUT', '/feature-flags/gamma/disable')).statusCode).toBe(200);
+    expect((await write('POST', `/feature-flags/gamma/targets/${USER}`)).statusCode).toBe(204);
+    expect((await write('DELETE', `/feature-flags/gamma/targets/${USER}`)).statusCode).toBe(204);
+    // Each write recorded its event (the outbox) in the same transaction.
+    const events = (await get(f, '/events?events=flag.updated,flag.rule_updated')).json().data;
+    expect(events.length).toBe(3);
+    expect(wholesale).toEqual([]);
   });
 
   it('every rule names a table and columns the schema has', async () => {
