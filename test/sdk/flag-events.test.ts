@@ -74,4 +74,40 @@ describe('SDK 12 events.listEvents on feature_flags.flag.*', () => {
     expect(deleted).toMatchObject({ event: 'feature_flags.flag.deleted', data: { id: flag.id, enabled: true, description: 'new' } });
     expect(deleted.context).toEqual({ clientId, actor: { id: clientId, source: 'dashboard', name: null } });
   });
+
+  it('reads feature_flags.flag_rule.* and feature_flags.flag_target.* back, from the rules API, the classic alias and a reorder', async () => {
+    await admin('POST', '/feature-flags', { slug: 'beta' });
+    const workspace = await workos.featureFlags.createFlagRule({ flagSlug: 'beta', targetType: 'workspace', value: true } as never);
+    await workos.featureFlags.addFlagTarget({ slug: 'beta', targetId: ACME }); // the alias appends the (organization, true) rule
+    const rules = (await workos.featureFlags.listFlagRules({ flagSlug: 'beta' } as never)).data as any[];
+    const organization = rules.find((r: any) => r.targetType === 'organization')!;
+    await admin('PUT', '/feature-flags/beta/rules/order', { rule_ids: [organization.id, workspace.id] });
+
+    const events = await listed(
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_rule.updated',
+      'feature_flags.flag_target.created',
+      'feature_flags.flag_target.deleted',
+    );
+    expect(events.map((e) => e.event)).toEqual([
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_target.created',
+      'feature_flags.flag_rule.updated',
+      'feature_flags.flag_rule.updated',
+    ]);
+    const [created, aliasRule, aliasTarget, moved, movedToo] = events;
+    expect(created.data).toEqual(workspace);
+    expect(created.context).toEqual({ clientId: expect.stringMatching(/^client_/), actor: { id: expect.stringMatching(/^client_/), source: 'api', name: null } });
+    expect(aliasRule.data).toMatchObject({ object: 'flag_rule', id: organization.id, flagSlug: 'beta', targetType: 'organization', value: true, valueType: 'boolean', position: 1 });
+    expect(aliasTarget.data).toMatchObject({ object: 'flag_target', ruleId: organization.id, flagSlug: 'beta', targetType: 'organization', targetId: ACME });
+    expect(aliasTarget.data.environmentId).toMatch(/^environment_/);
+    expect(aliasTarget.data.createdAt).toBeInstanceOf(Date);
+    expect(aliasTarget.context.actor.source).toBe('api');
+    // The reorder: each moved rule as the rules API now answers it; a move has no previous value.
+    expect(moved.data).toEqual(await workos.featureFlags.getFlagRule(organization.id));
+    expect(movedToo.data).toEqual(await workos.featureFlags.getFlagRule(workspace.id));
+    expect([moved.data.position, movedToo.data.position]).toEqual([0, 1]);
+    expect(moved.context).toMatchObject({ actor: { source: 'dashboard' }, previousAttributes: { data: {} } });
+  });
 });

@@ -1,16 +1,17 @@
 import type { Db } from '../../db/open.js';
-import { serializeFlag } from '../feature-flags/serialize.js';
-import type { FlagService } from '../feature-flags/service.js';
+import { resourceTypeOf, type FlagService } from '../feature-flags/service.js';
 import type { Flag } from '../feature-flags/store.js';
-import type { ConfiguredTargets, FlagTargetReader } from './flag-targets.js';
+import { flagEventData } from './data.js';
 import type { ActorSource, Outbox } from './outbox.js';
+import type { RuleChangeRecorder } from './rule-changes.js';
 
 // flag.created / updated / deleted / rule_updated for the classic flag writes, and beside each of
 // the first three SDK 12's feature_flags.flag.created / updated / deleted (same data, context
 // {client_id, actor}). The flag service is wrapped, not changed (see directory-events.ts): each
 // write and its events share a transaction. One change gives exactly one event of each
 // catalogue: field changes (enabled and default_value included) are flag.updated, target changes
-// flag.rule_updated.
+// flag.rule_updated. The classic target routes are aliases over the rules model, so a target
+// change also records the rule-level events of what the alias did (rule-changes.ts).
 
 /** spec: flag.updated's previous_attributes.data lists these (0.61.0 adds description; 0.1.0 does not). */
 const PREVIOUS_FIELDS = ['name', 'tags', 'enabled', 'default_value'] as const;
@@ -18,15 +19,8 @@ const PREVIOUS_FIELDS = ['name', 'tags', 'enabled', 'default_value'] as const;
 const SDK12_PREVIOUS_FIELDS = ['name', 'description', 'tags', 'owner', 'enabled', 'default_value'] as const;
 const EVENT_FIELDS = SDK12_PREVIOUS_FIELDS;
 
-/** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
-const accessType = (targets: ConfiguredTargets) => (targets.organizations.length || targets.users.length ? 'some' : 'none');
-
-export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, targets: FlagTargetReader, source: ActorSource): FlagService {
-  /** spec: flag event data is the flag with its environment's (public) id. */
-  const data = (environmentId: string, flag: Flag) => {
-    const { object, id, ...rest } = serializeFlag(flag);
-    return { object, id, environment_id: outbox.publicEnvironmentId(environmentId), ...rest };
-  };
+export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, changes: RuleChangeRecorder, source: ActorSource): FlagService {
+  const data = (environmentId: string, flag: Flag) => flagEventData(outbox.publicEnvironmentId(environmentId), flag);
   const context = (environmentId: string) => outbox.actorContext(environmentId, source);
 
   const recordUpdate = (environmentId: string, before: Flag, after: Flag) => {
@@ -42,27 +36,19 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, tar
     });
   };
 
-  /** A target write: flag.rule_updated when the configured targets changed. */
+  /** A target write: the membership and rule changes it made, and flag.rule_updated when the configured targets changed. */
   const targetWrite =
-    <A extends unknown[]>(write: (environmentId: string, slug: string, ...rest: A) => void) =>
-    (environmentId: string, slug: string, ...rest: A): void => {
-      let flagBefore: Flag;
+    <A extends unknown[]>(write: (environmentId: string, slug: string, resourceId: string, ...rest: A) => void) =>
+    (environmentId: string, slug: string, resourceId: string, ...rest: A): void => {
+      const type = resourceTypeOf(resourceId);
+      let flag: Flag;
       try {
-        flagBefore = service.get(environmentId, slug);
+        flag = service.get(environmentId, slug);
       } catch {
-        return write(environmentId, slug, ...rest); // fails as the service fails it (400 before 404)
+        return write(environmentId, slug, resourceId, ...rest); // fails as the service fails it (400 before 404)
       }
-      const before = targets.configuredTargets(environmentId, flagBefore.id);
-      write(environmentId, slug, ...rest);
-      // The classic target routes change one target: the one they name (rest[0]).
-      const after = targets.afterTargetWrite(environmentId, flagBefore.id, before, String(rest[0]));
-      if (after === before) return;
-      outbox.record(environmentId, 'flag.rule_updated', data(environmentId, service.get(environmentId, slug)), {
-        ...context(environmentId),
-        access_type: accessType(after),
-        configured_targets: after,
-        previous_attributes: { context: { access_type: accessType(before), configured_targets: before } },
-      });
+      if (!type) return write(environmentId, slug, resourceId, ...rest);
+      changes.around(environmentId, source, [changes.target(flag.id, type, resourceId)], () => write(environmentId, slug, resourceId, ...rest));
     };
 
   return {

@@ -48,6 +48,14 @@ function shape(list: readonly Configured[]): ConfiguredTargets {
   return out;
 }
 
+/** Whether two answers list the same targets, in the same order, with the same names and emails. */
+export function sameTargets(a: ConfiguredTargets, b: ConfiguredTargets): boolean {
+  if (a === b) return true;
+  const same = <T extends { id: string }>(x: T[], y: T[], label: (t: T) => string) =>
+    x.length === y.length && x.every((t, i) => t.id === y[i].id && label(t) === label(y[i]));
+  return same(a.organizations, b.organizations, (t) => t.name) && same(a.users, b.users, (t) => t.email);
+}
+
 /**
  * A flag's configured targets (those it is on for: the members of its user and organization
  * rules that serve true) with the organization's name or the user's email the event carries, in
