@@ -143,6 +143,9 @@ describe('sign-in and session events', () => {
     expect(events[1].data).toEqual(session);
     expect(events[1].data).toMatchObject({ object: 'session', user_id: ADA, organization_id: ACME, auth_method: 'password', status: 'active' });
     expect(await eventsOf(async () => expect((await authenticate({ grant_type: 'refresh_token', refresh_token: answer.refresh_token })).status).toBe(200))).toEqual([]);
+    // The session is about its organization; the authentication names none.
+    const res = await t.app.inject({ method: 'GET', url: `/events?events=session.created,authentication.password_succeeded&organization_id=${ACME}`, headers: t.headers });
+    expect(types((expectSpec(res, 'EventsController_list', 200) as Json).data)).toEqual(['session.created']);
   });
 
   it('password: a wrong password or an unknown email records authentication.password_failed, nothing else', async () => {
