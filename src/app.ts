@@ -81,10 +81,19 @@ import { invitationRoutes } from './modules/invitations/routes.js';
 import { Invitation } from './modules/invitations/schemas.js';
 import { createInvitationService } from './modules/invitations/service.js';
 import { clockRoutes } from './modules/clock/routes.js';
+import { withPermissionEvents, withRoleEvents } from './modules/events/authorization-events.js';
 import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizationEvents, withUserEvents } from './modules/events/directory-events.js';
+import {
+  withEmailChangeEvents,
+  withEmailVerificationEvents,
+  withInvitationEvents,
+  withSessionEvents,
+  withSignInEvents,
+} from './modules/events/user-management-events.js';
 import { withFlagEvents } from './modules/events/flag-events.js';
 import { createFlagTargetReader } from './modules/events/flag-targets.js';
 import { createOutbox } from './modules/events/outbox.js';
+import { createRuleChangeRecorder } from './modules/events/rule-changes.js';
 import { withRuleEvents } from './modules/events/rule-events.js';
 import { eventRoutes } from './modules/events/routes.js';
 import { EventSchema } from './modules/events/schemas.js';
@@ -218,11 +227,12 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const rules = createRuleService(ctx.db, ctx.stores.flags, ruleStore, directory, clock, (id) => ctx.stores.environments.byId(id)!.public_id);
   const classicFlags = createFlagService(ctx.db, ctx.stores.flags, ruleStore, rules, directory, clock);
   // The REST routes act as the API, the admin routes as the dashboard (their events' actor.source).
-  const flagTargets = createFlagTargetReader(ctx.db);
-  const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'api');
-  const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'dashboard');
+  // Rule and membership changes are recorded from whichever route makes them (rule-changes.ts).
+  const flagChanges = createRuleChangeRecorder(ctx.db, ctx.stores.flags, outbox, createFlagTargetReader(ctx.db));
+  const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagChanges, 'api');
+  const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagChanges, 'dashboard');
   await app.register(featureFlagRoutes, { flags });
-  await app.register(flagRuleRoutes, { rules: withRuleEvents(ctx.db, rules, outbox, 'api') });
+  await app.register(flagRuleRoutes, { rules: withRuleEvents(ctx.db, rules, ctx.stores.flags, flagChanges, 'api') });
   await app.register(sdkRoutes, { sdk: createSdkService(ctx.db, ctx.stores.flags, ruleStore) });
   // A deleted user's or organization's memberships go with it (custom targets are never resolved, so stay).
   const { users: userStore, memberships: membershipStore, organizations, roles } = ctx.stores;
@@ -237,6 +247,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       ),
       outbox,
       membershipStore,
+      flagChanges,
     ),
   });
   await app.register(organizationDomainRoutes, {
@@ -262,6 +273,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     ),
     outbox,
     membershipStore,
+    flagChanges,
   );
   await app.register(userRoutes, { users });
   const memberships = withMembershipEvents(
@@ -278,8 +290,10 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(membershipRoutes, { memberships });
   const { permissions, resourceTypes } = ctx.stores;
   const authz = { roles, permissions, resourceTypes, organizationExists: organizations.exists };
-  await app.register(roleRoutes, { roles: createRoleService(ctx.db, authz, clock) });
-  await app.register(permissionRoutes, { permissions: createPermissionService(ctx.db, authz, clock) });
+  await app.register(roleRoutes, { roles: withRoleEvents(ctx.db, createRoleService(ctx.db, authz, clock), outbox) });
+  await app.register(permissionRoutes, {
+    permissions: withPermissionEvents(ctx.db, createPermissionService(ctx.db, authz, clock), outbox, roles),
+  });
   const resources = createResourceService(ctx.db, { ...ctx.stores, assignments: ctx.stores.roleAssignments }, clock);
   await app.register(resourceRoutes, { resources });
   const assignmentStores = { assignments: ctx.stores.roleAssignments, memberships: membershipStore, roles, resources };
@@ -290,20 +304,30 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     access: createAccessStore(ctx.db),
   });
   await app.register(authorizationRoutes, { authorization, resources });
-  const invitations = createInvitationService(
+  const invitations = withInvitationEvents(
     ctx.db,
-    ctx.stores.invitations,
-    { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
-    clock,
+    createInvitationService(
+      ctx.db,
+      ctx.stores.invitations,
+      { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
+      clock,
+    ),
+    outbox,
+    { invitations: ctx.stores.invitations, users: userStore, memberships: membershipStore },
   );
   await app.register(invitationRoutes, { invitations });
-  const verifications = createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock);
+  const verifications = withEmailVerificationEvents(
+    ctx.db,
+    createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock),
+    outbox,
+    ctx.stores.emailVerifications,
+  );
   await app.register(emailVerificationRoutes, { verifications });
-  const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
+  const changes = withEmailChangeEvents(ctx.db, createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock), outbox);
   await app.register(emailChangeRoutes, { changes });
   await app.register(authFactorRoutes, { factors: createAuthFactorService(ctx.db, ctx.stores.authFactors, userStore, clock) });
   await app.register(identityRoutes, { identities: ctx.stores.identities, userExists: userStore.exists });
-  const sessions = createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock);
+  const sessions = withSessionEvents(ctx.db, createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock), outbox, ctx.stores.sessions);
   await app.register(sessionRoutes, { sessions });
   await app.register(authorizedApplicationRoutes, {
     applications: createAuthorizedApplicationService(ctx.stores.authorizedApplications, userStore.exists),
@@ -315,7 +339,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     providers: createDataProviderService(ctx.stores.dataProviders, ctx.stores.connectedAccounts, userStore.exists),
   });
   const keys = createSigningKeys(ctx.db);
-  const signIn = createAuthenticateService(
+  const baseSignIn = createAuthenticateService(
     ctx.db,
     ctx.stores.signIn,
     keys,
@@ -323,13 +347,14 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
       users: userStore,
       passwords: ctx.stores.passwords,
       memberships: membershipStore,
-      roles,
+      accessOf: authorization.permissionsOf,
       sessions: ctx.stores.sessions,
       flagSlugsOf: (environmentId, userId) => allUserFlagSlugs(flags, environmentId, userId),
       isEnvironmentKey: (environmentId, secret) => ctx.stores.environments.keyOwner(secret) === environmentId,
     },
     clock,
   );
+  const signIn = withSignInEvents(ctx.db, baseSignIn, outbox, { users: userStore, sessions });
   await app.register(authenticateRoutes, {
     signIn,
     keys,
@@ -338,7 +363,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     environmentByPublicId: ctx.stores.environments.byPublicId,
   });
   // An expired target is removed by the server itself: its flag.rule_updated names a `system` actor.
-  const systemFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagTargets, 'system');
+  const systemFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagChanges, 'system');
   const sweeper = createExpirySweeper({
     store: ctx.stores.expiries,
     transaction: (fn) => ctx.db.transaction(fn)(),
@@ -356,7 +381,13 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     keyOwner: ctx.stores.environments.keyOwner,
   });
   await app.register(adminRoutes, { prefix: ADMIN_PREFIX, admin: ctx.admin });
-  await app.register(featureFlagAdminRoutes, { prefix: ADMIN_PREFIX, flags: dashboardFlags, rules, expiry });
+  // The admin routes' target writes (through the expiry service) are the dashboard's too.
+  await app.register(featureFlagAdminRoutes, {
+    prefix: ADMIN_PREFIX,
+    flags: dashboardFlags,
+    rules: withRuleEvents(ctx.db, rules, ctx.stores.flags, flagChanges, 'dashboard'),
+    expiry: createExpiryService(ctx.db, ctx.stores.expiries, dashboardFlags, sweeper.sweep),
+  });
   await app.register(deliveryAdminRoutes, { prefix: ADMIN_PREFIX, deliveries });
   await app.register(clockRoutes, { prefix: ADMIN_PREFIX, clock, environmentIdOf: ctx.admin.resolveId });
   await app.register(emailVerificationAdminRoutes, { prefix: ADMIN_PREFIX, verifications });

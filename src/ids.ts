@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomFillSync } from 'node:crypto';
 import { encodeTime, monotonicFactory } from 'ulid';
 
 /** WorkOS id prefixes, one table for the whole app. */
@@ -32,8 +32,22 @@ export const ID_PREFIXES = {
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 
+/**
+ * ulid's default source asks the system for one random byte per character (16 calls per id, a
+ * twentieth of a write's CPU); this draws the same secure bytes 4 KB at a time.
+ */
+const pool = new Uint32Array(1024);
+let poolAt = pool.length;
+const pooledRandom = (): number => {
+  if (poolAt === pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  return pool[poolAt++] / 0x1_0000_0000;
+};
+
 // Monotonic so ids minted within one millisecond still sort in creation order.
-const nextUlid = monotonicFactory();
+const nextUlid = monotonicFactory(pooledRandom);
 const ULID = /^[0-7][0-9A-HJKMNP-TV-Z]{25}$/;
 
 export function newId(kind: IdKind): string {

@@ -26,12 +26,22 @@ import type { Db } from './open.js';
 
 /**
  * What a kept entry can depend on besides "its environment is unchanged". `keys`: which
- * environment a secret key belongs to (not scoped to an environment). The access check's facts:
- * `resource <id>` (one stored resource: its row, so its parent), `membership <id>` (a membership's
- * row and its role assignments), `role <organization_id> <slug>` (one role, organization_id ''
- * for an environment role: its permissions).
+ * environment a secret key belongs to (not scoped to an environment). `targets <flag>`: the
+ * flag's rules and rule memberships; `names`: any user's or organization's row (their emails and
+ * names, as flag events list configured targets). The access check's facts: `resource <id>` (one
+ * stored resource: its row, so its parent), `membership <id>` (a membership's row and its role
+ * assignments), `role <organization_id> <slug>` (one role, organization_id '' for an environment
+ * role: its permissions).
  */
-export type Scope = `flag ${string}` | `subject ${string}` | 'keys' | `resource ${string}` | `membership ${string}` | `role ${string} ${string}`;
+export type Scope =
+  | `flag ${string}`
+  | `subject ${string}`
+  | `targets ${string}`
+  | 'names'
+  | 'keys'
+  | `resource ${string}`
+  | `membership ${string}`
+  | `role ${string} ${string}`;
 
 interface Rule {
   /** The column holding the environment (default environment_id). */
@@ -49,10 +59,10 @@ interface Rule {
 export const RULES: Record<string, Rule> = {
   // A flag's own row: its state and fields. Evaluated lists depend on it through `written`.
   feature_flags: { columns: ['id'], scopes: ([id]) => [`flag ${id}`] },
-  // A rule (its value, position, type) changes the flag it belongs to.
-  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`] },
-  // A rule membership (a target) changes only the facts of the subject it names.
-  flag_targets: { columns: ['target_id'], scopes: ([target]) => [`subject ${target}`] },
+  // A rule (its value, position, type) changes the flag it belongs to, and which targets it has.
+  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, `targets ${flag}`] },
+  // A rule membership (a target) changes only the facts of the subject it names, and its flag's targets.
+  flag_targets: { columns: ['target_id', 'flag_id'], scopes: ([target, flag]) => [`subject ${target}`, `targets ${flag}`] },
   // A membership changes only its user's facts (an organization's list does not read members),
   // and what checks read of it (its status, organization and own role).
   organization_memberships: { columns: ['user_id', 'id'], scopes: ([user, id]) => [`subject ${user}`, `membership ${id}`] },
@@ -63,13 +73,18 @@ export const RULES: Record<string, Rule> = {
   authorization_resources: { columns: ['id'], scopes: ([id]) => [`resource ${id}`] },
   // A role's row holds its permissions (a deleted permission is taken out of each role's row).
   roles: { columns: ['organization_id', 'slug'], scopes: ([organization, slug]) => [`role ${organization} ${slug}`] },
-  users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
-  organizations: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
+  users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`, 'names'] },
+  organizations: { columns: ['id'], scopes: ([id]) => [`subject ${id}`, 'names'] },
   environment_api_keys: { columns: [], scopes: () => ['keys'] },
   // An environment created or deleted: its keys, and all it had.
   environments: { environment: 'id', columns: [], scopes: () => 'everything' },
   // Replayed POST answers: no kept read depends on them.
   idempotency_keys: { columns: [], scopes: () => [] },
+  // The outbox: every write records its events here, so without a rule each write would drop all
+  // of its environment's facts. No kept read depends on events or deliveries (GET /events and the
+  // admin deliveries list read the tables; `written` still drops kept answers).
+  events: { columns: [], scopes: () => [] },
+  webhook_deliveries: { columns: [], scopes: () => [] },
 };
 
 export interface ChangeListener {

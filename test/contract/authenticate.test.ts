@@ -240,3 +240,72 @@ describe('POST /user_management/sessions/revoke', () => {
     expectSpec(await revoke({}), 'UserlandSessionsController_revokeSession', 400);
   });
 });
+
+describe('role, roles and permissions claims from the authorization model', () => {
+  const api = async (method: string, url: string, payload?: object) => {
+    const res = await t.app.inject({ method: method as 'GET', url, headers: t.headers, ...(payload && { payload }) });
+    expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+    return (res.body ? JSON.parse(res.body) : undefined) as Record<string, any>;
+  };
+  /** What the REST API shows for the membership: its roles on the organization and their permissions. */
+  async function restAccess(membershipId: string, organizationId: string) {
+    const orgResource = `authz_resource_${organizationId.slice('org_'.length)}`;
+    const assignments = (await api('GET', `/authorization/organization_memberships/${membershipId}/role_assignments?limit=100&order=asc`)).data as {
+      role: { slug: string };
+      resource: { id: string };
+    }[];
+    const roles = [...new Set(assignments.filter((a) => a.resource.id === orgResource).map((a) => a.role.slug))];
+    const permissions = new Set<string>();
+    for (const slug of roles) for (const p of (await api('GET', `/authorization/organizations/${organizationId}/roles/${slug}`)).permissions) permissions.add(p);
+    return { roles, permissions: [...permissions] };
+  }
+
+  it('carries every role the membership holds on its organization and the union of their permissions, fresh after a refresh', async () => {
+    await setup();
+    for (const slug of ['posts:publish', 'billing:view', 'billing:edit']) await api('POST', '/authorization/permissions', { slug, name: slug });
+    // An environment role (editor, seeded) and a custom role of Acme, both held by Ada's membership.
+    const custom = await api('POST', `/authorization/organizations/${ACME}/roles`, { name: 'Billing', slug: 'org-billing' });
+    await api('PUT', `/authorization/organizations/${ACME}/roles/${custom.slug}/permissions`, { permissions: ['billing:view', 'posts:read'] });
+    const membership = (await api('GET', `/user_management/organization_memberships?user_id=${ADA}&organization_id=${ACME}`)).data[0];
+    await api('POST', `/authorization/organization_memberships/${membership.id}/role_assignments`, { role_slug: custom.slug, resource_id: `authz_resource_${ACME.slice(4)}` });
+
+    const first = JSON.parse((await authenticate({ grant_type: 'password', email: 'ada@example.com', password: 'correct horse' })).body) as Answer;
+    const claims = await verify(first.access_token);
+    const rest = await restAccess(membership.id, ACME);
+    expect(rest.roles).toEqual(['editor', 'org-billing']);
+    expect(claims.role).toBe('editor');
+    expect(claims.roles).toEqual(rest.roles);
+    expect([...(claims.permissions as string[])].sort()).toEqual([...rest.permissions].sort());
+    expect([...(claims.permissions as string[])].sort()).toEqual(['billing:view', 'posts:read', 'posts:write']);
+
+    // A role's permissions change: the next token (after a refresh) carries the new set.
+    await api('POST', `/authorization/organizations/${ACME}/roles/${custom.slug}/permissions`, { slug: 'billing:edit' });
+    await api('POST', '/authorization/roles/editor/permissions', { slug: 'posts:publish' });
+    const second = expectSpec(await authenticate({ grant_type: 'refresh_token', refresh_token: first.refresh_token }), OP, 200) as Answer;
+    const refreshed = await verify(second.access_token);
+    const after = await restAccess(membership.id, ACME);
+    expect(refreshed.roles).toEqual(after.roles);
+    expect([...(refreshed.permissions as string[])].sort()).toEqual([...after.permissions].sort());
+    expect([...(refreshed.permissions as string[])].sort()).toEqual(['billing:edit', 'billing:view', 'posts:publish', 'posts:read', 'posts:write']);
+
+    // A permission leaves a role: gone from the next token (the other role keeps posts:read).
+    await api('DELETE', `/authorization/organizations/${ACME}/roles/${custom.slug}/permissions/billing:view`);
+    const third = JSON.parse((await authenticate({ grant_type: 'refresh_token', refresh_token: second.refresh_token })).body) as Answer;
+    expect([...((await verify(third.access_token)).permissions as string[])].sort()).toEqual(['billing:edit', 'posts:publish', 'posts:read', 'posts:write']);
+  });
+
+  it('a membership with only its own role carries that role and its permissions; roles held below the organization are not token roles', async () => {
+    await setup();
+    // Ada leads a project of Globex: a role on a resource below the organization.
+    await api('POST', '/authorization/permissions', { slug: 'project:edit', name: 'Edit', resource_type_slug: 'project' });
+    await api('POST', '/authorization/roles', { slug: 'project-lead', name: 'Lead', resource_type_slug: 'project' });
+    await api('PUT', '/authorization/roles/project-lead/permissions', { permissions: ['project:edit'] });
+    const project = await api('POST', '/authorization/resources', { external_id: 'p1', name: 'P1', resource_type_slug: 'project', organization_id: GLOBEX });
+    const membership = (await api('GET', `/user_management/organization_memberships?user_id=${ADA}&organization_id=${GLOBEX}`)).data[0];
+    await api('POST', `/authorization/organization_memberships/${membership.id}/role_assignments`, { role_slug: 'project-lead', resource_id: project.id });
+    expect((await restAccess(membership.id, GLOBEX)).roles).toEqual(['member']);
+    const first = JSON.parse((await authenticate({ grant_type: 'password', email: 'ada@example.com', password: 'correct horse' })).body) as Answer;
+    const second = JSON.parse((await authenticate({ grant_type: 'refresh_token', refresh_token: first.refresh_token, organization_id: GLOBEX })).body) as Answer;
+    expect(await verify(second.access_token)).toMatchObject({ org_id: GLOBEX, role: 'member', roles: ['member'], permissions: [] });
+  });
+});

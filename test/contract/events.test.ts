@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/modules/events/catalogue.js';
-import { expectEventSpec, SPEC_EVENT_TYPES } from '../helpers/events.js';
+import { expectEventList, SPEC_EVENT_TYPES } from '../helpers/events.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
 import { expectSpec } from '../helpers/spec.js';
 
@@ -22,12 +22,10 @@ async function call(method: string, url: string, body?: unknown, key = t.key) {
 
 const ALL = [...EVENT_TYPES].join(',');
 
-/** Every event of the environment, oldest first, each checked against the spec (list and event). */
-async function allEvents(key = t.key): Promise<Json[]> {
-  const res = await t.app.inject({ method: 'GET', url: `/events?order=asc&limit=100&events=${ALL}`, headers: { authorization: `Bearer ${key}` } });
-  const body = expectSpec(res, 'EventsController_list', 200) as Json;
-  for (const event of body.data) expectEventSpec(event);
-  return body.data;
+/** Every event of the environment (or of the given types), oldest first, each checked against the spec (list and event). */
+async function allEvents(key = t.key, only = ALL): Promise<Json[]> {
+  const res = await t.app.inject({ method: 'GET', url: `/events?order=asc&limit=100&events=${only}`, headers: { authorization: `Bearer ${key}` } });
+  return expectEventList(res).data;
 }
 const types = (events: Json[]) => events.map((e) => e.event);
 
@@ -232,6 +230,8 @@ describe('GET /events', () => {
   });
 });
 
+const CLASSIC_FLAG_EVENTS = 'flag.created,flag.updated,flag.deleted,flag.rule_updated';
+
 describe('flag events', () => {
   const ORG = 'org_01HZX5QW0000000000000000A1';
   const USER = 'user_01HZX5QW0000000000000000B1';
@@ -254,7 +254,7 @@ describe('flag events', () => {
     expect((await call('POST', '/feature-flags/nope/targets/bad')).status).toBe(400);
     await call('DELETE', '/_flagstand/feature-flags/beta');
 
-    const events = await allEvents();
+    const events = await allEvents(t.key, CLASSIC_FLAG_EVENTS);
     expect(types(events)).toEqual([
       'flag.created',
       'flag.updated',
@@ -291,10 +291,71 @@ describe('flag events', () => {
     expect(deleted.context).toEqual(dashboard);
   });
 
+  it('records feature_flags.flag.created/updated/deleted beside flag.*, as SDK 12 types them', async () => {
+    t = await buildTestApp({ seed: SEED, clock: START });
+    const env = t.flagstand.environments[0];
+    const client = `client_${env.publicId.replace('environment_', '')}`;
+    const owner = { email: 'ada@acme.com', first_name: 'Ada' };
+    const flag = (await call('POST', '/_flagstand/feature-flags', { slug: 'beta', tags: ['a'], owner })).body;
+    await call('PUT', '/feature-flags/beta/enable');
+    await call('PUT', '/feature-flags/beta/enable'); // no change
+    await call('POST', `/feature-flags/beta/targets/${ORG}`); // a target change: no feature_flags.flag.updated
+    await call('PATCH', '/_flagstand/feature-flags/beta', { description: 'new', owner: null });
+    await call('PATCH', '/_flagstand/feature-flags/beta', { name: 'Beta', tags: ['b'], default_value: true });
+    await call('PATCH', '/_flagstand/feature-flags/beta', { name: 'Beta' }); // no change
+    expect((await call('PATCH', '/_flagstand/feature-flags/nope', { name: 'x' })).status).toBe(404);
+    expect((await call('PUT', '/feature-flags/nope/disable')).status).toBe(404);
+    await call('PUT', '/feature-flags/beta/disable');
+    await call('DELETE', '/_flagstand/feature-flags/beta');
+
+    const all = await allEvents(t.key, `${CLASSIC_FLAG_EVENTS},feature_flags.flag.created,feature_flags.flag.updated,feature_flags.flag.deleted`);
+    // Each flag.* write event is followed by its feature_flags.flag.* twin, same data.
+    expect(types(all)).toEqual([
+      'flag.created', 'feature_flags.flag.created',
+      'flag.updated', 'feature_flags.flag.updated',
+      'flag.rule_updated',
+      'flag.updated', 'feature_flags.flag.updated',
+      'flag.updated', 'feature_flags.flag.updated',
+      'flag.updated', 'feature_flags.flag.updated',
+      'flag.deleted', 'feature_flags.flag.deleted',
+    ]);
+    const sdk = all.filter((e) => e.event.startsWith('feature_flags.'));
+    for (const e of sdk) expect(e.data).toEqual(all[all.indexOf(e) - 1].data);
+    const [created, enabled, described, renamed, disabled, deleted] = sdk;
+    const api = { client_id: client, actor: { id: client, source: 'api', name: null } };
+    const dashboard = { client_id: client, actor: { id: client, source: 'dashboard', name: null } };
+    expect(created.data).toEqual({
+      object: 'feature_flag',
+      id: flag.id,
+      environment_id: env.publicId,
+      slug: 'beta',
+      name: 'beta',
+      description: null,
+      owner: { email: 'ada@acme.com', first_name: 'Ada', last_name: null },
+      tags: ['a'],
+      enabled: false,
+      default_value: false,
+      created_at: START,
+      updated_at: START,
+    });
+    expect(created.context).toEqual(dashboard);
+    expect(enabled.context).toEqual({ ...api, previous_attributes: { data: { enabled: false } } });
+    // Unlike flag.updated (spec 0.1.0's fields), the SDK 12 event lists description and owner too.
+    expect(described.context).toEqual({
+      ...dashboard,
+      previous_attributes: { data: { description: null, owner: { email: 'ada@acme.com', first_name: 'Ada', last_name: null } } },
+    });
+    expect(described.data).toMatchObject({ description: 'new', owner: null });
+    expect(renamed.context).toEqual({ ...dashboard, previous_attributes: { data: { name: 'beta', tags: ['a'], default_value: false } } });
+    expect(disabled.context).toEqual({ ...api, previous_attributes: { data: { enabled: true } } });
+    expect(deleted.data).toMatchObject({ id: flag.id, name: 'Beta', enabled: false, description: 'new' });
+    expect(deleted.context).toEqual(dashboard);
+  });
+
   it('records the last target removed as access_type none', async () => {
     t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta', targets: [ORG] }] } });
     await call('PUT', `/_flagstand/feature-flags/beta/targets/${ORG}`, { enabled: false }); // explicitly off: no longer configured
-    const [event] = await allEvents();
+    const [event] = await allEvents(t.key, CLASSIC_FLAG_EVENTS);
     expect(event.context).toMatchObject({
       access_type: 'none',
       configured_targets: { organizations: [], users: [] },
@@ -315,7 +376,7 @@ describe('SDK 12 rules-API events', () => {
     await call('DELETE', `/flag_targets/${target.body.id}`);
     await call('DELETE', `/flag_rules/${rule.body.id}`);
     const types = 'feature_flags.flag_rule.created,feature_flags.flag_rule.deleted,feature_flags.flag_target.created,feature_flags.flag_target.deleted';
-    const events = (await call('GET', `/events?order=asc&events=${types}`)).body.data as Json[];
+    const events = await allEvents(t.key, types);
     expect(events.map((e) => e.event)).toEqual([
       'feature_flags.flag_rule.created',
       'feature_flags.flag_target.created',
@@ -327,5 +388,244 @@ describe('SDK 12 rules-API events', () => {
     expect(events[2].data).toEqual(target.body);
     expect(events[3].data).toMatchObject({ id: rule.body.id, object: 'flag_rule' });
     for (const e of events) expect(e.context).toEqual(expect.objectContaining({ client_id: expect.stringMatching(/^client_/), actor: expect.objectContaining({ source: 'api' }) }));
+  });
+});
+
+describe('rule changes: reorders, the rules API, cascades and the classic aliases', () => {
+  const ORG = 'org_01HZX5QW0000000000000000A1';
+  const USER = 'user_01HZX5QW0000000000000000B1';
+  const USER2 = 'user_01HZX5QW0000000000000000B2';
+  const SEED = {
+    organizations: [{ id: ORG, name: 'Acme' }],
+    users: [
+      { id: USER, email: 'jane@acme.com' },
+      { id: USER2, email: 'joe@acme.com' },
+    ],
+  };
+  const RULE_EVENTS = [
+    'feature_flags.flag_rule.created',
+    'feature_flags.flag_rule.updated',
+    'feature_flags.flag_rule.deleted',
+    'feature_flags.flag_target.created',
+    'feature_flags.flag_target.deleted',
+    'flag.rule_updated',
+  ].join(',');
+  const none = { organizations: [], users: [] };
+  const acme = { organizations: [{ id: ORG, name: 'Acme' }], users: [] };
+  const jane = { organizations: [], users: [{ id: USER, email: 'jane@acme.com' }] };
+  const actor = (source: string) => {
+    const client = `client_${t.flagstand.environments[0].publicId.replace('environment_', '')}`;
+    return { client_id: client, actor: { id: client, source, name: null } };
+  };
+  const since = async (after: Json[]) => (await allEvents(t.key, RULE_EVENTS)).slice(after.length);
+  const rule = async (flag_slug: string, target_type: string, value: boolean) => (await call('POST', '/flag_rules', { flag_slug, target_type, value })).body;
+  const target = async (rule_id: string, target_id: string) => (await call('POST', '/flag_targets', { rule_id, target_id })).body;
+
+  it('a reorder records feature_flags.flag_rule.updated for each rule that moved, data as GET /flag_rules/{id} answers after', async () => {
+    t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta' }] } });
+    const a = await rule('beta', 'user', true);
+    const b = await rule('beta', 'organization', true);
+    const c = await rule('beta', 'workspace', true);
+    await setClock('2026-02-01T00:00:00.000Z');
+    const before = await allEvents(t.key, RULE_EVENTS);
+    expect((await call('PUT', '/_flagstand/feature-flags/beta/rules/order', { rule_ids: [a.id, c.id] })).status).toBe(422);
+    expect((await call('PUT', '/_flagstand/feature-flags/beta/rules/order', { rule_ids: [a.id, b.id, c.id] })).status).toBe(200); // same order
+    expect(await since(before)).toEqual([]);
+    expect((await call('PUT', '/_flagstand/feature-flags/beta/rules/order', { rule_ids: [a.id, c.id, b.id] })).status).toBe(200);
+    const events = await since(before);
+    expect(types(events)).toEqual(['feature_flags.flag_rule.updated', 'feature_flags.flag_rule.updated']);
+    expect(events[0].data).toEqual((await call('GET', `/flag_rules/${c.id}`)).body);
+    expect(events[1].data).toEqual((await call('GET', `/flag_rules/${b.id}`)).body);
+    expect(events.map((e) => [e.data.id, e.data.position, e.data.updated_at])).toEqual([
+      [c.id, 1, '2026-02-01T00:00:00.000Z'],
+      [b.id, 2, '2026-02-01T00:00:00.000Z'],
+    ]);
+    // The rule that kept its place is untouched; a position is no value: previous_attributes.data is empty.
+    expect((await call('GET', `/flag_rules/${a.id}`)).body).toEqual(a);
+    for (const e of events) expect(e.context).toEqual({ ...actor('dashboard'), previous_attributes: { data: {} } });
+  });
+
+  it('rules-API writes that change the configured targets record flag.rule_updated too', async () => {
+    t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta' }] } });
+    const orgs = await rule('beta', 'organization', true);
+    const off = await rule('beta', 'user', false);
+    const custom = await rule('beta', 'workspace', true);
+    await target(off.id, USER); // explicit off: not a configured target
+    await target(custom.id, 'ws_1'); // custom: never a configured target
+    expect(types(await allEvents(t.key, RULE_EVENTS))).toEqual([
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_target.created',
+      'feature_flags.flag_target.created',
+    ]);
+    let before = await allEvents(t.key, RULE_EVENTS);
+    const member = await target(orgs.id, ORG);
+    expect((await call('POST', '/flag_targets', { rule_id: orgs.id, target_id: ORG })).status).toBe(409);
+    expect((await call('POST', '/flag_targets', { rule_id: orgs.id, target_id: 'org_01HZX5QW00000000000000NONE' })).status).toBe(404);
+    let events = await since(before);
+    expect(types(events)).toEqual(['feature_flags.flag_target.created', 'flag.rule_updated']);
+    expect(events[0].data).toEqual(member);
+    const flag = (await call('GET', '/feature-flags/beta')).body;
+    expect(events[1].data).toEqual({ ...flag, environment_id: t.flagstand.environments[0].publicId });
+    expect(events[1].context).toEqual({
+      ...actor('api'),
+      access_type: 'some',
+      configured_targets: acme,
+      previous_attributes: { context: { access_type: 'none', configured_targets: none } },
+    });
+
+    before = await allEvents(t.key, RULE_EVENTS);
+    await call('DELETE', `/flag_targets/${member.id}`);
+    events = await since(before);
+    expect(types(events)).toEqual(['feature_flags.flag_target.deleted', 'flag.rule_updated']);
+    expect(events[1].context).toMatchObject({ access_type: 'none', configured_targets: none, previous_attributes: { context: { configured_targets: acme } } });
+
+    // Deleting a rule: each of its memberships, then the rule, then what it did to the targets.
+    const again = await target(orgs.id, ORG);
+    before = await allEvents(t.key, RULE_EVENTS);
+    await call('DELETE', `/flag_rules/${orgs.id}`);
+    expect((await call('DELETE', `/flag_rules/${orgs.id}`)).status).toBe(404);
+    events = await since(before);
+    expect(types(events)).toEqual(['feature_flags.flag_target.deleted', 'feature_flags.flag_rule.deleted', 'flag.rule_updated']);
+    expect(events[0].data).toEqual(again);
+    expect(events[1].data).toMatchObject({ id: orgs.id, target_type: 'organization', value: true });
+    expect(events[2].context).toMatchObject({ configured_targets: none, previous_attributes: { context: { configured_targets: acme } } });
+
+    // A rule of targets that were never configured: no flag.rule_updated.
+    before = await allEvents(t.key, RULE_EVENTS);
+    await call('DELETE', `/flag_rules/${off.id}`);
+    expect(types(await since(before))).toEqual(['feature_flags.flag_target.deleted', 'feature_flags.flag_rule.deleted']);
+  });
+
+  it('deleting a user or an organization records each membership it removes and what that did to each flag', async () => {
+    t = await buildTestApp({
+      seed: {
+        ...SEED,
+        feature_flags: [
+          { slug: 'beta', targets: [ORG, USER, { id: USER2, enabled: false }] },
+          { slug: 'gamma', targets: [USER] },
+        ],
+      },
+    });
+    const memberships = (await call('GET', `/flag_targets?target_id=${USER}&order=asc`)).body.data as Json[];
+    expect(memberships).toHaveLength(2);
+    const all = `${RULE_EVENTS},user.deleted,organization.deleted`;
+    await call('DELETE', `/user_management/users/${USER}`);
+    let events = await allEvents(t.key, all);
+    // Flag by flag: the membership removed, then what that did to the flag's configured targets.
+    expect(types(events)).toEqual([
+      'feature_flags.flag_target.deleted',
+      'flag.rule_updated',
+      'feature_flags.flag_target.deleted',
+      'flag.rule_updated',
+      'user.deleted',
+    ]);
+    const removed = [events[0].data, events[2].data];
+    expect(removed.sort((a, b) => a.id.localeCompare(b.id))).toEqual([...memberships].sort((a, b) => a.id.localeCompare(b.id)));
+    expect([events[1].data.id, events[3].data.id]).toEqual([events[0].data.flag_id, events[2].data.flag_id]);
+    for (const e of events.slice(0, 4)) expect(e.context).toMatchObject(actor('api'));
+    const bySlug = Object.fromEntries([events[1], events[3]].map((e) => [e.data.slug, e.context]));
+    expect(bySlug.beta).toMatchObject({
+      access_type: 'some',
+      configured_targets: acme,
+      previous_attributes: { context: { configured_targets: { organizations: [{ id: ORG, name: 'Acme' }], users: [{ id: USER, email: 'jane@acme.com' }] } } },
+    });
+    expect(bySlug.gamma).toMatchObject({ access_type: 'none', configured_targets: none, previous_attributes: { context: { configured_targets: jane } } });
+
+    // An explicit-off target was never configured: its membership goes, no flag.rule_updated.
+    await call('DELETE', `/user_management/users/${USER2}`);
+    events = (await allEvents(t.key, all)).slice(5);
+    expect(types(events)).toEqual(['feature_flags.flag_target.deleted', 'user.deleted']);
+    expect(events[0].data).toMatchObject({ target_id: USER2, flag_slug: 'beta' });
+
+    await call('DELETE', `/organizations/${ORG}`);
+    events = (await allEvents(t.key, all)).slice(7);
+    expect(types(events)).toEqual(['feature_flags.flag_target.deleted', 'flag.rule_updated', 'organization.deleted']);
+    expect(events[1].context).toMatchObject({ access_type: 'none', configured_targets: none, previous_attributes: { context: { configured_targets: acme } } });
+  });
+
+  it('the classic target routes record the rule and membership changes they make as aliases', async () => {
+    t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta' }] } });
+    await call('POST', `/feature-flags/beta/targets/${ORG}`);
+    let events = await allEvents(t.key, RULE_EVENTS);
+    expect(types(events)).toEqual(['feature_flags.flag_rule.created', 'feature_flags.flag_target.created', 'flag.rule_updated']);
+    const [orgRule] = (await call('GET', '/flag_rules?flag_slug=beta')).body.data;
+    expect(events[0].data).toEqual(orgRule);
+    expect(events[0].data).toMatchObject({ target_type: 'organization', value: true, position: 0 });
+    expect(events[1].data).toMatchObject({ rule_id: orgRule.id, target_type: 'organization', target_id: ORG });
+    for (const e of events) expect(e.context).toMatchObject(actor('api'));
+
+    // A user rule goes before the organization rules: the organization rule moves down.
+    let seen = events.length;
+    await call('POST', `/feature-flags/beta/targets/${USER}`);
+    events = (await allEvents(t.key, RULE_EVENTS)).slice(seen);
+    expect(types(events)).toEqual(['feature_flags.flag_rule.updated', 'feature_flags.flag_rule.created', 'feature_flags.flag_target.created', 'flag.rule_updated']);
+    expect(events[0].data).toMatchObject({ id: orgRule.id, position: 1 });
+    expect(events[1].data).toMatchObject({ target_type: 'user', value: true, position: 0 });
+    const userTarget = events[2].data;
+    expect(userTarget).toEqual((await call('GET', `/flag_targets/${userTarget.id}`)).body);
+
+    // Explicitly off (admin): the membership leaves the true rule for a new false one.
+    seen += events.length;
+    await call('PUT', `/_flagstand/feature-flags/beta/targets/${USER}`, { enabled: false });
+    events = (await allEvents(t.key, RULE_EVENTS)).slice(seen);
+    expect(types(events)).toEqual([
+      'feature_flags.flag_target.deleted',
+      'feature_flags.flag_rule.updated',
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_target.created',
+      'flag.rule_updated',
+    ]);
+    expect(events[0].data).toEqual(userTarget);
+    expect(events[1].data).toMatchObject({ id: orgRule.id, position: 2 });
+    expect(events[2].data).toMatchObject({ target_type: 'user', value: false, position: 1 });
+    const offRule = events[2].data;
+    expect(events[3].data).toMatchObject({ target_id: USER, rule_id: offRule.id });
+    expect(events[4].context).toMatchObject({ configured_targets: acme, previous_attributes: { context: { configured_targets: { ...acme, users: jane.users } } } });
+    for (const e of events) expect(e.context).toMatchObject(actor('dashboard'));
+
+    // Removing an explicit-off target: its membership only; no change at all: nothing.
+    seen += events.length;
+    await call('DELETE', `/feature-flags/beta/targets/${USER}`);
+    await call('DELETE', `/feature-flags/beta/targets/${USER}`);
+    await call('POST', `/feature-flags/beta/targets/${ORG}`);
+    expect((await call('POST', `/feature-flags/beta/targets/${USER2.slice(0, -1)}X`)).status).toBe(404);
+    events = (await allEvents(t.key, RULE_EVENTS)).slice(seen);
+    expect(types(events)).toEqual(['feature_flags.flag_target.deleted']);
+    expect(events[0].data).toMatchObject({ target_id: USER, rule_id: offRule.id });
+  });
+
+  it('the LaunchDarkly dialect records its target writes as the API', async () => {
+    t = await buildTestApp({ seed: { ...SEED, launchdarkly_key: 'production', feature_flags: [{ slug: 'beta' }] } });
+    const put = (setting: boolean | null) =>
+      t.app.inject({
+        method: 'PUT',
+        url: `/api/v2/users/default/production/${USER}/flags/beta`,
+        headers: { authorization: t.key, 'content-type': 'application/json' },
+        payload: JSON.stringify({ setting }),
+      });
+    expect((await put(true)).statusCode).toBe(204);
+    expect((await put(null)).statusCode).toBe(204);
+    const events = await allEvents(t.key, RULE_EVENTS);
+    expect(types(events)).toEqual([
+      'feature_flags.flag_rule.created',
+      'feature_flags.flag_target.created',
+      'flag.rule_updated',
+      'feature_flags.flag_target.deleted',
+      'flag.rule_updated',
+    ]);
+    expect(events[2].context).toMatchObject({ ...actor('api'), configured_targets: jane });
+    for (const e of events) expect(e.context).toMatchObject(actor('api'));
+  });
+
+  it('the expiry sweeper records its removals with a system actor', async () => {
+    t = await buildTestApp({ seed: { ...SEED, feature_flags: [{ slug: 'beta' }] }, clock: START });
+    await call('PUT', `/_flagstand/feature-flags/beta/targets/${USER}`, { enabled: true, expires_at: '2026-01-15T13:00:00.000Z' });
+    const seen = (await allEvents(t.key, RULE_EVENTS)).length;
+    await setClock('2026-01-15T14:00:00.000Z');
+    const events = (await allEvents(t.key, RULE_EVENTS)).slice(seen);
+    expect(types(events)).toEqual(['feature_flags.flag_target.deleted', 'flag.rule_updated']);
+    for (const e of events) expect(e.context).toMatchObject(actor('system'));
   });
 });

@@ -93,6 +93,25 @@ for (const branch of (spec.components.schemas.EventSchema as { allOf: { oneOf?: 
   const data = branch.properties?.data;
   if (data?.properties) inlineCopies.set(keysOf(data), [...(inlineCopies.get(keysOf(data)) ?? []), data]);
 }
+/**
+ * The same for event payloads: fields 0.61.0's event schemas add to a 0.1.0 event's data and
+ * require (and SDK 12 reads), admitted in the closed 0.1.0 check of that event.
+ */
+export const SPEC_061_EVENT_ADDITIONS: Record<string, Record<string, Json>> = {
+  // A permission's resource type (0.1.0's REST permission already has it; its events did not).
+  'permission.created': { resource_type_slug: { type: 'string' } },
+  'permission.updated': { resource_type_slug: { type: 'string' } },
+  'permission.deleted': { resource_type_slug: { type: 'string' } },
+};
+for (const branch of (spec.components.schemas.EventSchema as { allOf: { oneOf: { properties: { event: { const: string }; data: ObjectSchema } }[] }[] }).allOf[1].oneOf) {
+  const fields = SPEC_061_EVENT_ADDITIONS[branch.properties.event.const];
+  if (!fields) continue;
+  const data = branch.properties.data;
+  for (const field of Object.keys(fields)) {
+    if (field in (data.properties ?? {})) throw new Error(`SPEC_061_EVENT_ADDITIONS: ${branch.properties.event.const}.${field} is already in 0.1.0`);
+  }
+  data.properties = { ...data.properties, ...fields };
+}
 /** The ledger components' own 0.1.0 field names, taken before the additions go in. */
 export const SPEC_010_FIELDS = new Map<string, Set<string>>();
 for (const [component, fields] of Object.entries(SPEC_061_ADDITIONS)) {

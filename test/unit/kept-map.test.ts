@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { openDatabase } from '../../src/db/open.js';
-import { feedTriggerNames, installChangeFeed, RULES } from '../../src/db/change-feed.js';
+import { changeFeedOf, feedTriggerNames, installChangeFeed, RULES } from '../../src/db/change-feed.js';
 import { createKeptMap } from '../../src/db/kept-map.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
@@ -168,7 +168,7 @@ describe('createKeptMap', () => {
     db.close();
   });
 
-  it('keeps nothing read inside a transaction, and shows the committed value after a rollback', () => {
+  it('shows the committed value after a rollback', () => {
     const { db, read, write } = setUp('scopes');
     installChangeFeed(db);
     write('e1', 'a', 1);
@@ -180,6 +180,49 @@ describe('createKeptMap', () => {
     });
     expect(failing).toThrow('abort');
     expect(read('e1', 'a')).toBe(1);
+    db.close();
+  });
+
+  it('keeps what a transaction read once it commits; drops it on rollback, a savepoint rollback or a later write', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e1', 'b', 1);
+    // Read after the transaction's own write: true once it commits.
+    db.transaction(() => {
+      write('e1', 'a', 2);
+      expect(read('e1', 'a')).toBe(2);
+      expect(read('e1', 'a')).toBe(2); // kept within the transaction too
+    })();
+    expect(computed()).toBe(1);
+    expect(read('e1', 'a')).toBe(2);
+    expect(computed()).toBe(1);
+    // Rolled back: nothing read inside it is kept.
+    const failing = db.transaction(() => {
+      write('e1', 'b', 3);
+      expect(read('e1', 'b')).toBe(3);
+      throw new Error('abort');
+    });
+    expect(failing).toThrow('abort');
+    expect(read('e1', 'b')).toBe(1);
+    expect(computed()).toBe(3);
+    // A savepoint that rolls back inside a transaction that commits: what was read after its write is not kept.
+    db.transaction(() => {
+      const inner = db.transaction(() => {
+        write('e1', 'b', 4);
+        expect(read('e1', 'b')).toBe(4);
+        throw new Error('inner');
+      });
+      expect(inner).toThrow('inner');
+    })();
+    expect(read('e1', 'b')).toBe(1);
+    expect(computed()).toBe(5);
+    // Read, then written later in the same transaction: the read is dropped, the new value shows.
+    db.transaction(() => {
+      expect(read('e1', 'a')).toBe(2);
+      write('e1', 'a', 5);
+    })();
+    expect(read('e1', 'a')).toBe(5);
     db.close();
   });
 
@@ -214,6 +257,21 @@ describe('createKeptMap', () => {
     const triggers = new Set(f.db.prepare<[], string>("SELECT name FROM temp.sqlite_schema WHERE type = 'trigger'").pluck().all());
     expect(tables.length).toBeGreaterThan(5);
     for (const table of tables) for (const name of feedTriggerNames(table)) expect(triggers.has(name), name).toBe(true);
+  });
+
+  it('a flag or target write drops no fine-grained facts wholesale (the events it records included)', async () => {
+    const f = await start();
+    const feed = changeFeedOf(f.db)!;
+    const wholesale: (string | undefined)[] = [];
+    feed.listen({ everything: (env) => void wholesale.push(env ?? 'all'), written: () => {}, scope: () => {} });
+    const write = (method: 'PUT' | 'POST' | 'DELETE', url: string) => f.app.inject({ method, url, headers: { authorization: `Bearer ${KEY}` } });
+    expect((await write('PUT', '/feature-flags/gamma/disable')).statusCode).toBe(200);
+    expect((await write('POST', `/feature-flags/gamma/targets/${USER}`)).statusCode).toBe(204);
+    expect((await write('DELETE', `/feature-flags/gamma/targets/${USER}`)).statusCode).toBe(204);
+    // Each write recorded its event (the outbox) in the same transaction.
+    const events = (await get(f, '/events?events=flag.updated,flag.rule_updated')).json().data;
+    expect(events.length).toBe(3);
+    expect(wholesale).toEqual([]);
   });
 
   it('every rule names a table and columns the schema has', async () => {

@@ -3,8 +3,8 @@ import type { Db } from '../../db/open.js';
 import { ApiError, invalidParameters, notFound, unprocessable, type ErrorBody } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import type { EnvironmentClock } from '../clock/service.js';
+import type { MembershipAccess } from '../authorization/service.js';
 import type { MembershipStore } from '../memberships/store.js';
-import type { RoleStore } from '../roles/store.js';
 import { SESSION_TTL_MS } from '../sessions/service.js';
 import type { AuthMethod, Session, SessionStore } from '../sessions/store.js';
 import { verifyPassword } from '../users/password-hash.js';
@@ -24,8 +24,22 @@ export interface AuthenticateResult {
   authentication_method?: AuthenticationMethod;
 }
 
+/** What a grant did: the session it started (or refreshed) and the refresh token it issued. */
+export interface SignIn {
+  session: Session;
+  refreshToken: string;
+  user: User;
+  /** How the user authenticated; undefined for a refresh (which authenticates no one). */
+  method: AuthenticationMethod | undefined;
+  /** True when the grant started the session (false: a refresh of an existing one). */
+  started: boolean;
+}
+
 export interface AuthenticateService {
-  authenticate(environmentId: string, environmentPublicId: string, body: AuthenticateBody, issuer: string): Promise<AuthenticateResult>;
+  /** Checks the client and runs the grant: all its writes in one transaction, or none. */
+  grant(environmentId: string, environmentPublicId: string, body: AuthenticateBody): SignIn;
+  /** The answer to a grant: its access token signed with the environment's key. */
+  answer(environmentId: string, signIn: SignIn, issuer: string): Promise<AuthenticateResult>;
   mintCode(environmentId: string, body: { user_id: string; organization_id?: string; authentication_method?: AuthenticationMethod }): AuthorizationCode;
 }
 
@@ -34,7 +48,8 @@ export interface SignInDirectory {
   users: UserStore;
   passwords: PasswordStore;
   memberships: MembershipStore;
-  roles: RoleStore;
+  /** The membership's roles on its organization and their permissions (the authorization model's `permissionsOf`). */
+  accessOf(environmentId: string, membershipId: string): MembershipAccess | undefined;
   sessions: SessionStore;
   /** The slugs of the flags on for the user: the REST user list (GET /user_management/users/{id}/feature-flags). */
   flagSlugsOf(environmentId: string, userId: string): string[];
@@ -110,7 +125,7 @@ export function createAuthenticateService(
       store.addRefreshToken(environmentId, refreshToken, session.id, now);
       const signedIn = { ...user, last_sign_in_at: now, updated_at: user.updated_at };
       users.update(environmentId, signedIn);
-      return { session, refreshToken, user: signedIn };
+      return { session, refreshToken, user: signedIn, started: true };
     },
   );
 
@@ -148,19 +163,25 @@ export function createAuthenticateService(
     sessions.update(environmentId, next);
     const refreshToken = randomBytes(24).toString('base64url');
     store.addRefreshToken(environmentId, refreshToken, session.id, now);
-    return { session: next, refreshToken, user: users.byId(environmentId, session.user_id)!, method: undefined };
+    return { session: next, refreshToken, user: users.byId(environmentId, session.user_id)!, method: undefined, started: false };
   });
 
-  /** The token's claims: the session, its organization's role and permissions, the user's flags. */
+  /**
+   * The token's claims: the session, its organization's access, the user's flags. `role` is the
+   * membership's own role, `roles` every role it holds on the organization (its own first, then
+   * its assignments on the organization resource), `permissions` the union of theirs: the
+   * authorization model's one answer, so a check and the token cannot disagree.
+   */
   const claimsOf = (environmentId: string, session: Session, issuer: string): AccessClaims => {
     const claims: AccessClaims = { iss: issuer, sub: session.user_id, sid: session.id, feature_flags: [] };
     if (session.organization_id) {
-      const role = memberships.byPair(environmentId, session.user_id, session.organization_id)?.role_slug;
+      const membership = memberships.byPair(environmentId, session.user_id, session.organization_id);
+      const access = membership && directory.accessOf(environmentId, membership.id);
       claims.org_id = session.organization_id;
-      if (role) {
-        claims.role = role;
-        claims.roles = [role];
-        claims.permissions = directory.roles.all(environmentId).find((r) => r.slug === role)?.permissions ?? [];
+      if (access) {
+        claims.role = access.role;
+        claims.roles = access.roles;
+        claims.permissions = access.permissions;
       }
       // No entitlements model here: the claim is present and empty.
       claims.entitlements = [];
@@ -170,22 +191,18 @@ export function createAuthenticateService(
   };
 
   return {
-    async authenticate(environmentId, environmentPublicId, body, issuer) {
+    grant: db.transaction((environmentId: string, environmentPublicId: string, body: AuthenticateBody): SignIn => {
       if (body.client_id !== clientIdOf(environmentPublicId)) throw oauthError('invalid_client', 'Invalid client ID.');
       if (body.client_secret !== undefined && !directory.isEnvironmentKey(environmentId, body.client_secret)) {
         throw oauthError('invalid_client', 'Invalid client secret.');
       }
-      let result: { session: Session; refreshToken: string; user: User; method: AuthenticationMethod | undefined };
       switch (body.grant_type) {
         case 'password':
-          result = passwordGrant(environmentId, body);
-          break;
+          return passwordGrant(environmentId, body);
         case 'authorization_code':
-          result = codeGrant(environmentId, body);
-          break;
+          return codeGrant(environmentId, body);
         case 'refresh_token':
-          result = refreshGrant(environmentId, body);
-          break;
+          return refreshGrant(environmentId, body);
         // No magic codes, pending authentication tokens or device codes are ever issued here.
         case 'urn:workos:oauth:grant-type:magic-auth:code':
           required(body, ['code', 'email']);
@@ -197,6 +214,9 @@ export function createAuthenticateService(
           required(body, ['pending_authentication_token']);
           throw codeError('invalid_pending_authentication_token', 'The pending authentication token is invalid.');
       }
+    }),
+
+    async answer(environmentId, result, issuer) {
       const now = clock.now(environmentId);
       const key = keys.of(environmentId, now);
       const access = await signAccessToken(key, claimsOf(environmentId, result.session, issuer), Date.parse(now));

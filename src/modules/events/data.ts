@@ -1,3 +1,5 @@
+import { serializeFlag } from '../feature-flags/serialize.js';
+import type { Flag } from '../feature-flags/store.js';
 import type { OrganizationMembership } from '../memberships/schemas.js';
 import type { OrganizationWire } from '../organizations/schemas.js';
 
@@ -26,4 +28,10 @@ export function membershipEventData(membership: OrganizationMembership) {
     created_at: membership.created_at,
     updated_at: membership.updated_at,
   };
+}
+
+/** spec (flag.*) and SDK 12 (feature_flags.flag.*): the flag with its environment's public id. */
+export function flagEventData(publicEnvironmentId: string, flag: Flag) {
+  const { object, id, ...rest } = serializeFlag(flag);
+  return { object, id, environment_id: publicEnvironmentId, ...rest };
 }

@@ -13,11 +13,14 @@ import type { UserService } from '../users/service.js';
 import { serializeUser } from '../users/serialize.js';
 import { membershipEventData, organizationEventData } from './data.js';
 import type { Outbox } from './outbox.js';
+import type { RuleChangeRecorder } from './rule-changes.js';
 
 // The events of organizations, domains, users, memberships and organization API keys. Each
 // service is wrapped, not changed: a write and its events run in one transaction (the service's
 // own transaction nests in it as a savepoint), so a write that throws records nothing. Reads pass
-// through. A write that changes nothing (same answer before and after) records nothing.
+// through. A write that changes nothing (same answer before and after) records nothing. A user's
+// or an organization's deletion also removes its flag targets: those removals are recorded with
+// it (rule-changes.ts), before its own event.
 
 const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
 const ALL_MEMBERSHIPS: PageRequest = { limit: Number.MAX_SAFE_INTEGER - 1, scan: 'asc', cursor: null, direction: null };
@@ -28,7 +31,13 @@ function recordMembershipsDeleted(outbox: Outbox, memberships: MembershipView[],
   for (const m of memberships) outbox.record(environmentId, 'organization_membership.deleted', membershipEventData(serializeMembership(m)));
 }
 
-export function withOrganizationEvents(db: Db, service: OrganizationService, outbox: Outbox, memberships: MembershipStore): OrganizationService {
+export function withOrganizationEvents(
+  db: Db,
+  service: OrganizationService,
+  outbox: Outbox,
+  memberships: MembershipStore,
+  flagChanges: RuleChangeRecorder,
+): OrganizationService {
   const record = (environmentId: string, event: string, org: Parameters<typeof serializeOrganization>[0]) =>
     outbox.record(environmentId, event, organizationEventData(serializeOrganization(org)));
   return {
@@ -47,7 +56,7 @@ export function withOrganizationEvents(db: Db, service: OrganizationService, out
     delete: db.transaction((environmentId, id) => {
       const before = service.get(environmentId, id);
       const members = memberships.list(environmentId, ALL_MEMBERSHIPS, { organization_id: id, statuses: ALL_STATUSES });
-      service.delete(environmentId, id);
+      flagChanges.around(environmentId, 'api', flagChanges.subject(environmentId, 'organization', id), () => service.delete(environmentId, id));
       recordMembershipsDeleted(outbox, members, environmentId);
       record(environmentId, 'organization.deleted', before);
     }),
@@ -75,7 +84,7 @@ export function withDomainEvents(db: Db, service: OrganizationDomainService, out
   };
 }
 
-export function withUserEvents(db: Db, service: UserService, outbox: Outbox, memberships: MembershipStore): UserService {
+export function withUserEvents(db: Db, service: UserService, outbox: Outbox, memberships: MembershipStore, flagChanges: RuleChangeRecorder): UserService {
   return {
     ...service,
     create: db.transaction((environmentId, body) => {
@@ -92,7 +101,7 @@ export function withUserEvents(db: Db, service: UserService, outbox: Outbox, mem
     delete: db.transaction((environmentId, id) => {
       const before = service.get(environmentId, id);
       const members = memberships.list(environmentId, ALL_MEMBERSHIPS, { user_id: id, statuses: ALL_STATUSES });
-      service.delete(environmentId, id);
+      flagChanges.around(environmentId, 'api', flagChanges.subject(environmentId, 'user', id), () => service.delete(environmentId, id));
       recordMembershipsDeleted(outbox, members, environmentId);
       outbox.record(environmentId, 'user.deleted', serializeUser(before));
     }),

@@ -1,34 +1,36 @@
 import type { Db } from '../../db/open.js';
-import { serializeMembership, serializeRule } from '../feature-flags/rule-serialize.js';
 import type { RuleService } from '../feature-flags/rule-service.js';
-import type { ActorSource, Outbox } from './outbox.js';
+import type { FlagStore } from '../feature-flags/store.js';
+import type { ActorSource } from './outbox.js';
+import type { FlagScope, RuleChangeRecorder } from './rule-changes.js';
 
-// SDK 12's feature_flags.flag_rule.created/deleted and feature_flags.flag_target.created/deleted
-// for the rules API (data: the FlagRule / FlagTarget the route answers; context: client_id and
-// actor). Wrapped like the other services: each write and its event share a transaction.
-export function withRuleEvents(db: Db, rules: RuleService, outbox: Outbox, source: ActorSource): RuleService {
-  const context = (environmentId: string) => outbox.actorContext(environmentId, source);
+// SDK 12's feature_flags.flag_rule.created/updated/deleted and feature_flags.flag_target.created/
+// deleted for the rules API and the admin reorder (data: the FlagRule / FlagTarget as the rules
+// API answers it; context: client_id and actor), and flag.rule_updated when a write changed the
+// flag's configured targets. Wrapped like the other services: each write and its events share a
+// transaction; what changed is read around the write (rule-changes.ts).
+export function withRuleEvents(db: Db, rules: RuleService, flags: FlagStore, changes: RuleChangeRecorder, source: ActorSource): RuleService {
+  /** The write inside `scope` when it names something; else the write alone (it fails as the service fails it). */
+  const around = <T>(environmentId: string, scope: FlagScope | undefined, write: () => T): T =>
+    scope ? changes.around(environmentId, source, [scope], write) : write();
+  const ofFlag = (environmentId: string, slug: string) => {
+    const flag = flags.bySlug(environmentId, slug);
+    return flag && changes.flag(flag.id);
+  };
   return {
     ...rules,
-    createRule: db.transaction((environmentId, input) => {
-      const rule = rules.createRule(environmentId, input);
-      outbox.record(environmentId, 'feature_flags.flag_rule.created', serializeRule(rule), context(environmentId));
-      return rule;
-    }),
-    deleteRule: db.transaction((environmentId, id) => {
-      const before = rules.getRule(environmentId, id);
-      rules.deleteRule(environmentId, id);
-      outbox.record(environmentId, 'feature_flags.flag_rule.deleted', serializeRule(before), context(environmentId));
-    }),
-    createMembership: db.transaction((environmentId, input) => {
-      const target = rules.createMembership(environmentId, input);
-      outbox.record(environmentId, 'feature_flags.flag_target.created', serializeMembership(target), context(environmentId));
-      return target;
-    }),
-    deleteMembership: db.transaction((environmentId, id) => {
-      const before = rules.getMembership(environmentId, id);
-      rules.deleteMembership(environmentId, id);
-      outbox.record(environmentId, 'feature_flags.flag_target.deleted', serializeMembership(before), context(environmentId));
-    }),
+    createRule: db.transaction((environmentId, input) =>
+      around(environmentId, ofFlag(environmentId, input.flag_slug), () => rules.createRule(environmentId, input)),
+    ),
+    deleteRule: db.transaction((environmentId, id) => around(environmentId, changes.rule(environmentId, id), () => rules.deleteRule(environmentId, id))),
+    reorderRules: db.transaction((environmentId, slug, ruleIds) =>
+      around(environmentId, ofFlag(environmentId, slug), () => rules.reorderRules(environmentId, slug, ruleIds)),
+    ),
+    createMembership: db.transaction((environmentId, input) =>
+      around(environmentId, changes.joining(environmentId, input.rule_id, input.target_id), () => rules.createMembership(environmentId, input)),
+    ),
+    deleteMembership: db.transaction((environmentId, id) =>
+      around(environmentId, changes.membership(environmentId, id), () => rules.deleteMembership(environmentId, id)),
+    ),
   };
 }

@@ -176,11 +176,12 @@ export function createRuleService(
     }
     const now = clock.now(environmentId);
     const byId = new Map(current.map((r) => [r.id, r]));
-    const changed = ruleIds.some((id, i) => byId.get(id)!.position !== i);
-    if (changed) {
+    // Only the rules that move are written: one that keeps its place keeps its updated_at.
+    const moved = ruleIds.map((id, i) => [id, i] as const).filter(([id, i]) => byId.get(id)!.position !== i);
+    if (moved.length) {
       // Through negative positions first, so no two rules share one at any step.
-      ruleIds.forEach((id, i) => rules.setPosition(environmentId, id, -1 - i, now));
-      ruleIds.forEach((id, i) => rules.setPosition(environmentId, id, i, now));
+      for (const [id, i] of moved) rules.setPosition(environmentId, id, -1 - i, now);
+      for (const [id, i] of moved) rules.setPosition(environmentId, id, i, now);
       touchFlag(environmentId, flag.id, now);
     }
     return rules.rulesOfFlag(environmentId, flag.id).map((r) => ruleView(environmentId, r, flag.slug));

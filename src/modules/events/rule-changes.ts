@@ -1,0 +1,179 @@
+import type { Db } from '../../db/open.js';
+import { serializeMembership, serializeRule } from '../feature-flags/rule-serialize.js';
+import type { Membership, Rule } from '../feature-flags/rule-store.js';
+import type { FlagStore } from '../feature-flags/store.js';
+import { flagEventData } from './data.js';
+import { sameTargets, type ConfiguredTargets, type FlagTargetReader } from './flag-targets.js';
+import type { ActorSource, Outbox } from './outbox.js';
+
+// The events of a change to a flag's rules and memberships, whichever route made it (the rules
+// API, the classic target aliases, the admin reorder, the expiry sweeper, a user's or an
+// organization's deletion): the flag's rules and the memberships the write may touch are read
+// before and after it, and the difference is recorded, so a write that changes nothing records
+// nothing. Call inside the write's transaction.
+//
+// Order: memberships removed, rules removed, rules moved, rules added, memberships added (the
+// order the changes happen in), then flag.rule_updated when the flag's configured targets changed.
+
+/** What a write may change on one flag. */
+export interface FlagScope {
+  flagId: string;
+  /** The memberships the write may add, move or remove, read the same way before and after. */
+  memberships?: (environmentId: string) => Membership[];
+  /** Whether the write may change the flag's configured targets (a membership of a true user or organization rule). */
+  targets?: boolean;
+  /** The one target whose membership the write may change, when there is one: its targets after are derived, not read whole. */
+  targetId?: string;
+}
+
+interface FlagState {
+  rules: Rule[];
+  memberships: Membership[];
+  targets?: ConfiguredTargets;
+}
+
+const CONFIGURABLE = new Set(['user', 'organization']);
+
+/** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
+export const accessType = (targets: ConfiguredTargets) => (targets.organizations.length || targets.users.length ? 'some' : 'none');
+
+const MEMBERSHIP_COLUMNS = 'id, flag_id, rule_id, target_type, target_id, created_at, updated_at';
+
+export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbox, targets: FlagTargetReader) {
+  // The tables read directly, as flag-targets.ts does: events describe the state, whatever wrote it.
+  const rulesOfFlag = db.prepare<[string, string], Omit<Rule, 'value'> & { value: 0 | 1 }>(
+    'SELECT id, flag_id, position, target_type, value, created_at, updated_at FROM flag_rules WHERE environment_id = ? AND flag_id = ? ORDER BY position, id',
+  );
+  const membershipOf = db.prepare<[string, string, string, string], Membership>(
+    `SELECT ${MEMBERSHIP_COLUMNS} FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND target_type = ? AND target_id = ?`,
+  );
+  const membershipsOfRule = db.prepare<[string, string], Membership>(
+    `SELECT ${MEMBERSHIP_COLUMNS} FROM flag_targets WHERE environment_id = ? AND rule_id = ? ORDER BY created_at, id`,
+  );
+  const membershipsOfSubject = db.prepare<[string, string, string], Membership & { value: 0 | 1 }>(
+    `SELECT t.id, t.flag_id, t.rule_id, t.target_type, t.target_id, t.created_at, t.updated_at, r.value FROM flag_targets t
+       JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id
+     WHERE t.target_id = ? AND t.environment_id = ? AND t.target_type = ? ORDER BY t.flag_id`,
+  );
+  const ruleById = db.prepare<[string, string], { flag_id: string; target_type: string; value: 0 | 1 }>(
+    'SELECT flag_id, target_type, value FROM flag_rules WHERE environment_id = ? AND id = ?',
+  );
+  const membershipById = db.prepare<[string, string], Membership & { value: 0 | 1 }>(
+    `SELECT t.id, t.flag_id, t.rule_id, t.target_type, t.target_id, t.created_at, t.updated_at, r.value FROM flag_targets t
+       JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id
+     WHERE t.environment_id = ? AND t.id = ?`,
+  );
+
+  /** The flag's state; after the write (`previous` given), a one-target write's targets come from the state before. */
+  const stateOf = (environmentId: string, scope: FlagScope, previous?: FlagState): FlagState => ({
+    rules: rulesOfFlag.all(environmentId, scope.flagId).map((r) => ({ ...r, value: r.value === 1 })),
+    memberships: scope.memberships?.(environmentId) ?? [],
+    targets: !scope.targets
+      ? undefined
+      : previous?.targets && scope.targetId !== undefined
+        ? targets.afterTargetWrite(environmentId, scope.flagId, previous.targets, scope.targetId)
+        : targets.configuredTargets(environmentId, scope.flagId),
+  });
+
+  const recordChanges = (environmentId: string, source: ActorSource, scope: FlagScope, before: FlagState, after: FlagState) => {
+    const context = outbox.actorContext(environmentId, source);
+    const environment_id = outbox.publicEnvironmentId(environmentId);
+    const flag = flags.byId(environmentId, scope.flagId);
+    if (!flag) return; // the flag itself went: its own events say so
+    const view = <T extends object>(row: T) => ({ ...row, flag_slug: flag.slug, environment_id });
+    const rulesBefore = new Map(before.rules.map((r) => [r.id, r]));
+    const rulesAfter = new Map(after.rules.map((r) => [r.id, r]));
+    const membersAfter = new Map(after.memberships.map((m) => [m.id, m]));
+    const membersBefore = new Map(before.memberships.map((m) => [m.id, m]));
+    // A membership that changed rule (the classic alias moving a target on or off) left one rule
+    // and joined another: SDK 12 has no flag_target.updated.
+    const left = (m: Membership, other: Map<string, Membership>) => other.get(m.id)?.rule_id !== m.rule_id;
+
+    for (const m of before.memberships) {
+      if (left(m, membersAfter)) outbox.record(environmentId, 'feature_flags.flag_target.deleted', serializeMembership(view(m)), context);
+    }
+    for (const r of before.rules) {
+      if (!rulesAfter.has(r.id)) outbox.record(environmentId, 'feature_flags.flag_rule.deleted', serializeRule(view(r)), context);
+    }
+    for (const r of after.rules) {
+      const was = rulesBefore.get(r.id);
+      if (!was || (was.position === r.position && was.value === r.value)) continue;
+      // SDK 12 lists `value` as the one previous attribute of a rule; a move changes none of it.
+      const previous = was.value === r.value ? {} : { value: was.value };
+      outbox.record(environmentId, 'feature_flags.flag_rule.updated', serializeRule(view(r)), { ...context, previous_attributes: { data: previous } });
+    }
+    for (const r of after.rules) {
+      if (!rulesBefore.has(r.id)) outbox.record(environmentId, 'feature_flags.flag_rule.created', serializeRule(view(r)), context);
+    }
+    for (const m of after.memberships) {
+      if (left(m, membersBefore)) outbox.record(environmentId, 'feature_flags.flag_target.created', serializeMembership(view(m)), context);
+    }
+    if (before.targets && after.targets && !sameTargets(before.targets, after.targets)) {
+      outbox.record(environmentId, 'flag.rule_updated', flagEventData(environment_id, flag), {
+        ...context,
+        access_type: accessType(after.targets),
+        configured_targets: after.targets,
+        previous_attributes: { context: { access_type: accessType(before.targets), configured_targets: before.targets } },
+      });
+    }
+  };
+
+  /** One target's membership of a flag (the classic aliases, POST /flag_targets). */
+  const target = (flagId: string, targetType: string, targetId: string, mayBeConfigured = CONFIGURABLE.has(targetType)): FlagScope => ({
+    flagId,
+    memberships: (environmentId) => {
+      const m = membershipOf.get(environmentId, flagId, targetType, targetId);
+      return m ? [m] : [];
+    },
+    targets: mayBeConfigured,
+    targetId,
+  });
+
+  return {
+    /** Runs `write`, then records what it changed on the scopes' flags. */
+    around<T>(environmentId: string, source: ActorSource, scopes: FlagScope[], write: () => T): T {
+      if (!db.inTransaction) throw new Error('rule changes must be recorded inside the transaction of their write');
+      const before = scopes.map((scope) => stateOf(environmentId, scope));
+      const result = write();
+      scopes.forEach((scope, i) => recordChanges(environmentId, source, scope, before[i], stateOf(environmentId, scope, before[i])));
+      return result;
+    },
+
+    /** A flag's rules only (a new rule, a reorder): no membership changes. */
+    flag: (flagId: string): FlagScope => ({ flagId }),
+
+    target,
+
+    /** A rule and its memberships (DELETE /flag_rules/{id}); undefined when there is no such rule. */
+    rule(environmentId: string, ruleId: string): FlagScope | undefined {
+      const rule = ruleById.get(environmentId, ruleId);
+      if (!rule) return undefined;
+      return {
+        flagId: rule.flag_id,
+        memberships: (env) => membershipsOfRule.all(env, ruleId),
+        targets: rule.value === 1 && CONFIGURABLE.has(rule.target_type),
+      };
+    },
+
+    /** The rule a new membership joins (POST /flag_targets); undefined when there is no such rule. */
+    joining(environmentId: string, ruleId: string, targetId: string): FlagScope | undefined {
+      const rule = ruleById.get(environmentId, ruleId);
+      if (!rule) return undefined;
+      return target(rule.flag_id, rule.target_type, targetId, rule.value === 1 && CONFIGURABLE.has(rule.target_type));
+    },
+
+    /** One membership by its id (DELETE /flag_targets/{id}); undefined when there is none. */
+    membership(environmentId: string, id: string): FlagScope | undefined {
+      const m = membershipById.get(environmentId, id);
+      if (!m) return undefined;
+      return target(m.flag_id, m.target_type, m.target_id, m.value === 1 && CONFIGURABLE.has(m.target_type));
+    },
+
+    /** Every membership of a user or an organization, one scope per flag (its deletion removes them). */
+    subject(environmentId: string, targetType: 'user' | 'organization', targetId: string): FlagScope[] {
+      return membershipsOfSubject.all(targetId, environmentId, targetType).map((m) => target(m.flag_id, targetType, targetId, m.value === 1));
+    },
+  };
+}
+
+export type RuleChangeRecorder = ReturnType<typeof createRuleChangeRecorder>;
