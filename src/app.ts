@@ -298,7 +298,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(resourceRoutes, { resources });
   const assignmentStores = { assignments: ctx.stores.roleAssignments, memberships: membershipStore, roles, resources };
   await app.register(roleAssignmentRoutes, { assignments: createRoleAssignmentService(ctx.db, assignmentStores, clock) });
-  const authorization = createAuthorizationService({
+  const authorization = createAuthorizationService(ctx.db, {
     ...assignmentStores,
     resourceRows: ctx.stores.resources,
     access: createAccessStore(ctx.db),

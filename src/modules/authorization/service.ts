@@ -1,3 +1,6 @@
+import type { Scope } from '../../db/change-feed.js';
+import { createKeptMap } from '../../db/kept-map.js';
+import type { Db } from '../../db/open.js';
 import { badRequest, notFound } from '../../http/errors.js';
 import { pastCursor, sortKeyset } from '../../db/keyset.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
@@ -56,8 +59,13 @@ export interface AuthorizationService {
 }
 
 /** Access checks and discovery, all decided by the one evaluator (evaluate.ts). */
-export function createAuthorizationService(stores: AuthorizationStores): AuthorizationService {
+export function createAuthorizationService(db: Db, stores: AuthorizationStores): AuthorizationService {
   const { memberships, roles, assignments, resourceRows, resources, access } = stores;
+
+  // A check's answer, kept until a fact it was decided from changes (src/db/change-feed.ts): the
+  // membership (its row and grants), each stored resource on the path, each role consulted. Those
+  // facts are kept too (their stores); this saves assembling and evaluating them on a repeat.
+  const answers = createKeptMap<boolean>(db, { until: 'scopes', entries: 200_000 });
 
   const requireMembership = (environmentId: string, id: string) => {
     const m = access.membership(environmentId, id);
@@ -71,9 +79,10 @@ export function createAuthorizationService(stores: AuthorizationStores): Authori
     return r.id === root ? [root] : [...resourceRows.chain(environmentId, r.id), root];
   };
 
-  const factsFor = (environmentId: string, m: MembershipAccessRow, chain: string[]): AccessFacts => {
+  const factsFor = (environmentId: string, m: MembershipAccessRow, chain: string[]): AccessFacts & { consulted(): Iterable<string> } => {
     const known = new Map<string, readonly string[] | undefined>();
     return {
+      consulted: () => known.keys(),
       active: m.status === 'active',
       chain,
       grants: [primaryAssignment(m), ...assignments.ofMembership(environmentId, m.id)],
@@ -88,7 +97,18 @@ export function createAuthorizationService(stores: AuthorizationStores): Authori
     check(environmentId, membershipId, body) {
       const m = requireMembership(environmentId, membershipId);
       const resource = resources.resolve(environmentId, m.organization_id, body);
-      return { authorized: isAuthorized(factsFor(environmentId, m, chainOf(environmentId, resource)), body.permission_slug) };
+      const key = `${environmentId} ${m.id} ${resource.id} ${body.permission_slug}`;
+      const kept = answers.get(key);
+      if (kept !== undefined) return { authorized: kept };
+      const chain = chainOf(environmentId, resource);
+      const facts = factsFor(environmentId, m, chain);
+      const authorized = isAuthorized(facts, body.permission_slug);
+      const scopes: Scope[] = [`membership ${m.id}`];
+      // The organization resource is not stored: the membership (deleted with its organization) covers it.
+      for (let i = 0; i < chain.length - 1; i++) scopes.push(`resource ${chain[i]}`);
+      for (const slug of facts.consulted()) scopes.push(roles.scopeOf(m.organization_id, slug));
+      answers.set(environmentId, key, authorized, { scopes });
+      return { authorized };
     },
 
     resourcesForMembership(environmentId, membershipId, query) {

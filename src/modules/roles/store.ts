@@ -1,3 +1,4 @@
+import type { Scope } from '../../db/change-feed.js';
 import { createKeptMap } from '../../db/kept-map.js';
 import type { Db } from '../../db/open.js';
 
@@ -67,6 +68,7 @@ export function createRoleStore(db: Db) {
   // The role a check asks for by slug (its permissions), kept until its row is written (scope
   // `role <scope> <slug>`, src/db/change-feed.ts; inserting a role of that slug too, so a miss is
   // kept as well). Frozen, permissions included.
+  const scopeFor = (organizationId: string, slug: string) => (slug.startsWith('org-') ? organizationId : ENVIRONMENT_SCOPE);
   const keptRoles = createKeptMap<{ role: Role | undefined }>(db, { until: 'scopes', entries: 100_000 });
   const keptFind = (environmentId: string, scope: string, slug: string): Role | undefined =>
     keptRoles.through(
@@ -93,8 +95,9 @@ export function createRoleStore(db: Db) {
     /** The role a slug names for members of an organization: its custom role, else the environment's. */
     // Only custom roles begin with `org-` (environment role slugs may not), so the slug says where to look.
     // Frozen: copy it to change it.
-    forOrganization: (environmentId: string, organizationId: string, slug: string) =>
-      keptFind(environmentId, slug.startsWith('org-') ? organizationId : ENVIRONMENT_SCOPE, slug),
+    forOrganization: (environmentId: string, organizationId: string, slug: string) => keptFind(environmentId, scopeFor(organizationId, slug), slug),
+    /** The change-feed scope of the role forOrganization reads for that slug (for what is kept from it). */
+    scopeOf: (organizationId: string, slug: string): Scope => `role ${scopeFor(organizationId, slug)} ${slug}`,
     exists: (environmentId: string, slug: string, organizationId?: string) =>
       bySlug.get(environmentId, ENVIRONMENT_SCOPE, slug) !== undefined ||
       (organizationId !== undefined && bySlug.get(environmentId, organizationId, slug) !== undefined),
