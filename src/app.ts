@@ -39,6 +39,9 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { CorsOrigin, RedirectUri } from './modules/app-urls/schemas.js';
+import { appUrlRoutes } from './modules/app-urls/routes.js';
+import { createAppUrlService } from './modules/app-urls/service.js';
 import { AuthorizationPermission } from './modules/permissions/schemas.js';
 import { permissionRoutes } from './modules/permissions/routes.js';
 import { createPermissionService } from './modules/permissions/service.js';
@@ -83,6 +86,13 @@ import { createInvitationService } from './modules/invitations/service.js';
 import { clockRoutes } from './modules/clock/routes.js';
 import { withPermissionEvents, withRoleEvents } from './modules/events/authorization-events.js';
 import { withApiKeyEvents, withDomainEvents, withMembershipEvents, withOrganizationEvents, withUserEvents } from './modules/events/directory-events.js';
+import {
+  withEmailChangeEvents,
+  withEmailVerificationEvents,
+  withInvitationEvents,
+  withSessionEvents,
+  withSignInEvents,
+} from './modules/events/user-management-events.js';
 import { withFlagEvents } from './modules/events/flag-events.js';
 import { createFlagTargetReader } from './modules/events/flag-targets.js';
 import { createOutbox } from './modules/events/outbox.js';
@@ -195,6 +205,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(ConnectedAccount);
   app.addSchema(EventSchema);
   app.addSchema(WebhookEndpoint);
+  app.addSchema(RedirectUri);
+  app.addSchema(CorsOrigin);
 
   // HEAD too (the only route with it), for `curl -I` and `wget --spider` health checks.
   app.get('/health', { config: { public: true }, schema: { hide: true }, exposeHeadRoute: true }, async () => ({ status: 'ok' }));
@@ -297,21 +309,32 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     access: createAccessStore(ctx.db),
   });
   await app.register(authorizationRoutes, { authorization, resources });
-  const invitations = createInvitationService(
+  const invitations = withInvitationEvents(
     ctx.db,
-    ctx.stores.invitations,
-    { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
-    clock,
+    createInvitationService(
+      ctx.db,
+      ctx.stores.invitations,
+      { users: userStore, memberships: membershipStore, organizationExists: organizations.exists, roleExists: roles.exists },
+      clock,
+    ),
+    outbox,
+    { invitations: ctx.stores.invitations, users: userStore, memberships: membershipStore },
   );
   await app.register(invitationRoutes, { invitations });
-  const verifications = createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock);
+  const verifications = withEmailVerificationEvents(
+    ctx.db,
+    createEmailVerificationService(ctx.db, ctx.stores.emailVerifications, userStore, clock),
+    outbox,
+    ctx.stores.emailVerifications,
+  );
   await app.register(emailVerificationRoutes, { verifications });
-  const changes = createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock);
+  const changes = withEmailChangeEvents(ctx.db, createEmailChangeService(ctx.db, ctx.stores.emailChanges, userStore, clock), outbox);
   await app.register(emailChangeRoutes, { changes });
   await app.register(authFactorRoutes, { factors: createAuthFactorService(ctx.db, ctx.stores.authFactors, userStore, clock) });
   await app.register(identityRoutes, { identities: ctx.stores.identities, userExists: userStore.exists });
-  const sessions = createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock);
+  const sessions = withSessionEvents(ctx.db, createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock), outbox, ctx.stores.sessions);
   await app.register(sessionRoutes, { sessions });
+  await app.register(appUrlRoutes, { appUrls: createAppUrlService(ctx.db, ctx.stores.appUrls, clock) });
   await app.register(authorizedApplicationRoutes, {
     applications: createAuthorizedApplicationService(ctx.stores.authorizedApplications, userStore.exists),
   });
@@ -322,7 +345,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     providers: createDataProviderService(ctx.stores.dataProviders, ctx.stores.connectedAccounts, userStore.exists),
   });
   const keys = createSigningKeys(ctx.db);
-  const signIn = createAuthenticateService(
+  const baseSignIn = createAuthenticateService(
     ctx.db,
     ctx.stores.signIn,
     keys,
@@ -337,6 +360,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
     },
     clock,
   );
+  const signIn = withSignInEvents(ctx.db, baseSignIn, outbox, { users: userStore, sessions });
   await app.register(authenticateRoutes, {
     signIn,
     keys,

@@ -1,4 +1,5 @@
 import { changeFeedOf, type Scope } from './change-feed.js';
+import { commitQueueOf } from './commit-queue.js';
 import type { Db } from './open.js';
 
 /**
@@ -10,9 +11,11 @@ import type { Db } from './open.js';
  *
  * Either way a write to a table without a rule, a commit by another process to the same file,
  * or a bulk write drops the environment's entries (all of them, for the first two), and a write
- * in another environment drops nothing. Nothing is kept inside a transaction (what it reads may
- * be rolled back) or before the feed is installed; entries are never stale, so reading them
- * inside a transaction is fine (a write there already dropped what it changed). Past
+ * in another environment drops nothing. Nothing is kept before the feed is installed. What is
+ * kept inside a transaction waits for it to commit (commit-queue.ts): until then only that
+ * transaction sees it, a later write in it drops it like any entry, and a rollback drops it.
+ * Entries are never stale, so reading them inside a transaction is fine (a write there already
+ * dropped what it changed). Past
  * `limits.entries` or `limits.weight` (e.g. characters of the kept responses) everything is
  * dropped, so memory stays bounded.
  */
@@ -28,6 +31,11 @@ interface Entry<V> {
   value: V;
   environmentId: string;
   weight: number;
+}
+
+interface PendingEntry<V> extends Entry<V> {
+  /** Full scope names (`<environment> <scope>`), to drop it when a later write in the transaction changes one. */
+  scopes: string[];
 }
 
 export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes'; entries: number; weight?: number }): KeptMap<V> {
@@ -62,6 +70,24 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
   };
   const dropEnvironment = (environmentId: string) => dropKeys(byEnvironment, environmentId);
 
+  // Kept inside the open transaction, waiting for its commit (a few entries: one transaction's reads).
+  const pending = new Map<string, PendingEntry<V>>();
+  let pendingQueued = false;
+  const dropPending = (drops: (p: PendingEntry<V>) => boolean) => {
+    for (const [key, p] of pending) if (drops(p)) pending.delete(key);
+  };
+  const whenCommitted = {
+    commit() {
+      pendingQueued = false;
+      for (const [key, p] of pending) keep(key, p);
+      pending.clear();
+    },
+    discard() {
+      pendingQueued = false;
+      pending.clear();
+    },
+  };
+
   /** The feed, once installed; the first call registers this map with it. */
   const feed = () => {
     const found = changeFeedOf(db);
@@ -69,38 +95,61 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
       listening = true;
       found.listen({
         everything(environmentId) {
-          if (environmentId === undefined) return clear();
+          if (environmentId === undefined) return clear(), pending.clear();
           dropEnvironment(environmentId);
           // Entries of no environment (which keys belong where) go too: a bulk write may have added keys.
           dropEnvironment('');
+          if (pending.size) dropPending((p) => p.environmentId === environmentId || p.environmentId === '');
         },
         written(environmentId) {
-          if (options.until === 'written') dropEnvironment(environmentId);
+          if (options.until !== 'written') return;
+          dropEnvironment(environmentId);
+          if (pending.size) dropPending((p) => p.environmentId === environmentId);
         },
         scope(environmentId, scope) {
-          if (options.until === 'scopes') dropKeys(byScope, `${environmentId} ${scope}`);
+          if (options.until !== 'scopes') return;
+          const at = `${environmentId} ${scope}`;
+          dropKeys(byScope, at);
+          if (pending.size) dropPending((p) => p.scopes.includes(at));
         },
       });
     }
     return found;
   };
 
+  const scopeName = (environmentId: string, scope: Scope) => `${scope === 'keys' ? '' : environmentId} ${scope}`;
+  function keep(key: string, { value, environmentId, weight: valueWeight, scopes }: PendingEntry<V>) {
+    if (entries.size >= options.entries || weight + valueWeight > maxWeight) clear();
+    const old = entries.get(key);
+    if (old) weight -= old.weight;
+    entries.set(key, { value, environmentId, weight: valueWeight });
+    weight += valueWeight;
+    add(byEnvironment, environmentId, key);
+    for (const at of scopes) add(byScope, at, key);
+  }
+
   const kept: KeptMap<V> = {
     get(key) {
       const f = feed();
       if (!f) return undefined;
       f.sync();
+      if (pending.size && db.inTransaction) {
+        const p = pending.get(key);
+        if (p) return p.value;
+      }
       return entries.get(key)?.value;
     },
     set(environmentId, key, value, { scopes = [], weight: valueWeight = 0 } = {}) {
-      if (db.inTransaction || !feed()) return;
-      if (entries.size >= options.entries || weight + valueWeight > maxWeight) clear();
-      const old = entries.get(key);
-      if (old) weight -= old.weight;
-      entries.set(key, { value, environmentId, weight: valueWeight });
-      weight += valueWeight;
-      add(byEnvironment, environmentId, key);
-      for (const scope of scopes) add(byScope, `${scope === 'keys' ? '' : environmentId} ${scope}`, key);
+      if (!feed()) return;
+      const entry = { value, environmentId, weight: valueWeight, scopes: scopes.map((s) => scopeName(environmentId, s)) };
+      if (!db.inTransaction) return keep(key, entry);
+      const queue = commitQueueOf(db);
+      if (!queue) return; // a connection not opened by openDatabase: its commits are not told
+      if (!pendingQueued) {
+        if (!queue.add(whenCommitted)) return;
+        pendingQueued = true;
+      }
+      pending.set(key, entry);
     },
     through(environmentId, key, compute, scopes) {
       const found = kept.get(key);

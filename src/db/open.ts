@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import type { SynchronousMode } from '../config.js';
+import { createCommitQueue } from './commit-queue.js';
 
 export type Db = Database.Database;
 
@@ -37,9 +38,33 @@ export function openDatabase(path: string, options: OpenOptions = {}): Db {
  * lock at its first write; when another connection (a second server on the same file) committed
  * in between, SQLite cannot wait its way out and fails at once with SQLITE_BUSY_SNAPSHOT. Taking
  * the lock first makes any number of connections on one file queue up instead. Nested calls
- * stay savepoints, and `.deferred` is still there for a transaction that only reads.
+ * stay savepoints, and `.deferred` is still there for a transaction that only reads. Each call
+ * also tells the connection's commit queue (commit-queue.ts) how it ended: when the outermost
+ * call returns, SQLite has committed; when any call throws, its writes were rolled back.
  */
 function immediateTransactions(db: Db): void {
   const transaction = db.transaction.bind(db);
-  db.transaction = ((fn: (...args: unknown[]) => unknown) => transaction(fn).immediate) as Db['transaction'];
+  const queue = createCommitQueue(db);
+  /** `run` (one of better-sqlite3's variants of a transaction), telling the queue how it ended. */
+  const told =
+    (run: (...args: unknown[]) => unknown) =>
+    (...args: unknown[]) => {
+      const outermost = !db.inTransaction;
+      // Left by a transaction begun outside this wrapper: whether it committed is unknown.
+      if (outermost) queue.rolledBack();
+      let result;
+      try {
+        result = run(...args);
+      } catch (err) {
+        queue.rolledBack();
+        throw err;
+      }
+      if (outermost) queue.committed();
+      return result;
+    };
+  db.transaction = ((fn: (...args: unknown[]) => unknown) => {
+    const variants = transaction(fn);
+    const immediate = told(variants.immediate);
+    return Object.assign(immediate, { default: immediate, immediate, deferred: told(variants.deferred), exclusive: told(variants.exclusive) });
+  }) as Db['transaction'];
 }

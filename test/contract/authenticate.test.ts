@@ -294,8 +294,16 @@ describe('role, roles and permissions claims from the authorization model', () =
     expect([...((await verify(third.access_token)).permissions as string[])].sort()).toEqual(['billing:edit', 'posts:publish', 'posts:read', 'posts:write']);
   });
 
-  it('a membership with only its own role carries that role and its permissions', async () => {
+  it('a membership with only its own role carries that role and its permissions; roles held below the organization are not token roles', async () => {
     await setup();
+    // Ada leads a project of Globex: a role on a resource below the organization.
+    await api('POST', '/authorization/permissions', { slug: 'project:edit', name: 'Edit', resource_type_slug: 'project' });
+    await api('POST', '/authorization/roles', { slug: 'project-lead', name: 'Lead', resource_type_slug: 'project' });
+    await api('PUT', '/authorization/roles/project-lead/permissions', { permissions: ['project:edit'] });
+    const project = await api('POST', '/authorization/resources', { external_id: 'p1', name: 'P1', resource_type_slug: 'project', organization_id: GLOBEX });
+    const membership = (await api('GET', `/user_management/organization_memberships?user_id=${ADA}&organization_id=${GLOBEX}`)).data[0];
+    await api('POST', `/authorization/organization_memberships/${membership.id}/role_assignments`, { role_slug: 'project-lead', resource_id: project.id });
+    expect((await restAccess(membership.id, GLOBEX)).roles).toEqual(['member']);
     const first = JSON.parse((await authenticate({ grant_type: 'password', email: 'ada@example.com', password: 'correct horse' })).body) as Answer;
     const second = JSON.parse((await authenticate({ grant_type: 'refresh_token', refresh_token: first.refresh_token, organization_id: GLOBEX })).body) as Answer;
     expect(await verify(second.access_token)).toMatchObject({ org_id: GLOBEX, role: 'member', roles: ['member'], permissions: [] });

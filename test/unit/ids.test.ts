@@ -25,3 +25,23 @@ describe('idMinter (a seed’s many ids)', () => {
     expect(time).toBeLessThanOrEqual(Date.now());
   });
 });
+
+describe('newId', () => {
+  it('mints valid, increasing ids whose random part is drawn afresh each millisecond', () => {
+    const ids: string[] = [];
+    const start = Date.now();
+    while (Date.now() - start < 40) ids.push(newId('event'));
+    for (const id of ids) expect(isId('event', id)).toBe(true);
+    for (let i = 1; i < ids.length; i++) expect(ids[i] > ids[i - 1]).toBe(true);
+    // The first id of each millisecond: its 16 random characters are new, and spread over the alphabet.
+    const firsts = new Map<string, string>();
+    for (const id of ids) {
+      const ulid = id.slice('event_'.length);
+      if (!firsts.has(ulid.slice(0, 10))) firsts.set(ulid.slice(0, 10), ulid.slice(10));
+    }
+    const randoms = [...firsts.values()];
+    expect(randoms.length).toBeGreaterThan(10);
+    expect(new Set(randoms).size).toBe(randoms.length);
+    expect(new Set(randoms.join('')).size).toBeGreaterThan(25);
+  });
+});

@@ -168,7 +168,7 @@ describe('createKeptMap', () => {
     db.close();
   });
 
-  it('keeps nothing read inside a transaction, and shows the committed value after a rollback', () => {
+  it('shows the committed value after a rollback', () => {
     const { db, read, write } = setUp('scopes');
     installChangeFeed(db);
     write('e1', 'a', 1);
@@ -180,6 +180,49 @@ describe('createKeptMap', () => {
     });
     expect(failing).toThrow('abort');
     expect(read('e1', 'a')).toBe(1);
+    db.close();
+  });
+
+  it('keeps what a transaction read once it commits; drops it on rollback, a savepoint rollback or a later write', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e1', 'b', 1);
+    // Read after the transaction's own write: true once it commits.
+    db.transaction(() => {
+      write('e1', 'a', 2);
+      expect(read('e1', 'a')).toBe(2);
+      expect(read('e1', 'a')).toBe(2); // kept within the transaction too
+    })();
+    expect(computed()).toBe(1);
+    expect(read('e1', 'a')).toBe(2);
+    expect(computed()).toBe(1);
+    // Rolled back: nothing read inside it is kept.
+    const failing = db.transaction(() => {
+      write('e1', 'b', 3);
+      expect(read('e1', 'b')).toBe(3);
+      throw new Error('abort');
+    });
+    expect(failing).toThrow('abort');
+    expect(read('e1', 'b')).toBe(1);
+    expect(computed()).toBe(3);
+    // A savepoint that rolls back inside a transaction that commits: what was read after its write is not kept.
+    db.transaction(() => {
+      const inner = db.transaction(() => {
+        write('e1', 'b', 4);
+        expect(read('e1', 'b')).toBe(4);
+        throw new Error('inner');
+      });
+      expect(inner).toThrow('inner');
+    })();
+    expect(read('e1', 'b')).toBe(1);
+    expect(computed()).toBe(5);
+    // Read, then written later in the same transaction: the read is dropped, the new value shows.
+    db.transaction(() => {
+      expect(read('e1', 'a')).toBe(2);
+      write('e1', 'a', 5);
+    })();
+    expect(read('e1', 'a')).toBe(5);
     db.close();
   });
 

@@ -24,7 +24,8 @@ export const authenticateRoutes: FastifyPluginAsyncTypebox<Options> = async (app
   app.post('/user_management/authenticate', { schema: S.authenticate }, async (req) => {
     const publicId = environmentById(req.environmentId)!.public_id;
     // As WorkOS: the issuer names the API and the client (`…/user_management/client_…`).
-    const result = await signIn.authenticate(req.environmentId, publicId, req.body, `${originOf(req)}/user_management/${clientIdOf(publicId)}`);
+    const granted = signIn.grant(req.environmentId, publicId, req.body);
+    const result = await signIn.answer(req.environmentId, granted, `${originOf(req)}/user_management/${clientIdOf(publicId)}`);
     return { ...result, user: serializeUser(result.user) };
   });
 

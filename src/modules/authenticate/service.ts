@@ -24,8 +24,22 @@ export interface AuthenticateResult {
   authentication_method?: AuthenticationMethod;
 }
 
+/** What a grant did: the session it started (or refreshed) and the refresh token it issued. */
+export interface SignIn {
+  session: Session;
+  refreshToken: string;
+  user: User;
+  /** How the user authenticated; undefined for a refresh (which authenticates no one). */
+  method: AuthenticationMethod | undefined;
+  /** True when the grant started the session (false: a refresh of an existing one). */
+  started: boolean;
+}
+
 export interface AuthenticateService {
-  authenticate(environmentId: string, environmentPublicId: string, body: AuthenticateBody, issuer: string): Promise<AuthenticateResult>;
+  /** Checks the client and runs the grant: all its writes in one transaction, or none. */
+  grant(environmentId: string, environmentPublicId: string, body: AuthenticateBody): SignIn;
+  /** The answer to a grant: its access token signed with the environment's key. */
+  answer(environmentId: string, signIn: SignIn, issuer: string): Promise<AuthenticateResult>;
   mintCode(environmentId: string, body: { user_id: string; organization_id?: string; authentication_method?: AuthenticationMethod }): AuthorizationCode;
 }
 
@@ -111,7 +125,7 @@ export function createAuthenticateService(
       store.addRefreshToken(environmentId, refreshToken, session.id, now);
       const signedIn = { ...user, last_sign_in_at: now, updated_at: user.updated_at };
       users.update(environmentId, signedIn);
-      return { session, refreshToken, user: signedIn };
+      return { session, refreshToken, user: signedIn, started: true };
     },
   );
 
@@ -149,7 +163,7 @@ export function createAuthenticateService(
     sessions.update(environmentId, next);
     const refreshToken = randomBytes(24).toString('base64url');
     store.addRefreshToken(environmentId, refreshToken, session.id, now);
-    return { session: next, refreshToken, user: users.byId(environmentId, session.user_id)!, method: undefined };
+    return { session: next, refreshToken, user: users.byId(environmentId, session.user_id)!, method: undefined, started: false };
   });
 
   /**
@@ -177,22 +191,18 @@ export function createAuthenticateService(
   };
 
   return {
-    async authenticate(environmentId, environmentPublicId, body, issuer) {
+    grant: db.transaction((environmentId: string, environmentPublicId: string, body: AuthenticateBody): SignIn => {
       if (body.client_id !== clientIdOf(environmentPublicId)) throw oauthError('invalid_client', 'Invalid client ID.');
       if (body.client_secret !== undefined && !directory.isEnvironmentKey(environmentId, body.client_secret)) {
         throw oauthError('invalid_client', 'Invalid client secret.');
       }
-      let result: { session: Session; refreshToken: string; user: User; method: AuthenticationMethod | undefined };
       switch (body.grant_type) {
         case 'password':
-          result = passwordGrant(environmentId, body);
-          break;
+          return passwordGrant(environmentId, body);
         case 'authorization_code':
-          result = codeGrant(environmentId, body);
-          break;
+          return codeGrant(environmentId, body);
         case 'refresh_token':
-          result = refreshGrant(environmentId, body);
-          break;
+          return refreshGrant(environmentId, body);
         // No magic codes, pending authentication tokens or device codes are ever issued here.
         case 'urn:workos:oauth:grant-type:magic-auth:code':
           required(body, ['code', 'email']);
@@ -204,6 +214,9 @@ export function createAuthenticateService(
           required(body, ['pending_authentication_token']);
           throw codeError('invalid_pending_authentication_token', 'The pending authentication token is invalid.');
       }
+    }),
+
+    async answer(environmentId, result, issuer) {
       const now = clock.now(environmentId);
       const key = keys.of(environmentId, now);
       const access = await signAccessToken(key, claimsOf(environmentId, result.session, issuer), Date.parse(now));

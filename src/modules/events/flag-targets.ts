@@ -1,3 +1,4 @@
+import { createKeptMap } from '../../db/kept-map.js';
 import type { Db } from '../../db/open.js';
 
 /** spec: flag.rule_updated's `configured_targets`. */
@@ -6,29 +7,116 @@ export interface ConfiguredTargets {
   users: { id: string; email: string }[];
 }
 
+/** One configured target, in the order flag events list them (created_at, then id). */
+interface Configured {
+  type: 'user' | 'organization';
+  id: string;
+  /** The organization's name or the user's email. */
+  label: string;
+  created_at: string;
+}
+
+interface Row {
+  target_id: string;
+  target_type: 'user' | 'organization';
+  created_at: string;
+  value: number;
+  name: string | null;
+  email: string | null;
+}
+
+const FROM = `FROM flag_targets t
+  JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id
+  LEFT JOIN organizations o ON t.target_type = 'organization' AND o.environment_id = t.environment_id AND o.id = t.target_id
+  LEFT JOIN users u ON t.target_type = 'user' AND u.environment_id = t.environment_id AND u.id = t.target_id`;
+const COLUMNS = 't.target_id, t.target_type, t.created_at, r.value, o.name, u.email';
+
+const configured = (row: Row): Configured => ({
+  type: row.target_type,
+  id: row.target_id,
+  label: (row.target_type === 'organization' ? row.name : row.email) ?? '',
+  created_at: row.created_at,
+});
+const before = (a: Configured, b: Configured) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
+
+function shape(list: readonly Configured[]): ConfiguredTargets {
+  const out: ConfiguredTargets = { organizations: [], users: [] };
+  for (const t of list) {
+    if (t.type === 'organization') out.organizations.push({ id: t.id, name: t.label });
+    else out.users.push({ id: t.id, email: t.label });
+  }
+  return out;
+}
+
+/** Whether two answers list the same targets, in the same order, with the same names and emails. */
+export function sameTargets(a: ConfiguredTargets, b: ConfiguredTargets): boolean {
+  if (a === b) return true;
+  const same = <T extends { id: string }>(x: T[], y: T[], label: (t: T) => string) =>
+    x.length === y.length && x.every((t, i) => t.id === y[i].id && label(t) === label(y[i]));
+  return same(a.organizations, b.organizations, (t) => t.name) && same(a.users, b.users, (t) => t.email);
+}
+
 /**
- * A flag's configured targets (those it is on for) with the organization's name or the user's
- * email the event carries, in the order they were added: the members of its user and organization
- * rules that serve true. Reads the tables directly: events describe the state, whatever wrote it.
+ * A flag's configured targets (those it is on for: the members of its user and organization
+ * rules that serve true) with the organization's name or the user's email the event carries, in
+ * the order they were added. Reads the tables (events describe the state, whatever wrote it),
+ * and keeps each flag's list until its rules or targets, or any user or organization, change:
+ * flag events carry the list twice (before and after), and a flag may have thousands of targets.
  */
 export function createFlagTargetReader(db: Db) {
-  // Configured = a membership of the flag's user or organization rule serving true.
-  const targets = db.prepare<[string, string], { resource_id: string; resource_type: 'user' | 'organization'; name: string | null; email: string | null }>(
-    `SELECT t.target_id AS resource_id, t.target_type AS resource_type, o.name, u.email FROM flag_targets t
-       JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id
-       LEFT JOIN organizations o ON t.target_type = 'organization' AND o.environment_id = t.environment_id AND o.id = t.target_id
-       LEFT JOIN users u ON t.target_type = 'user' AND u.environment_id = t.environment_id AND u.id = t.target_id
+  const all = db.prepare<[string, string], Row>(
+    `SELECT ${COLUMNS} ${FROM}
      WHERE t.environment_id = ? AND t.flag_id = ? AND r.value = 1 AND t.target_type IN ('user', 'organization')
      ORDER BY t.created_at, t.target_id`,
   );
+  // One target is in at most one rule of a flag.
+  const one = db.prepare<[string, string, string], Row>(`SELECT ${COLUMNS} ${FROM} WHERE t.environment_id = ? AND t.flag_id = ? AND t.target_id = ?`);
+  const kept = createKeptMap<readonly Configured[]>(db, { until: 'scopes', entries: 10_000 });
+  const keep = (environmentId: string, flagId: string, list: readonly Configured[]) =>
+    kept.set(environmentId, `${environmentId} ${flagId}`, list, { scopes: [`targets ${flagId}`, 'names'] });
+  // The list each answer was shaped from, so the answer after a one-target write can be derived from it.
+  const lists = new WeakMap<ConfiguredTargets, { flagId: string; list: readonly Configured[] }>();
+  const answer = (flagId: string, list: readonly Configured[]) => {
+    const out = shape(list);
+    lists.set(out, { flagId, list });
+    return out;
+  };
+
+  const listOf = (environmentId: string, flagId: string): readonly Configured[] => {
+    const found = kept.get(`${environmentId} ${flagId}`);
+    if (found) return found;
+    const list = Object.freeze(all.all(environmentId, flagId).map(configured));
+    keep(environmentId, flagId, list);
+    return list;
+  };
+
+  const configuredTargets = (environmentId: string, flagId: string): ConfiguredTargets => answer(flagId, listOf(environmentId, flagId));
+
   return {
-    configuredTargets(environmentId: string, flagId: string): ConfiguredTargets {
-      const out: ConfiguredTargets = { organizations: [], users: [] };
-      for (const t of targets.all(environmentId, flagId)) {
-        if (t.resource_type === 'organization') out.organizations.push({ id: t.resource_id, name: t.name ?? '' });
-        else out.users.push({ id: t.resource_id, email: t.email ?? '' });
+    configuredTargets,
+    /**
+     * The configured targets after a write that changed only `targetId`'s membership of the flag,
+     * from `previous` (this reader's answer before the write) and that one membership: one row
+     * read, not the flag's every target. Returns `previous` itself when nothing changed.
+     */
+    afterTargetWrite(environmentId: string, flagId: string, previous: ConfiguredTargets, targetId: string): ConfiguredTargets {
+      const from = lists.get(previous);
+      if (!from || from.flagId !== flagId) return configuredTargets(environmentId, flagId);
+      const row = one.get(environmentId, flagId, targetId);
+      const now = row && row.value === 1 && (row.target_type === 'user' || row.target_type === 'organization') ? configured(row) : undefined;
+      const at = from.list.findIndex((t) => t.id === targetId);
+      const was = at < 0 ? undefined : from.list[at];
+      if (was && now && was.type === now.type && was.label === now.label && was.created_at === now.created_at) return previous;
+      if (!was && !now) return previous;
+      const list = from.list.filter((t) => t.id !== targetId);
+      if (now) {
+        let i = list.length;
+        while (i > 0 && before(now, list[i - 1])) i--;
+        list.splice(i, 0, now);
       }
-      return out;
+      Object.freeze(list);
+      keep(environmentId, flagId, list);
+      return answer(flagId, list);
     },
   };
 }

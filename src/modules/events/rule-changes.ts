@@ -3,7 +3,7 @@ import { serializeMembership, serializeRule } from '../feature-flags/rule-serial
 import type { Membership, Rule } from '../feature-flags/rule-store.js';
 import type { FlagStore } from '../feature-flags/store.js';
 import { flagEventData } from './data.js';
-import type { ConfiguredTargets, FlagTargetReader } from './flag-targets.js';
+import { sameTargets, type ConfiguredTargets, type FlagTargetReader } from './flag-targets.js';
 import type { ActorSource, Outbox } from './outbox.js';
 
 // The events of a change to a flag's rules and memberships, whichever route made it (the rules
@@ -22,6 +22,8 @@ export interface FlagScope {
   memberships?: (environmentId: string) => Membership[];
   /** Whether the write may change the flag's configured targets (a membership of a true user or organization rule). */
   targets?: boolean;
+  /** The one target whose membership the write may change, when there is one: its targets after are derived, not read whole. */
+  targetId?: string;
 }
 
 interface FlagState {
@@ -62,10 +64,15 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
      WHERE t.environment_id = ? AND t.id = ?`,
   );
 
-  const stateOf = (environmentId: string, scope: FlagScope): FlagState => ({
+  /** The flag's state; after the write (`previous` given), a one-target write's targets come from the state before. */
+  const stateOf = (environmentId: string, scope: FlagScope, previous?: FlagState): FlagState => ({
     rules: rulesOfFlag.all(environmentId, scope.flagId).map((r) => ({ ...r, value: r.value === 1 })),
     memberships: scope.memberships?.(environmentId) ?? [],
-    targets: scope.targets ? targets.configuredTargets(environmentId, scope.flagId) : undefined,
+    targets: !scope.targets
+      ? undefined
+      : previous?.targets && scope.targetId !== undefined
+        ? targets.afterTargetWrite(environmentId, scope.flagId, previous.targets, scope.targetId)
+        : targets.configuredTargets(environmentId, scope.flagId),
   });
 
   const recordChanges = (environmentId: string, source: ActorSource, scope: FlagScope, before: FlagState, after: FlagState) => {
@@ -101,7 +108,7 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
     for (const m of after.memberships) {
       if (left(m, membersBefore)) outbox.record(environmentId, 'feature_flags.flag_target.created', serializeMembership(view(m)), context);
     }
-    if (before.targets && after.targets && JSON.stringify(before.targets) !== JSON.stringify(after.targets)) {
+    if (before.targets && after.targets && !sameTargets(before.targets, after.targets)) {
       outbox.record(environmentId, 'flag.rule_updated', flagEventData(environment_id, flag), {
         ...context,
         access_type: accessType(after.targets),
@@ -119,6 +126,7 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
       return m ? [m] : [];
     },
     targets: mayBeConfigured,
+    targetId,
   });
 
   return {
@@ -127,7 +135,7 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
       if (!db.inTransaction) throw new Error('rule changes must be recorded inside the transaction of their write');
       const before = scopes.map((scope) => stateOf(environmentId, scope));
       const result = write();
-      scopes.forEach((scope, i) => recordChanges(environmentId, source, scope, before[i], stateOf(environmentId, scope)));
+      scopes.forEach((scope, i) => recordChanges(environmentId, source, scope, before[i], stateOf(environmentId, scope, before[i])));
       return result;
     },
 

@@ -1,0 +1,83 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { fixedClock } from '../../src/clock.js';
+import { createFlagTargetReader } from '../../src/modules/events/flag-targets.js';
+import { createFlagstand, type Flagstand } from '../../src/server.js';
+import { pinnedId } from '../helpers/ids.js';
+import { lcg } from '../helpers/random.js';
+
+// flag.rule_updated carries the flag's configured targets before and after each classic target
+// write. They are kept between writes and derived from the one target a write names; this checks
+// every event of a random series of writes against the targets read afresh from the tables.
+
+const KEY = 'sk_test_configured';
+const users = Array.from({ length: 6 }, (_, i) => pinnedId('user', i + 1));
+const orgs = Array.from({ length: 4 }, (_, i) => pinnedId('organization', i + 1));
+const FLAGS = ['alpha', 'beta'];
+
+let open: Flagstand | undefined;
+afterEach(async () => {
+  await open?.app.close();
+  open = undefined;
+});
+
+describe('configured targets in flag.rule_updated', () => {
+  it('equal a fresh read of the tables after every write of a random series', async () => {
+    // Time moves only sometimes: targets added in the same millisecond are ordered by id.
+    const clock = fixedClock('2026-01-15T12:00:00.000Z');
+    let ms = Date.parse('2026-01-15T12:00:00.000Z');
+    open = await createFlagstand({
+      clock,
+      logLevel: 'silent',
+      seed: {
+        api_keys: [KEY],
+        organizations: orgs.map((id, i) => ({ id, name: `Org ${i}` })),
+        users: users.map((id, i) => ({ id, email: `u${i}@example.com` })),
+        feature_flags: [
+          { slug: 'alpha', enabled: true, targets: [users[0], { id: orgs[1], enabled: false }] },
+          { slug: 'beta', enabled: false, targets: [orgs[0]] },
+        ],
+      },
+    });
+    const f = open;
+    const fresh = () => createFlagTargetReader(f.db); // its own, empty kept map: reads the tables
+    const flagId = (slug: string) => f.db.prepare<[string], string>('SELECT id FROM feature_flags WHERE slug = ?').pluck().get(slug)!;
+    const environmentId = f.db.prepare<[], string>('SELECT environment_id FROM feature_flags LIMIT 1').pluck().get()!;
+    const call = (method: 'POST' | 'DELETE' | 'PUT', url: string, body?: object) =>
+      f.app.inject({ method, url, headers: { authorization: `Bearer ${KEY}` }, ...(body && { payload: body }) });
+    const random = lcg(7);
+    const pick = <T>(xs: T[]) => xs[Math.floor(random() * xs.length)];
+    let checked = 0;
+    let lastEvent: string | undefined;
+    for (let step = 0; step < 300; step++) {
+      const slug = pick(FLAGS);
+      const target = random() < 0.6 ? pick(users) : pick(orgs);
+      const r = random();
+      const before = fresh().configuredTargets(environmentId, flagId(slug));
+      if (r < 0.45) expect((await call('POST', `/feature-flags/${slug}/targets/${target}`)).statusCode).toBe(204);
+      else if (r < 0.75) expect((await call('DELETE', `/feature-flags/${slug}/targets/${target}`)).statusCode).toBe(204);
+      else if (r < 0.9) {
+        // The admin API's explicit off and on (a move between the flag's false and true rules).
+        const res = await call('PUT', `/_flagstand/feature-flags/${slug}/targets/${target}`, { enabled: random() < 0.5 });
+        expect(res.statusCode, res.body).toBeLessThan(300);
+      } else if (target.startsWith('user_')) {
+        expect((await call('PUT', `/user_management/users/${target}`, { email: `changed${step}@example.com` })).statusCode).toBe(200);
+      } else expect((await call('PUT', `/organizations/${target}`, { name: `Renamed ${step}` })).statusCode).toBe(200);
+      if (random() < 0.3) clock.set(new Date(++ms).toISOString());
+      const after = fresh().configuredTargets(environmentId, flagId(slug));
+      const latest = (await f.app.inject({ method: 'GET', url: '/events?events=flag.rule_updated&limit=1', headers: { authorization: `Bearer ${KEY}` } })).json().data[0];
+      // A rename is no rule change (no event), but later events list the new email or name.
+      const renamed = r >= 0.9;
+      if (renamed || JSON.stringify(before) === JSON.stringify(after)) {
+        expect(latest?.id).toBe(lastEvent); // no change, no event
+        continue;
+      }
+      expect(latest.id).not.toBe(lastEvent);
+      lastEvent = latest.id;
+      expect(latest.data.slug).toBe(slug);
+      expect(latest.context.configured_targets).toEqual(after);
+      expect(latest.context.previous_attributes.context.configured_targets).toEqual(before);
+      checked++;
+    }
+    expect(checked).toBeGreaterThan(60);
+  });
+});
