@@ -2,17 +2,28 @@
  * Access-check benchmark: `npm run bench:authz [-- --duration S --connections N]`. A built server
  * (dist/cli.js) seeded with one organization whose resource tree is 5 levels deep with 10,000
  * resources; POST …/check on leaves (each check walks 5 ancestors), against a Fastify hello-world
- * in the same run. Target (issue: authorization): check rps ≥ 0.5 × hello-world.
+ * in the same run. Target: check rps ≥ 0.5 × hello-world.
+ *
+ * `--profile [--dir DIR]`: instead, the check alone against the unminified bundle under
+ * `node --cpu-prof` (as bench/profile.ts does), then the functions with the most self time.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { bundleForProfile, printProfile, profileFlags } from './cpu-profile.js';
 import { runLoad } from './load.js';
 import { fetchBody, freePort, spawnUntilHealthy } from './processes.js';
 
 const ROOT = new URL('..', import.meta.url).pathname;
-const { values } = parseArgs({ options: { duration: { type: 'string', default: '8' }, connections: { type: 'string', default: '10' } } });
+const { values } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '8' },
+    connections: { type: 'string', default: '10' },
+    profile: { type: 'boolean', default: false },
+    dir: { type: 'string', default: join(tmpdir(), 'flagstand-profile') },
+  },
+});
 const durationSec = Number(values.duration);
 const connections = Number(values.connections);
 
@@ -66,7 +77,10 @@ async function main() {
   const seedPath = join(dir, 'seed.json');
   writeFileSync(seedPath, JSON.stringify(doc));
   const port = await freePort();
-  const server = await spawnUntilHealthy(process.execPath, [join(ROOT, 'dist/cli.js'), '--port', String(port), '--log-level', 'silent', '--seed', seedPath], port);
+  const profileDir = values.dir!;
+  if (values.profile) mkdirSync(profileDir, { recursive: true });
+  const runner = values.profile ? [...profileFlags(profileDir), await bundleForProfile()] : [join(ROOT, 'dist/cli.js')];
+  const server = await spawnUntilHealthy(process.execPath, [...runner, '--port', String(port), '--log-level', 'silent', '--seed', seedPath], port);
   const headers = { authorization: `Bearer ${KEY}` };
   const path = `/authorization/organization_memberships/${MEMBER}/check`;
   const sampleLeaves = Array.from({ length: 200 }, (_, i) => leaves[(i * 7919) % leaves.length]);
@@ -74,7 +88,13 @@ async function main() {
   try {
     const probe = await fetchBody(port, path, { ...headers, 'content-type': 'application/json' }, 'POST');
     process.stderr.write(`probe (no body): ${probe.status}\n`);
+    const before = new Set(values.profile ? readdirSync(profileDir) : []);
     const check = await runLoad({ port, paths: [], posts, headers, connections, durationSec, serverPid: server.child.pid });
+    if (values.profile) {
+      await server.stop();
+      console.log(`${Math.round(check.rps)} req/s, p50 ${check.p50.toFixed(2)} ms, ${Math.round(check.cpuUsPerRequest ?? 0)} µs CPU/request, non-2xx ${check.non2xx}`);
+      return printProfile(profileDir, before, 40, check.requests);
+    }
     const helloPort = await freePort();
     const hello = await spawnUntilHealthy(process.execPath, [join(ROOT, 'bench/hello-server.mjs'), String(helloPort)], helloPort);
     const base = await runLoad({ port: helloPort, paths: ['/'], connections, durationSec, serverPid: hello.child.pid });

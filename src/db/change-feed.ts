@@ -13,8 +13,9 @@ import type { Db } from './open.js';
  *
  * - Every written row of environment E: `written(E)`, which drops every answer kept "while E is
  *   unchanged" (responses, pages, the poll document).
- * - A table with a rule below: also its scopes (`flag <id>`, `subject <id>`, `keys`), which drop
- *   just the entries that read them (a flag, a user's or an organization's facts).
+ * - A table with a rule below: also its scopes (`flag <id>`, `subject <id>`, `keys`, `resource <id>`,
+ *   …), which drop just the entries that read them (a flag, a user's or an organization's facts,
+ *   a resource's ancestor path).
  * - A table without a rule: `everything(E)`, every kept entry of E, fine-grained ones included.
  *   This is the safe default for tables nobody taught this file about; a table opts into finer
  *   invalidation by getting a rule (and a test that its writes show).
@@ -27,9 +28,20 @@ import type { Db } from './open.js';
  * What a kept entry can depend on besides "its environment is unchanged". `keys`: which
  * environment a secret key belongs to (not scoped to an environment). `targets <flag>`: the
  * flag's rules and rule memberships; `names`: any user's or organization's row (their emails and
- * names, as flag events list configured targets).
+ * names, as flag events list configured targets). The access check's facts: `resource <id>` (one
+ * stored resource: its row, so its parent), `membership <id>` (a membership's row and its role
+ * assignments), `role <organization_id> <slug>` (one role, organization_id '' for an environment
+ * role: its permissions).
  */
-export type Scope = `flag ${string}` | `subject ${string}` | `targets ${string}` | 'names' | 'keys';
+export type Scope =
+  | `flag ${string}`
+  | `subject ${string}`
+  | `targets ${string}`
+  | 'names'
+  | 'keys'
+  | `resource ${string}`
+  | `membership ${string}`
+  | `role ${string} ${string}`;
 
 interface Rule {
   /** The column holding the environment (default environment_id). */
@@ -51,8 +63,16 @@ export const RULES: Record<string, Rule> = {
   flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, `targets ${flag}`] },
   // A rule membership (a target) changes only the facts of the subject it names, and its flag's targets.
   flag_targets: { columns: ['target_id', 'flag_id'], scopes: ([target, flag]) => [`subject ${target}`, `targets ${flag}`] },
-  // A membership changes only its user's facts (an organization's list does not read members).
-  organization_memberships: { columns: ['user_id'], scopes: ([user]) => [`subject ${user}`] },
+  // A membership changes only its user's facts (an organization's list does not read members),
+  // and what checks read of it (its status, organization and own role).
+  organization_memberships: { columns: ['user_id', 'id'], scopes: ([user, id]) => [`subject ${user}`, `membership ${id}`] },
+  // A role assignment changes only the grants of its membership.
+  role_assignments: { columns: ['organization_membership_id'], scopes: ([membership]) => [`membership ${membership}`] },
+  // A resource's row (its parent above all) changes the ancestor path of it and of every descendant:
+  // each kept path depends on every resource on it.
+  authorization_resources: { columns: ['id'], scopes: ([id]) => [`resource ${id}`] },
+  // A role's row holds its permissions (a deleted permission is taken out of each role's row).
+  roles: { columns: ['organization_id', 'slug'], scopes: ([organization, slug]) => [`role ${organization} ${slug}`] },
   users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`, 'names'] },
   organizations: { columns: ['id'], scopes: ([id]) => [`subject ${id}`, 'names'] },
   environment_api_keys: { columns: [], scopes: () => ['keys'] },

@@ -19,12 +19,21 @@ import { pinnedId } from '../helpers/ids.js';
 // real port) takes a seeded-random sequence of writes through its API, in two environments seeded
 // alike; after each write every read of both environments must answer exactly what an app with
 // nothing kept answers: a second connection to the same file, without the change feed, so it
-// reads every answer from the tables.
+// reads every answer from the tables. The reads include access checks (POSTs that only read) over
+// a resource tree, so every write that can change a check (assignments, role permissions,
+// resources moved or deleted, memberships changed, deactivated or deleted) is followed by them.
 
 const KEYS = ['sk_test_stale_a', 'sk_test_stale_b'];
 const ORGS = [1, 2, 3].map((n) => pinnedId('organization', n));
 const USERS = [1, 2, 3, 4].map((n) => pinnedId('user', n));
 const SLUGS = ['alpha', 'beta', 'gamma', 'delta'];
+const MEMBERSHIPS = [1, 2, 3, 4].map((n) => pinnedId('membership', n));
+// In ORGS[0]: ws ─ p1 ─ app, ws ─ p2, wx; in ORGS[1]: w2.
+const [WS, P1, P2, APP, W2, WX] = [11, 12, 13, 14, 15, 16].map((n) => pinnedId('resource', n));
+const RESOURCES = [WS, P1, P2, APP, W2, WX];
+const ORG_RESOURCE = 'authz_resource_' + ORGS[0].slice('org_'.length);
+const PERMISSIONS = ['org:view', 'project:edit', 'app:deploy'];
+const ROLES = ['member', 'admin', 'workspace-admin', 'project-editor'];
 const clock = fixedClock('2026-01-15T12:00:00.000Z');
 
 const environment = (name: string, key: string) => ({
@@ -33,10 +42,32 @@ const environment = (name: string, key: string) => ({
   organizations: ORGS.map((id, i) => ({ id, name: `Org ${i}` })),
   users: USERS.map((id, i) => ({ id, email: `user${i}@example.com` })),
   organization_memberships: [
-    { user_id: USERS[0], organization_id: ORGS[0] },
-    { user_id: USERS[1], organization_id: ORGS[0] },
-    { user_id: USERS[1], organization_id: ORGS[1] },
-    { user_id: USERS[2], organization_id: ORGS[2], status: 'pending' as const },
+    { id: MEMBERSHIPS[0], user_id: USERS[0], organization_id: ORGS[0] },
+    { id: MEMBERSHIPS[1], user_id: USERS[1], organization_id: ORGS[0] },
+    { id: MEMBERSHIPS[2], user_id: USERS[1], organization_id: ORGS[1] },
+    { id: MEMBERSHIPS[3], user_id: USERS[2], organization_id: ORGS[2], status: 'pending' as const },
+  ],
+  resource_types: [{ slug: 'workspace' }, { slug: 'project', parent: 'workspace' }, { slug: 'app', parent: 'project' }],
+  permissions: PERMISSIONS.map((slug) => ({ slug })),
+  roles: [
+    { slug: 'member', permissions: ['org:view'] },
+    { slug: 'workspace-admin', resource_type_slug: 'workspace', permissions: ['project:edit', 'app:deploy'] },
+    { slug: 'project-editor', resource_type_slug: 'project', permissions: ['project:edit'] },
+    { slug: 'org-deployer', organization_id: ORGS[0], resource_type_slug: 'project', permissions: ['app:deploy'] },
+  ],
+  resources: [
+    { id: WS, organization_id: ORGS[0], resource_type_slug: 'workspace', external_id: 'ws' },
+    { id: P1, organization_id: ORGS[0], resource_type_slug: 'project', external_id: 'p1', parent_resource_id: WS },
+    { id: P2, organization_id: ORGS[0], resource_type_slug: 'project', external_id: 'p2', parent_resource_id: WS },
+    { id: APP, organization_id: ORGS[0], resource_type_slug: 'app', external_id: 'app', parent_resource_id: P1 },
+    { id: W2, organization_id: ORGS[1], resource_type_slug: 'workspace', external_id: 'w2' },
+    { id: WX, organization_id: ORGS[0], resource_type_slug: 'workspace', external_id: 'wx' },
+  ],
+  role_assignments: [
+    { organization_membership_id: MEMBERSHIPS[0], role_slug: 'workspace-admin', resource_id: WS },
+    { id: pinnedId('roleAssignment', 21), organization_membership_id: MEMBERSHIPS[1], role_slug: 'project-editor', resource_id: P2 },
+    { organization_membership_id: MEMBERSHIPS[1], role_slug: 'org-deployer', resource_id: P1 },
+    { organization_membership_id: MEMBERSHIPS[2], role_slug: 'workspace-admin', resource_id: W2 },
   ],
   feature_flags: [
     { slug: 'alpha', enabled: true, default_value: false, targets: [ORGS[0]] },
@@ -79,7 +110,21 @@ const reads = [
   '/user_management/users',
   `/user_management/organization_memberships?user_id=${USERS[1]}`,
   '/_flagstand/environments/current',
-];
+  `/authorization/organization_memberships/${MEMBERSHIPS[1]}/resources?permission_slug=project:edit&parent_resource_id=${WS}`,
+  `/authorization/resources/${P1}/organization_memberships?permission_slug=app:deploy`,
+  `/authorization/resources/${APP}`,
+].map((url) => ({ method: 'GET', url, body: undefined as unknown }));
+
+// Access checks: each membership on each resource (by id, the organization's included, and by
+// external id, one of which a write creates) for each permission.
+const checkPath = (m: string) => `/authorization/organization_memberships/${m}/check`;
+const checks = MEMBERSHIPS.slice(0, 3).flatMap((m) =>
+  PERMISSIONS.flatMap((permission_slug) => [
+    ...[...RESOURCES, ORG_RESOURCE].map((resource_id) => ({ permission_slug, resource_id })),
+    ...['app', 'p3'].map((external_id) => ({ permission_slug, resource_external_id: external_id, resource_type_slug: external_id === 'app' ? 'app' : 'project' })),
+  ]).map((body) => ({ method: 'POST', url: checkPath(m), body: body as unknown })),
+);
+reads.push(...checks);
 
 async function viaServer(key: string, method: string, url: string, body?: unknown) {
   const res = await fetch(server.url + url, {
@@ -92,12 +137,13 @@ async function viaServer(key: string, method: string, url: string, body?: unknow
 
 /** Every read of both environments answers as the app with nothing kept does. */
 async function expectFresh(after: string): Promise<void> {
-  const pairs = KEYS.flatMap((key) => reads.map((url) => ({ key, url })));
+  const pairs = KEYS.flatMap((key) => reads.map((read) => ({ key, ...read })));
   // All reads at once: the answers must not depend on order, and the run stays short.
-  const kept = await Promise.all(pairs.map(({ key, url }) => viaServer(key, 'GET', url)));
-  for (const [i, { key, url }] of pairs.entries()) {
-    const truth = await oracle.inject({ method: 'GET', url, headers: { authorization: `Bearer ${key}` } });
-    expect({ after, key, url, status: kept[i].status, body: kept[i].body }).toEqual({ after, key, url, status: truth.statusCode, body: truth.body });
+  const kept = await Promise.all(pairs.map(({ key, method, url, body }) => viaServer(key, method, url, body)));
+  for (const [i, { key, method, url, body }] of pairs.entries()) {
+    const truth = await oracle.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${key}` }, ...(body !== undefined && { payload: body as object }) });
+    const read = `${method} ${url}${body === undefined ? '' : ' ' + JSON.stringify(body)}`;
+    expect({ after, key, read, status: kept[i].status, body: kept[i].body }).toEqual({ after, key, read, status: truth.statusCode, body: truth.body });
   }
 }
 
@@ -123,6 +169,19 @@ describe('no stale answers', () => {
       async () => ['PUT', `/organizations/${pick(ORGS)}`, { name: `Org ${Math.floor(random() * 100)}` }],
       async () => ['DELETE', `/user_management/users/${USERS[3]}`],
       async () => ['DELETE', `/organizations/${ORGS[2]}`],
+      // Authorization: every write that can change a check.
+      async () => ['POST', `/authorization/organization_memberships/${pick(MEMBERSHIPS.slice(0, 2))}/role_assignments`, { role_slug: pick(ROLES), resource_id: pick([WS, P1, P2, APP, ORG_RESOURCE]) }],
+      async () => ['DELETE', `/authorization/organization_memberships/${MEMBERSHIPS[1]}/role_assignments`, { role_slug: 'project-editor', resource_id: P2 }],
+      async () => ['PUT', `/authorization/roles/${pick(ROLES)}/permissions`, { permissions: PERMISSIONS.filter(() => random() < 0.5) }],
+      async () => ['POST', `/authorization/roles/${pick(ROLES)}/permissions`, { slug: pick(PERMISSIONS) }],
+      async () => ['DELETE', `/authorization/organizations/${ORGS[0]}/roles/org-deployer/permissions/app:deploy`],
+      async () => ['PUT', `/authorization/organizations/${ORGS[0]}/roles/org-deployer/permissions`, { permissions: PERMISSIONS.filter(() => random() < 0.5) }],
+      async () => ['DELETE', `/authorization/permissions/${pick(PERMISSIONS)}`],
+      async () => (random() < 0.5 ? ['PATCH', `/authorization/resources/${pick([P1, P2])}`, { parent_resource_id: pick([WS, WX]) }] : ['PATCH', `/authorization/resources/${APP}`, { parent_resource_id: pick([P1, P2]) }]),
+      async () => ['DELETE', `/authorization/resources/${pick([WS, P1, P2, APP])}?cascade_delete=true`],
+      async () => ['POST', '/authorization/resources', { organization_id: ORGS[0], resource_type_slug: 'project', external_id: 'p3', name: 'P3', parent_resource_id: WS }],
+      async () => ['PUT', `/user_management/organization_memberships/${pick(MEMBERSHIPS)}`, { role_slug: pick(['admin', 'member']) }],
+      async () => ['PUT', `/user_management/organization_memberships/${pick(MEMBERSHIPS.slice(0, 3))}/${pick(['deactivate', 'reactivate'])}`],
       async () => ['POST', '/_flagstand/environments/current/reset'],
       async () => {
         if (snapshot) return ['POST', `/_flagstand/environments/current/snapshots/${snapshot}/restore`];
@@ -145,10 +204,46 @@ describe('no stale answers', () => {
     }
   }, 60_000);
 
+  it('every write that can change an access check is followed by checks that show it', async () => {
+    const member = (n: number) => `/user_management/organization_memberships/${MEMBERSHIPS[n]}`;
+    const assignments = (n: number) => `/authorization/organization_memberships/${MEMBERSHIPS[n]}/role_assignments`;
+    // Each must succeed (so it changed something), mostly to what the checks read; then every read of both environments.
+    const steps: [string, string, unknown?][] = [
+      ['POST', '/_flagstand/environments/current/reset'],
+      ['POST', assignments(0), { role_slug: 'project-editor', resource_id: P1 }],
+      ['POST', assignments(0), { role_slug: 'org-deployer', resource_id: P2 }],
+      ['DELETE', assignments(0), { role_slug: 'workspace-admin', resource_id: WS }],
+      ['PUT', '/authorization/roles/project-editor/permissions', { permissions: ['project:edit', 'app:deploy'] }],
+      ['POST', '/authorization/roles/member/permissions', { slug: 'app:deploy' }],
+      ['DELETE', `/authorization/organizations/${ORGS[0]}/roles/org-deployer/permissions/app:deploy`],
+      ['POST', `/authorization/organizations/${ORGS[0]}/roles/org-deployer/permissions`, { slug: 'project:edit' }],
+      ['PATCH', `/authorization/resources/${APP}`, { parent_resource_id: P2 }],
+      ['PATCH', `/authorization/resources/${P2}`, { parent_resource_id: WX }],
+      ['POST', assignments(1), { role_slug: 'workspace-admin', resource_id: WX }],
+      ['POST', '/authorization/resources', { organization_id: ORGS[0], resource_type_slug: 'project', external_id: 'p3', name: 'P3', parent_resource_id: WS }],
+      ['DELETE', '/authorization/permissions/project:edit'],
+      ['PUT', member(1), { role_slug: 'admin' }],
+      ['PUT', `${member(0)}/deactivate`],
+      ['PUT', `${member(0)}/reactivate`],
+      ['DELETE', `/authorization/resources/${WS}?cascade_delete=true`],
+      ['DELETE', `${assignments(1)}/${pinnedId('roleAssignment', 21)}`],
+      ['DELETE', member(1)],
+      ['POST', '/_flagstand/environments/current/reset'],
+    ];
+    await viaServer(KEYS[1], 'POST', '/_flagstand/environments/current/reset');
+    for (const [method, url, body] of steps) {
+      const res = await viaServer(KEYS[0], method, url, body);
+      expect(res.status, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      await expectFresh(`${method} ${url} ${JSON.stringify(body ?? '')}`);
+    }
+  }, 60_000);
+
   it('a write by another connection to the same file shows at once', async () => {
     await expectFresh('before');
     oracleDb.prepare("UPDATE feature_flags SET enabled = 1 - enabled WHERE slug = 'beta'").run();
     oracleDb.prepare('DELETE FROM flag_targets WHERE target_id = ?').run(ORGS[0]);
+    oracleDb.prepare("UPDATE roles SET permissions = '[]' WHERE slug = 'workspace-admin'").run();
+    oracleDb.prepare('UPDATE authorization_resources SET parent_resource_id = NULL WHERE id = ?').run(P1);
     await expectFresh('another connection wrote');
   });
 });

@@ -1,3 +1,4 @@
+import { createKeptMap } from '../../db/kept-map.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareKeyset, type PageRequest } from '../../db/keyset.js';
 import type { MembershipStatus } from '../memberships/store.js';
@@ -40,6 +41,8 @@ export function createAccessStore(db: Db) {
   const membership = db.prepare<[string, string], MembershipAccessRow>(
     'SELECT id, organization_id, status, role_slug, created_at, updated_at FROM organization_memberships WHERE environment_id = ? AND id = ?',
   );
+  // Kept until the membership's row is written (scope `membership <id>`, src/db/change-feed.ts). Frozen.
+  const keptMemberships = createKeptMap<MembershipAccessRow>(db, { until: 'scopes', entries: 200_000 });
   const holders = prepareKeyset(
     db,
     (k) => `SELECT m.id, m.user_id, m.organization_id, m.status, m.created_at, m.updated_at, o.name AS organization_name, ${userColumnsAs('u', 'u_')}
@@ -56,7 +59,14 @@ export function createAccessStore(db: Db) {
     'm',
   );
   return {
-    membership: (environmentId: string, id: string) => membership.get(environmentId, id),
+    membership(environmentId: string, id: string): MembershipAccessRow | undefined {
+      const key = `${environmentId} ${id}`;
+      const kept = keptMemberships.get(key);
+      if (kept) return kept;
+      const row = membership.get(environmentId, id);
+      if (row) keptMemberships.set(environmentId, key, Object.freeze(row), { scopes: [`membership ${id}`] });
+      return row;
+    },
     holders(environmentId: string, req: PageRequest, q: HoldersQuery): MembershipWithUser[] {
       const rows = holders(req).all({
         env: environmentId,

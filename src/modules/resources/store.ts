@@ -1,3 +1,4 @@
+import { createKeptMap } from '../../db/kept-map.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
@@ -28,6 +29,9 @@ export interface ResourceFilter {
 
 const COLUMNS = 'id, organization_id, resource_type_slug, external_id, name, description, parent_resource_id, created_at, updated_at';
 
+/** Kept resources and ancestor paths (each map; past it the map starts over, so memory stays bounded). */
+const KEPT_ENTRIES = 200_000;
+
 /** Prepared statements for authorization resources. */
 export function createResourceStore(db: Db) {
   const insert = db.prepare(
@@ -54,6 +58,29 @@ export function createResourceStore(db: Db) {
   );
   const remove = db.prepare('DELETE FROM authorization_resources WHERE environment_id = ? AND id = ?');
 
+  // What every access check reads (the resource named, then its ancestors), kept until a row it
+  // was read from is written (scope `resource <id>`, src/db/change-feed.ts): a resource until its
+  // own row is; an ancestor path until any row on it is, so moving or deleting a resource drops
+  // the paths of all its descendants. Found rows only (an insert of a missing id needs no drop).
+  const keptRows = createKeptMap<Resource>(db, { until: 'scopes', entries: KEPT_ENTRIES });
+  const keptIds = createKeptMap<string>(db, { until: 'scopes', entries: KEPT_ENTRIES });
+  const keptChains = createKeptMap<readonly string[]>(db, { until: 'scopes', entries: KEPT_ENTRIES });
+  const keepRow = (environmentId: string, row: Resource | undefined) => {
+    if (row) keptRows.set(environmentId, `${environmentId} ${row.id}`, Object.freeze(row), { scopes: [`resource ${row.id}`] });
+    return row;
+  };
+  const chain = (environmentId: string, id: string): readonly string[] => {
+    const key = `${environmentId} ${id}`;
+    const found = keptChains.get(key);
+    if (found) return found;
+    const row = parentOf.get(environmentId, id);
+    if (!row) return [];
+    // A parent is always an existing resource and never a descendant (the service refuses cycles).
+    const path = Object.freeze([id, ...(row.parent_resource_id === null ? [] : chain(environmentId, row.parent_resource_id))]);
+    keptChains.set(environmentId, key, path, { scopes: path.map((at) => `resource ${at}` as const) });
+    return path;
+  };
+
   const list = prepareFilteredKeyset<keyof ResourceFilter>(
     db,
     {
@@ -71,9 +98,20 @@ export function createResourceStore(db: Db) {
     insert(environmentId: string, resource: Resource): void {
       insert.run({ environment_id: environmentId, ...resource });
     },
-    byId: (environmentId: string, id: string) => byId.get(environmentId, id),
-    byExternalId: (environmentId: string, organizationId: string, type: string, externalId: string) =>
-      byExternalId.get(environmentId, organizationId, type, externalId),
+    /** The resource (frozen: copy it to change it), or undefined. */
+    byId: (environmentId: string, id: string): Resource | undefined =>
+      keptRows.get(`${environmentId} ${id}`) ?? keepRow(environmentId, byId.get(environmentId, id)),
+    /** The resource (frozen) of that external id and type in the organization, or undefined. */
+    byExternalId(environmentId: string, organizationId: string, type: string, externalId: string): Resource | undefined {
+      // The id is kept by the resource's own scope: external ids never change, and a resource of them is unique.
+      const key = `${environmentId} ${organizationId} ${type} ${externalId}`;
+      const id = keptIds.get(key);
+      const kept = id === undefined ? undefined : keptRows.get(`${environmentId} ${id}`);
+      if (kept) return kept;
+      const row = byExternalId.get(environmentId, organizationId, type, externalId);
+      if (row) keptIds.set(environmentId, key, row.id, { scopes: [`resource ${row.id}`] });
+      return keepRow(environmentId, row);
+    },
     sortKey: (environmentId: string, id: string) => sortKey.get(environmentId, id),
     list: (environmentId: string, req: PageRequest, filter: ResourceFilter) =>
       list(req, filter).all({ env: environmentId, ...filter, ...cursorParams(req) }) as Resource[],
@@ -81,19 +119,8 @@ export function createResourceStore(db: Db) {
     update(environmentId: string, resource: Resource): void {
       update.run({ environment_id: environmentId, ...resource });
     },
-    /** The ids of the resource and its stored ancestors, nearest first (one primary-key read per level). */
-    chain(environmentId: string, id: string): string[] {
-      const out: string[] = [];
-      let at: string | null = id;
-      // A parent is always an existing resource and never a descendant (the service refuses cycles).
-      while (at !== null) {
-        const row = parentOf.get(environmentId, at);
-        if (!row) break;
-        out.push(at);
-        at = row.parent_resource_id;
-      }
-      return out;
-    },
+    /** The ids of the resource and its stored ancestors, nearest first (frozen; [] for no stored resource). */
+    chain,
     /** The ids of the resource and all its descendants, parents before children. */
     subtree(environmentId: string, id: string): string[] {
       const out = [id];

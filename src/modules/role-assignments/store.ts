@@ -1,3 +1,4 @@
+import { createKeptMap } from '../../db/kept-map.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareFilteredKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
@@ -29,6 +30,9 @@ export function createRoleAssignmentStore(db: Db) {
   const remove = db.prepare('DELETE FROM role_assignments WHERE environment_id = ? AND id = ?');
   const removeOn = db.prepare('DELETE FROM role_assignments WHERE environment_id = ? AND resource_id IN (SELECT value FROM json_each(?))');
   const anyOn = db.prepare<[string, string], { one: 1 }>('SELECT 1 AS one FROM role_assignments WHERE environment_id = ? AND resource_id = ? LIMIT 1');
+  // A membership's grants, kept until one of its assignments (or its row) is written (scope
+  // `membership <id>`, src/db/change-feed.ts). Frozen.
+  const keptGrants = createKeptMap<readonly Pick<RoleAssignment, 'role_slug' | 'resource_id'>[]>(db, { until: 'scopes', entries: 200_000 });
   const list = prepareFilteredKeyset<'resource_id'>(
     db,
     { resource_id: 'resource_id = @resource_id' },
@@ -44,7 +48,10 @@ export function createRoleAssignmentStore(db: Db) {
     find: (environmentId: string, membershipId: string, resourceId: string, roleSlug: string) =>
       find.get(environmentId, membershipId, resourceId, roleSlug),
     /** Every (role, resource) pair of the membership: what a check reads. */
-    ofMembership: (environmentId: string, membershipId: string) => ofMembership.all(environmentId, membershipId),
+    ofMembership: (environmentId: string, membershipId: string) =>
+      keptGrants.through(environmentId, `${environmentId} ${membershipId}`, () => Object.freeze(ofMembership.all(environmentId, membershipId).map((g) => Object.freeze(g))), [
+        `membership ${membershipId}`,
+      ]),
     sortKey: (environmentId: string, id: string) => sortKey.get(environmentId, id),
     list: (environmentId: string, membershipId: string, req: PageRequest, resourceId?: string) =>
       list(req, { resource_id: resourceId }).all({

@@ -1,3 +1,4 @@
+import { createKeptMap } from '../../db/kept-map.js';
 import type { Db } from '../../db/open.js';
 
 /** A role as stored: an environment role (organization_id '') or an organization's custom role. */
@@ -63,6 +64,22 @@ export function createRoleStore(db: Db) {
     return row && toRole(row);
   };
 
+  // The role a check asks for by slug (its permissions), kept until its row is written (scope
+  // `role <scope> <slug>`, src/db/change-feed.ts; inserting a role of that slug too, so a miss is
+  // kept as well). Frozen, permissions included.
+  const keptRoles = createKeptMap<{ role: Role | undefined }>(db, { until: 'scopes', entries: 100_000 });
+  const keptFind = (environmentId: string, scope: string, slug: string): Role | undefined =>
+    keptRoles.through(
+      environmentId,
+      `${environmentId} ${scope} ${slug}`,
+      () => {
+        const role = find(environmentId, scope, slug);
+        if (role) Object.freeze(role.permissions);
+        return Object.freeze({ role: role && Object.freeze(role) });
+      },
+      [`role ${scope} ${slug}`],
+    ).role;
+
   return {
     insert(environmentId: string, role: Role): void {
       insert.run({ environment_id: environmentId, ...role, permissions: JSON.stringify(role.permissions) });
@@ -75,8 +92,9 @@ export function createRoleStore(db: Db) {
     organizationRole: (environmentId: string, organizationId: string, slug: string) => find(environmentId, organizationId, slug),
     /** The role a slug names for members of an organization: its custom role, else the environment's. */
     // Only custom roles begin with `org-` (environment role slugs may not), so the slug says where to look.
+    // Frozen: copy it to change it.
     forOrganization: (environmentId: string, organizationId: string, slug: string) =>
-      find(environmentId, slug.startsWith('org-') ? organizationId : ENVIRONMENT_SCOPE, slug),
+      keptFind(environmentId, slug.startsWith('org-') ? organizationId : ENVIRONMENT_SCOPE, slug),
     exists: (environmentId: string, slug: string, organizationId?: string) =>
       bySlug.get(environmentId, ENVIRONMENT_SCOPE, slug) !== undefined ||
       (organizationId !== undefined && bySlug.get(environmentId, organizationId, slug) !== undefined),
