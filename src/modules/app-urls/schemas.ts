@@ -39,6 +39,11 @@ export const CreateCorsOriginBody = Type.Object({
 });
 export type CreateCorsOriginBody = Static<typeof CreateCorsOriginBody>;
 
+export const SetHomepageUrlBody = Type.Object({
+  url: Type.String({ minLength: 1, description: 'The app homepage URL: an absolute http or https URL.' }),
+});
+export type SetHomepageUrlBody = Static<typeof SetHomepageUrlBody>;
+
 export const createRedirectUri = {
   operationId: 'RedirectUrisController_create',
   tags: ['user-management.redirect-uris'],
@@ -50,4 +55,12 @@ export const createCorsOrigin = {
   tags: ['user-management.cors-origins'],
   body: CreateCorsOriginBody,
   response: { 201: Type.Ref('CorsOriginResponse'), 409: ErrorBody, 422: ErrorBody },
+};
+// In no released spec: the verb, path and body the WorkOS CLI (npm `workos` 0.14.0) sends. It reads
+// only the status; the body answered is flagstand's (the URL kept).
+export const setHomepageUrl = {
+  operationId: 'WorkosCli_setAppHomepageUrl',
+  tags: ['user-management.app-homepage-url'],
+  body: SetHomepageUrlBody,
+  response: { 200: Type.Object({ url: Type.String() }), 422: ErrorBody },
 };

@@ -2,12 +2,14 @@ import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
 import { ApiError, conflict, invalidParameters } from '../../http/errors.js';
 import { newId } from '../../ids.js';
-import type { CreateCorsOriginBody, CreateRedirectUriBody } from './schemas.js';
+import type { CreateCorsOriginBody, CreateRedirectUriBody, SetHomepageUrlBody } from './schemas.js';
 import type { AppUrlStore, CorsOriginRecord, RedirectUriRecord } from './store.js';
 
 export interface AppUrlService {
   createRedirectUri(environmentId: string, body: CreateRedirectUriBody): RedirectUriRecord;
   createCorsOrigin(environmentId: string, body: CreateCorsOriginBody): CorsOriginRecord;
+  /** Sets the app homepage URL, giving the URL kept. */
+  setHomepageUrl(environmentId: string, body: SetHomepageUrlBody): string;
 }
 
 /** `value` as an origin (`scheme://host[:port]`, http or https, nothing after), or undefined. */
@@ -54,5 +56,14 @@ export function createAppUrlService(db: Db, store: AppUrlStore, clock: Environme
     return record;
   });
 
-  return { createRedirectUri, createCorsOrigin };
+  const setHomepageUrl = db.transaction((environmentId: string, body: SetHomepageUrlBody): string => {
+    const url = URL.canParse(body.url) ? new URL(body.url) : undefined;
+    if (url?.protocol !== 'http:' && url?.protocol !== 'https:') {
+      throw invalidParameters([{ field: 'url', code: 'url_invalid_format', message: 'must be an absolute http or https URL' }], 422);
+    }
+    store.setHomepageUrl(environmentId, body.url, clock.now(environmentId));
+    return body.url;
+  });
+
+  return { createRedirectUri, createCorsOrigin, setHomepageUrl };
 }

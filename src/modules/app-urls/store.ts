@@ -15,7 +15,9 @@ export interface CorsOriginRecord {
   updated_at: string;
 }
 
-/** Redirect URIs and CORS origins of an environment (migrations/0085). */
+const HOMEPAGE_URL = 'homepage_url';
+
+/** Redirect URIs and CORS origins (migrations/0085) and the homepage URL (0086) of an environment. */
 export function createAppUrlStore(db: Db) {
   const insertUri = db.prepare(
     `INSERT INTO redirect_uris (environment_id, id, uri, is_default, created_at, updated_at)
@@ -28,6 +30,11 @@ export function createAppUrlStore(db: Db) {
      VALUES (@environment_id, @id, @origin, @created_at, @updated_at)`,
   );
   const originExists = db.prepare<[string, string], { one: number }>('SELECT 1 AS one FROM cors_origins WHERE environment_id = ? AND origin = ?');
+  const setSetting = db.prepare(
+    `INSERT INTO app_settings (environment_id, name, value, updated_at) VALUES (?, ?, ?, ?)
+     ON CONFLICT (environment_id, name) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`,
+  );
+  const setting = db.prepare<[string, string], { value: string }>('SELECT value FROM app_settings WHERE environment_id = ? AND name = ?');
 
   return {
     insertRedirectUri(environmentId: string, record: RedirectUriRecord): void {
@@ -39,6 +46,10 @@ export function createAppUrlStore(db: Db) {
       insertOrigin.run({ environment_id: environmentId, ...record });
     },
     corsOriginExists: (environmentId: string, origin: string) => originExists.get(environmentId, origin) !== undefined,
+    setHomepageUrl(environmentId: string, url: string, now: string): void {
+      setSetting.run(environmentId, HOMEPAGE_URL, url, now);
+    },
+    homepageUrl: (environmentId: string): string | null => setting.get(environmentId, HOMEPAGE_URL)?.value ?? null,
   };
 }
 
