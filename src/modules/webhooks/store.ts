@@ -107,8 +107,14 @@ export function createWebhookStore(db: Db) {
      VALUES (@environment_id, @id, @endpoint_id, @event_id, 0, @next_attempt_at, @due_ms)`,
   );
   const deliveryById = db.prepare<[string, string], Delivery>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE environment_id = ? AND id = ?`);
-  // INDEXED BY: without statistics SQLite would walk the environment's whole primary key.
-  const deleteDeliveriesOf = db.prepare('DELETE FROM webhook_deliveries INDEXED BY webhook_deliveries_endpoint_due WHERE environment_id = ? AND endpoint_id = ?');
+  // INDEXED BY: without statistics SQLite would walk the environment's whole primary key. Such a
+  // statement fails to prepare while a bulk seed load has the indexes dropped, so these two are
+  // prepared on first use (never during a load).
+  const onFirstUse = (sql: string) => {
+    let statement: ReturnType<Db['prepare']> | undefined;
+    return () => (statement ??= db.prepare(sql));
+  };
+  const deleteDeliveriesOf = onFirstUse('DELETE FROM webhook_deliveries INDEXED BY webhook_deliveries_endpoint_due WHERE environment_id = ? AND endpoint_id = ?');
   const TO_SEND = `SELECT d.environment_id, ${DELIVERY_COLUMNS.split(', ').map((c) => 'd.' + c).join(', ')},
        w.endpoint_url, w.status AS endpoint_status, w.secret, e.body
      FROM webhook_deliveries d
@@ -133,7 +139,7 @@ export function createWebhookStore(db: Db) {
      WHERE environment_id = @environment_id AND id = @id`,
   );
   const schedule = db.prepare('UPDATE webhook_deliveries SET next_attempt_at = ?, due_ms = ? WHERE environment_id = ? AND id = ?');
-  const bringForward = db.prepare(
+  const bringForward = onFirstUse(
     `UPDATE webhook_deliveries INDEXED BY webhook_deliveries_endpoint_due SET due_ms = @now_ms WHERE environment_id = @env
        AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE environment_id = @env) AND due_ms > @now_ms AND next_attempt_at <= @now_iso`,
   );
@@ -153,7 +159,7 @@ export function createWebhookStore(db: Db) {
     },
     /** Deletes the endpoint and its deliveries, sent or not. */
     deleteEndpoint(environmentId: string, id: string): void {
-      deleteDeliveriesOf.run(environmentId, id);
+      deleteDeliveriesOf().run(environmentId, id);
       deleteEndpoint.run(environmentId, id);
     },
     endpointById(environmentId: string, id: string): WebhookEndpoint | undefined {
@@ -221,7 +227,7 @@ export function createWebhookStore(db: Db) {
     },
     /** Makes due at `nowMs` every retry of the environment whose clock time has come (`nowIso`). */
     bringForward(environmentId: string, nowIso: string, nowMs: number): number {
-      return bringForward.run({ now_ms: nowMs, env: environmentId, now_iso: nowIso }).changes;
+      return bringForward().run({ now_ms: nowMs, env: environmentId, now_iso: nowIso }).changes;
     },
   };
 }
