@@ -46,6 +46,10 @@ export interface AdminResult {
   rows: number;
   reset: Stat;
   restore: Stat;
+  /** POST /_flagstand/environments with from_environment, over HTTP (the first of 100 left out). */
+  copy: Stat;
+  /** The server's RSS growth for 100 such copies. */
+  hundredCopiesMb: number;
 }
 
 export interface Report {
@@ -134,6 +138,11 @@ export function checks(report: Report): Check[] {
     measured: admin ? `reset ${ms(admin.reset.median)} ms, restore ${ms(admin.restore.median)} ms (${n0(admin.rows)} rows, over HTTP)` : 'not run',
     ok: admin && admin.reset.median < 10 && admin.restore.median < 10,
   });
+  out.push({
+    target: 'new environment copied from a 10k-row one < 10 ms',
+    measured: admin ? `${ms(admin.copy.median)} ms median (${n0(admin.rows)} rows, over HTTP); 100 copies: +${admin.hundredCopiesMb.toFixed(0)} MB RSS` : 'not run',
+    ok: admin && admin.copy.median < 10,
+  });
   const largeSeed = bySize('large')?.seed;
   for (const [where, load] of [['in memory, the default', largeSeed?.memory], ['into a new --db file', largeSeed?.file]] as const) {
     out.push({
@@ -189,6 +198,7 @@ export function toMarkdown(report: Report): string {
   if (report.starts) lines.push('', `Spawn-to-healthy (empty, in memory): flagstand ${stat(report.starts.flagstand)}; hello-world ${stat(report.starts.hello)}.`);
   const a = report.admin;
   if (a) lines.push(`Reset (${n0(a.rows)}-row environment, over HTTP, after a typical test's writes): ${stat(a.reset)}; snapshot restore: ${stat(a.restore)}.`);
+  if (a) lines.push('', `New environment copied from that ${n0(a.rows)}-row one (over HTTP, 99 copies): ${stat(a.copy)}; 100 copies add ${a.hundredCopiesMb.toFixed(0)} MB of RSS.`);
   if (report.writes?.length) {
     const normal = report.writes.find((w) => w.database.includes('normal'))?.rps;
     lines.push('', `Writes (PUT enable/disable, ${report.settings.connections} clients, one commit each):`, '',

@@ -272,7 +272,23 @@ async function measureAdmin(runs: number): Promise<AdminResult> {
       reset.push(r);
       restore.push(s);
     }
-    return { rows: seed.rows, reset: stat(reset), restore: stat(restore) };
+    // Environments copied from this one (the parallel workers' way): each copy's time, and the
+    // server's memory for 100 of them (RSS after, less before; then they are deleted).
+    const source = (JSON.parse(await call('GET', '/_flagstand/environments/current')) as { id: string }).id;
+    const copy = async (i: number) => {
+      const start = process.hrtime.bigint();
+      const res = await fetchBody(server.port, '/_flagstand/environments', headers, 'POST', JSON.stringify({ name: `copy-${i}`, from_environment: source, api_keys: [`sk_test_copy_${i}`] }));
+      if (res.status !== 201) throw new Error(`copy ${i}: ${res.status} ${res.body}`);
+      return { ms: Number(process.hrtime.bigint() - start) / 1e6, id: (JSON.parse(res.body) as { id: string }).id };
+    };
+    await sleep(500);
+    const rssBefore = rssMb(server.child.pid!);
+    const copies = [];
+    for (let i = 0; i < 100; i++) copies.push(await copy(i));
+    await sleep(500);
+    const hundredCopiesMb = rssMb(server.child.pid!) - rssBefore;
+    for (const c of copies) await call('DELETE', `/_flagstand/environments/${c.id}`);
+    return { rows: seed.rows, reset: stat(reset), restore: stat(restore), copy: stat(copies.slice(1).map((c) => c.ms)), hundredCopiesMb };
   } finally {
     await server.stop();
     rmSync(seedPath, { force: true });

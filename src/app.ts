@@ -39,6 +39,9 @@ import { createOrganizationService } from './modules/organizations/service.js';
 import { OrganizationMembership } from './modules/memberships/schemas.js';
 import { membershipRoutes } from './modules/memberships/routes.js';
 import { createMembershipService } from './modules/memberships/service.js';
+import { CorsOrigin, RedirectUri } from './modules/app-urls/schemas.js';
+import { appUrlRoutes } from './modules/app-urls/routes.js';
+import { createAppUrlService } from './modules/app-urls/service.js';
 import { AuthorizationPermission } from './modules/permissions/schemas.js';
 import { permissionRoutes } from './modules/permissions/routes.js';
 import { createPermissionService } from './modules/permissions/service.js';
@@ -202,6 +205,8 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   app.addSchema(ConnectedAccount);
   app.addSchema(EventSchema);
   app.addSchema(WebhookEndpoint);
+  app.addSchema(RedirectUri);
+  app.addSchema(CorsOrigin);
 
   // HEAD too (the only route with it), for `curl -I` and `wget --spider` health checks.
   app.get('/health', { config: { public: true }, schema: { hide: true }, exposeHeadRoute: true }, async () => ({ status: 'ok' }));
@@ -329,6 +334,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   await app.register(identityRoutes, { identities: ctx.stores.identities, userExists: userStore.exists });
   const sessions = withSessionEvents(ctx.db, createSessionService(ctx.db, ctx.stores.sessions, userStore.exists, clock), outbox, ctx.stores.sessions);
   await app.register(sessionRoutes, { sessions });
+  await app.register(appUrlRoutes, { appUrls: createAppUrlService(ctx.db, ctx.stores.appUrls, clock) });
   await app.register(authorizedApplicationRoutes, {
     applications: createAuthorizedApplicationService(ctx.stores.authorizedApplications, userStore.exists),
   });

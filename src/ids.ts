@@ -29,6 +29,8 @@ export const ID_PREFIXES = {
   webhookEndpoint: 'we_',
   webhookDelivery: 'wd_',
   snapshot: 'snapshot_',
+  redirectUri: 'ruri_',
+  corsOrigin: 'cors_origin_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

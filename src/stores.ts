@@ -21,6 +21,7 @@ import { createInvitationStore } from './modules/invitations/store.js';
 import { createMembershipStore } from './modules/memberships/store.js';
 import { createOrganizationStore } from './modules/organizations/store.js';
 import { createPermissionStore } from './modules/permissions/store.js';
+import { createAppUrlStore } from './modules/app-urls/store.js';
 import { createResourceStore } from './modules/resources/store.js';
 import { createResourceTypeStore } from './modules/resources/type-store.js';
 import { createRoleAssignmentStore } from './modules/role-assignments/store.js';
@@ -57,6 +58,7 @@ export function createStores(db: Db) {
     connectedAccounts: createConnectedAccountStore(db),
     passwords: createPasswordStore(db),
     signIn: createSignInStore(db),
+    appUrls: createAppUrlStore(db),
   };
 }
 

@@ -42,7 +42,8 @@ describe('POST /_flagstand/environments', () => {
     t = await buildTestApp({ seed: SEED });
     const { status, body } = await call('POST', '/_flagstand/environments');
     expect(status).toBe(201);
-    expect(Object.keys(body)).toEqual(['object', 'id', 'name', 'launchdarkly_key', 'api_key', 'api_keys', 'client_id', 'created_at']);
+    expect(Object.keys(body)).toEqual(['object', 'id', 'name', 'launchdarkly_key', 'api_key', 'api_keys', 'client_id', 'app_homepage_url', 'created_at']);
+    expect(body.app_homepage_url).toBeNull();
     expect(body.launchdarkly_key).toBeNull();
     expect(body.object).toBe('environment');
     expect(body.id).toMatch(/^environment_[0-9A-Z]{26}$/);

@@ -124,6 +124,29 @@ describe('deliveries written with the event', () => {
     expect((await inject('POST', '/_flagstand/webhooks/deliveries/wd_nope/retry')).statusCode).toBe(404);
   });
 
+  it('follows endpoint changes made after events were recorded: create, update, snapshot restore, disable, reset', async () => {
+    t = await buildTestApp({ clock: START });
+    const deliveredFor = async () => {
+      await inject('POST', '/organizations', { name: 'Acme' });
+      const [event] = (await inject('GET', '/events?events=organization.created&limit=1')).json().data;
+      return ((await inject('GET', `/_flagstand/webhooks/deliveries?event_id=${event.id}`)).json().data as Json[]).map((d) => d.endpoint_id);
+    };
+    expect(await deliveredFor()).toEqual([]);
+    const a = (await inject('POST', '/webhook_endpoints', { endpoint_url: URL_A, events: ['organization.created'] })).json();
+    expect(await deliveredFor()).toEqual([a.id]);
+    const snap = (await inject('POST', '/_flagstand/environments/current/snapshots')).json();
+    await inject('PATCH', `/webhook_endpoints/${a.id}`, { events: ['user.created'] });
+    expect(await deliveredFor()).toEqual([]);
+    expect((await inject('POST', `/_flagstand/environments/current/snapshots/${snap.id}/restore`)).statusCode).toBe(200);
+    expect(await deliveredFor()).toEqual([a.id]);
+    await inject('PATCH', `/webhook_endpoints/${a.id}`, { status: 'disabled' });
+    expect(await deliveredFor()).toEqual([]);
+    await inject('PATCH', `/webhook_endpoints/${a.id}`, { status: 'enabled' });
+    expect(await deliveredFor()).toEqual([a.id]);
+    expect((await inject('POST', '/_flagstand/environments/current/reset')).statusCode).toBe(200);
+    expect(await deliveredFor()).toEqual([]);
+  });
+
   it("brings a retry forward when the environment's clock passes its next attempt", async () => {
     t = await buildTestApp({ clock: START });
     const env = t.flagstand.environments[0].id;

@@ -146,4 +146,20 @@ describe('retries', () => {
     expect(deliveries).toHaveLength(15);
     await hanging.close();
   });
+
+  it('delivers a burst of writes to two endpoints completely, each endpoint in commit order', async () => {
+    flagstand = await startFlagstand();
+    receiver = await startReceiver();
+    const other = await startReceiver();
+    const workos = new WorkOS11(flagstand.apiKey, flagstand.sdkOptions);
+    await workos.webhooks.createWebhookEndpoint({ endpointUrl: receiver.url, events: ['organization.created'] } as never);
+    await workos.webhooks.createWebhookEndpoint({ endpointUrl: other.url, events: ['organization.created'] } as never);
+    // Written concurrently: most land while each endpoint has an attempt in flight.
+    await Promise.all(Array.from({ length: 30 }, (_, i) => workos.organizations.createOrganization({ name: `Org ${i}` })));
+    const [a, b] = await Promise.all([receiver.waitFor(30), other.waitFor(30)]);
+    const listed = await workos.events.listEvents({ events: ['organization.created'], limit: 100 } as never);
+    const committed = listed.data.map((e) => e.id).reverse();
+    for (const got of [a, b]) expect(got.map((d) => JSON.parse(d.body).id)).toEqual(committed);
+    await other.close();
+  });
 });

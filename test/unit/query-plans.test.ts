@@ -69,14 +69,14 @@ describe('query plans', () => {
     expect(sorts).toEqual([]);
   });
 
-  it('memberships: by organization or user through their index, both ids as equalities (0010)', () => {
+  it('memberships: by organization or user through their index, environment first, both ids as equalities (0052)', () => {
     const plans = [...storePlans()].filter(([sql]) => / FROM organization_memberships m JOIN /.test(sql) && /ORDER BY/.test(sql));
     const byOrg = plans.filter(([sql]) => /m\.organization_id = @organization_id/.test(sql) && !/m\.user_id = @user_id/.test(sql));
     const byUser = plans.filter(([sql]) => /m\.user_id = @user_id/.test(sql) && !/m\.organization_id = @organization_id/.test(sql));
     expect(byOrg.length).toBeGreaterThanOrEqual(3);
     expect(byUser.length).toBeGreaterThanOrEqual(3);
-    for (const [sql, plan] of byOrg) expect(plan.join('\n'), sql).toMatch(/INDEX organization_memberships_org \(organization_id=\? AND environment_id=\?/);
-    for (const [sql, plan] of byUser) expect(plan.join('\n'), sql).toMatch(/INDEX organization_memberships_user_created \(user_id=\? AND environment_id=\?/);
+    for (const [sql, plan] of byOrg) expect(plan.join('\n'), sql).toMatch(/INDEX organization_memberships_org \(environment_id=\? AND organization_id=\?/);
+    for (const [sql, plan] of byUser) expect(plan.join('\n'), sql).toMatch(/INDEX organization_memberships_user_created \(environment_id=\? AND user_id=\?/);
   });
 
   it('flag_targets: by subject through flag_targets_subject, by key through the primary key, by id through flag_targets_id', () => {
@@ -88,7 +88,7 @@ describe('query plans', () => {
     expect(byKey.length).toBeGreaterThanOrEqual(1);
     expect(byId.length).toBeGreaterThanOrEqual(1);
     for (const [sql, plan] of bySubject) {
-      expect(plan.join('\n'), sql).toMatch(/SEARCH \w+ USING (COVERING )?INDEX flag_targets_subject \(target_id=\? AND environment_id=\?/);
+      expect(plan.join('\n'), sql).toMatch(/SEARCH \w+ USING (COVERING )?INDEX flag_targets_subject \(environment_id=\? AND target_id=\?/);
     }
     for (const [sql, plan] of byKey) {
       expect(plan.join('\n'), sql).toMatch(/SEARCH flag_targets USING PRIMARY KEY \(environment_id=\? AND flag_id=\? AND target_type=\? AND target_id=\?\)/);

@@ -15,6 +15,7 @@ export const FlagstandEnvironment = Type.Object(
     api_key: Nullable(Type.String({ description: 'The first of `api_keys`: the key to call this environment with.' })),
     api_keys: Type.Array(Type.String()),
     client_id: Type.String({ description: 'The client id sign-in takes (POST /user_management/authenticate) and the JWKS path names.' }),
+    app_homepage_url: Nullable(Type.String({ description: 'What PUT /user_management/app_homepage_url last set (the WorkOS CLI sends it).' })),
     created_at: Timestamp,
   },
   { $id: 'FlagstandEnvironment' },

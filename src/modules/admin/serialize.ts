@@ -13,6 +13,7 @@ export function serializeEnvironment(env: EnvironmentView): Static<typeof Flagst
     api_key: env.api_keys[0] ?? null,
     api_keys: env.api_keys,
     client_id: clientIdOf(env.id),
+    app_homepage_url: env.app_homepage_url,
     created_at: env.created_at,
   };
 }

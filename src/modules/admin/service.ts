@@ -18,6 +18,7 @@ export interface EnvironmentView {
   launchdarkly_key: string | null;
   created_at: string;
   api_keys: string[];
+  app_homepage_url: string | null;
 }
 
 
@@ -63,6 +64,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
     launchdarkly_key: env.launchdarkly_key,
     created_at: env.created_at,
     api_keys: envs.keysOf(env.id),
+    app_homepage_url: stores.appUrls.homepageUrl(env.id),
   });
   // Snapshots are stored under the internal id; callers see the public one.
   const shown = (snapshot: SnapshotRecord): SnapshotRecord => ({

@@ -35,7 +35,7 @@ export function createOrganizationDomainService(db: Db, store: OrganizationStore
       throw conflict(
         holder.organization_id === body.organization_id
           ? 'Domain already exists for this organization.'
-          : `Domain '${domain}' is already used by another organization.`,
+          : `Domain '${domain}' already exists on another organization.`,
         'domain_already_exists',
       );
     }

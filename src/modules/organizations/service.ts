@@ -94,7 +94,7 @@ export function createOrganizationService(
     for (const { domain } of wanted) {
       const holder = store.domainByName(environmentId, domain);
       if (holder && holder.organization_id !== organizationId) {
-        throw conflict(`Domain '${domain}' is already used by another organization.`, 'domain_already_exists');
+        throw conflict(`Domain '${domain}' already exists on another organization.`, 'domain_already_exists');
       }
     }
   };

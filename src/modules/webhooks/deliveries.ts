@@ -24,7 +24,7 @@ export function createDeliveryService(store: WebhookStore, outbox: Outbox, clock
     for (const endpoint_id of endpoints) {
       store.insertDelivery(environmentId, { id: newId('webhookDelivery'), endpoint_id, event_id: event.id, next_attempt_at: event.created_at, due_ms: dueMs });
     }
-    worker.kick();
+    worker.offer(environmentId, endpoints);
   });
 
   clock.onChange((environmentId, now) => {

@@ -1,3 +1,4 @@
+import { changeFeedOf } from '../../db/change-feed.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
@@ -24,6 +25,14 @@ export interface Delivery {
   delivered_at: string | null;
 }
 
+/** A due delivery's keys, as the worker's scan reads them. */
+export interface DueKey {
+  environment_id: string;
+  id: string;
+  endpoint_id: string;
+  due_ms: number;
+}
+
 /** A delivery the worker may send now, with what sending it takes. */
 export interface DueDelivery extends Delivery {
   environment_id: string;
@@ -38,8 +47,42 @@ const ENDPOINT_COLUMNS = 'id, endpoint_url, secret, status, events, created_at, 
 const DELIVERY_COLUMNS = 'id, endpoint_id, event_id, attempts, last_status, next_attempt_at, due_ms, delivered_at';
 const toEndpoint = (row: EndpointRow): WebhookEndpoint => ({ ...row, events: JSON.parse(row.events) as string[] });
 
-/** Webhook endpoints and deliveries (migrations/0022). */
+/** Webhook endpoints and deliveries (migrations/0022, 0023). */
 export function createWebhookStore(db: Db) {
+  // An endpoint's `events` column parsed once per distinct value (the row stays the truth).
+  const eventSets = new Map<string, Set<string>>();
+  const eventSet = (json: string): Set<string> => {
+    let set = eventSets.get(json);
+    if (!set) {
+      if (eventSets.size >= 1000) eventSets.clear();
+      eventSets.set(json, (set = new Set(JSON.parse(json) as string[])));
+    }
+    return set;
+  };
+  // Each environment's enabled endpoints, asked for every event recorded, kept until a row of
+  // webhook_endpoints is written: that table has no change-feed rule, so any write to it (this
+  // store's, a reset's or restore's, a copied environment's) drops everything of its environment,
+  // this included. Nothing writes an endpoint and records an event in one transaction, so a kept
+  // list never holds a rolled-back endpoint.
+  const enabledKept = new Map<string, { id: string; events: Set<string> }[]>();
+  let listening = false;
+  const loadEnabled = (environmentId: string) => enabledEndpoints.all(environmentId).map((e) => ({ id: e.id, events: eventSet(e.events) }));
+  const enabledOf = (environmentId: string) => {
+    const feed = changeFeedOf(db);
+    if (!feed) return loadEnabled(environmentId); // before the feed is installed nothing may be kept
+    if (!listening) {
+      listening = true;
+      feed.listen({
+        everything: (env) => (env === undefined ? enabledKept.clear() : void enabledKept.delete(env)),
+        written: () => {},
+        scope: () => {},
+      });
+    }
+    feed.sync();
+    let list = enabledKept.get(environmentId);
+    if (!list) enabledKept.set(environmentId, (list = loadEnabled(environmentId)));
+    return list;
+  };
   const insertEndpoint = db.prepare(
     `INSERT INTO webhook_endpoints (environment_id, ${ENDPOINT_COLUMNS}) VALUES (@environment_id, @id, @endpoint_url, @secret, @status, @events, @created_at, @updated_at)`,
   );
@@ -64,26 +107,45 @@ export function createWebhookStore(db: Db) {
      VALUES (@environment_id, @id, @endpoint_id, @event_id, 0, @next_attempt_at, @due_ms)`,
   );
   const deliveryById = db.prepare<[string, string], Delivery>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE environment_id = ? AND id = ?`);
-  const deleteDeliveriesOf = db.prepare('DELETE FROM webhook_deliveries WHERE environment_id = ? AND endpoint_id = ?');
+  // INDEXED BY: without statistics SQLite would walk the environment's whole primary key. Such a
+  // statement fails to prepare while a bulk seed load has the indexes dropped, so these two are
+  // prepared on first use (never during a load).
+  const onFirstUse = (sql: string) => {
+    let statement: ReturnType<Db['prepare']> | undefined;
+    return () => (statement ??= db.prepare(sql));
+  };
+  const deleteDeliveriesOf = onFirstUse('DELETE FROM webhook_deliveries INDEXED BY webhook_deliveries_endpoint_due WHERE environment_id = ? AND endpoint_id = ?');
   const TO_SEND = `SELECT d.environment_id, ${DELIVERY_COLUMNS.split(', ').map((c) => 'd.' + c).join(', ')},
        w.endpoint_url, w.status AS endpoint_status, w.secret, e.body
      FROM webhook_deliveries d
        JOIN webhook_endpoints w ON w.environment_id = d.environment_id AND w.id = d.endpoint_id
        JOIN events e ON e.environment_id = d.environment_id AND e.id = d.event_id`;
-  const due = db.prepare<[number, number], DueDelivery>(`${TO_SEND} WHERE d.due_ms <= ? ORDER BY d.due_ms, d.id LIMIT ?`);
+  // Endpoint by endpoint (migrations/0023): each endpoint's oldest due delivery is one index seek,
+  // however long the backlog.
+  const allEndpoints = db.prepare<[], { environment_id: string; id: string }>(
+    'SELECT w.environment_id, w.id FROM environments CROSS JOIN webhook_endpoints w ON w.environment_id = environments.id',
+  );
+  const nextDueOf = db.prepare<[string, string, number], DueKey>(
+    `SELECT environment_id, id, endpoint_id, due_ms FROM webhook_deliveries
+     WHERE environment_id = ? AND endpoint_id = ? AND due_ms IS NOT NULL AND due_ms <= ? ORDER BY due_ms, id LIMIT 1`,
+  );
+  const earliestOf = db.prepare<[string, string], { due_ms: number | null }>(
+    'SELECT min(due_ms) AS due_ms FROM webhook_deliveries WHERE environment_id = ? AND endpoint_id = ? AND due_ms IS NOT NULL',
+  );
   const toSend = db.prepare<[string, string], DueDelivery>(`${TO_SEND} WHERE d.environment_id = ? AND d.id = ?`);
-  const nextDue = db.prepare<[], { due_ms: number | null }>('SELECT min(due_ms) AS due_ms FROM webhook_deliveries WHERE due_ms IS NOT NULL');
   const recordAttempt = db.prepare(
     `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = @last_status, next_attempt_at = @next_attempt_at,
        due_ms = @due_ms, delivered_at = coalesce(@delivered_at, delivered_at)
      WHERE environment_id = @environment_id AND id = @id`,
   );
   const schedule = db.prepare('UPDATE webhook_deliveries SET next_attempt_at = ?, due_ms = ? WHERE environment_id = ? AND id = ?');
-  const bringForward = db.prepare(
-    'UPDATE webhook_deliveries SET due_ms = ? WHERE environment_id = ? AND due_ms > ? AND next_attempt_at <= ?',
+  const bringForward = onFirstUse(
+    `UPDATE webhook_deliveries INDEXED BY webhook_deliveries_endpoint_due SET due_ms = @now_ms WHERE environment_id = @env
+       AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE environment_id = @env) AND due_ms > @now_ms AND next_attempt_at <= @now_iso`,
   );
   const listDeliveries = {
     all: db.prepare<[string], Delivery>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE environment_id = ? ORDER BY id`),
+    // The environment's deliveries in id order, filtered (an admin read; no index serves both).
     endpoint: db.prepare<[string, string], Delivery>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE environment_id = ? AND endpoint_id = ? ORDER BY id`),
     event: db.prepare<[string, string], Delivery>(`SELECT ${DELIVERY_COLUMNS} FROM webhook_deliveries WHERE environment_id = ? AND event_id = ? ORDER BY id`),
   };
@@ -97,7 +159,7 @@ export function createWebhookStore(db: Db) {
     },
     /** Deletes the endpoint and its deliveries, sent or not. */
     deleteEndpoint(environmentId: string, id: string): void {
-      deleteDeliveriesOf.run(environmentId, id);
+      deleteDeliveriesOf().run(environmentId, id);
       deleteEndpoint.run(environmentId, id);
     },
     endpointById(environmentId: string, id: string): WebhookEndpoint | undefined {
@@ -108,11 +170,10 @@ export function createWebhookStore(db: Db) {
       const row = endpointByUrl.get(environmentId, url);
       return row && toEndpoint(row);
     },
-    /** The enabled endpoints subscribed to `event`. */
+    /** The enabled endpoints subscribed to `event` (asked for every event recorded). */
     subscribers(environmentId: string, event: string): string[] {
-      return enabledEndpoints
-        .all(environmentId)
-        .filter((e) => (JSON.parse(e.events) as string[]).includes(event))
+      return enabledOf(environmentId)
+        .filter((e) => e.events.has(event))
         .map((e) => e.id);
     },
     sortKey: (environmentId: string, id: string) => sortKey.get(environmentId, id),
@@ -132,11 +193,28 @@ export function createWebhookStore(db: Db) {
           : listDeliveries.all.all(environmentId);
       return rows.filter((d) => (!filter.event_id || d.event_id === filter.event_id) && (!filter.endpoint_id || d.endpoint_id === filter.endpoint_id));
     },
-    /** Deliveries due by `nowMs` (the server's time), oldest first, across environments. */
-    due: (nowMs: number, limit: number) => due.all(nowMs, limit),
+    /** Each endpoint's oldest delivery due by `nowMs` (the server's time), oldest first, across environments. */
+    due(nowMs: number): DueKey[] {
+      const found: DueKey[] = [];
+      for (const e of allEndpoints.all()) {
+        const k = nextDueOf.get(e.environment_id, e.id, nowMs);
+        if (k) found.push(k);
+      }
+      return found.sort((a, b) => a.due_ms - b.due_ms || (a.id < b.id ? -1 : 1));
+    },
+    /** The endpoint's oldest delivery due by `nowMs` (migrations/0023). */
+    nextDueOf: (environmentId: string, endpointId: string, nowMs: number) => nextDueOf.get(environmentId, endpointId, nowMs),
     /** One delivery with what sending it takes, due or not. */
     toSend: (environmentId: string, id: string) => toSend.get(environmentId, id),
-    nextDueMs: () => nextDue.get()!.due_ms,
+    /** The earliest due time of any delivery not yet delivered or given up, or null. */
+    nextDueMs(): number | null {
+      let earliest: number | null = null;
+      for (const e of allEndpoints.all()) {
+        const due = earliestOf.get(e.environment_id, e.id)!.due_ms;
+        if (due !== null && (earliest === null || due < earliest)) earliest = due;
+      }
+      return earliest;
+    },
     recordAttempt(
       environmentId: string,
       id: string,
@@ -149,7 +227,7 @@ export function createWebhookStore(db: Db) {
     },
     /** Makes due at `nowMs` every retry of the environment whose clock time has come (`nowIso`). */
     bringForward(environmentId: string, nowIso: string, nowMs: number): number {
-      return bringForward.run(nowMs, environmentId, nowMs, nowIso).changes;
+      return bringForward().run({ now_ms: nowMs, env: environmentId, now_iso: nowIso }).changes;
     },
   };
 }

@@ -21,6 +21,12 @@ const MAX_IN_FLIGHT = 16;
 export interface DeliveryWorker {
   /** Looks for due deliveries soon (after the current transaction commits). */
   kick(): void;
+  /**
+   * New deliveries to these endpoints of the environment: looks for due deliveries soon unless
+   * each endpoint has an attempt in flight (its end looks anyway), so a burst of writes to busy
+   * endpoints costs no scan per write.
+   */
+  offer(environmentId: string, endpointIds: readonly string[]): void;
   /** Sends one delivery now, due or not, and resolves once that attempt is recorded. */
   sendNow(environmentId: string, id: string): Promise<void>;
   /** Resolves once an attempt of the delivery in flight (if any) is recorded. */
@@ -104,26 +110,48 @@ export function createDeliveryWorker(db: Db, store: WebhookStore, clock: Environ
     const key = `${d.environment_id} ${d.id}`;
     const endpointKey = `${d.environment_id} ${d.endpoint_id}`;
     busyEndpoints.add(endpointKey);
+    let delivered = false;
     // The signature's time is the environment's: a test can make it older than the SDK's tolerance.
     const attempt = post(d, signatureHeader(d.secret, clock.nowMs(d.environment_id), d.body))
-      .then((status) => recordResult(d, status))
+      .then((status) => {
+        delivered = statusOk(status);
+        recordResult(d, status);
+      })
       .catch(() => undefined)
       .finally(() => {
+        const wasFull = inFlight.size >= MAX_IN_FLIGHT;
         inFlight.delete(key);
         busyEndpoints.delete(endpointKey);
-        kick();
+        // A delivered attempt hands its endpoint the next due delivery (one index seek); a failure
+        // (a retry to schedule) or a full worker (others may wait) looks at everything.
+        if (delivered && !wasFull) sendNextOf(d.environment_id, d.endpoint_id);
+        else kick();
       });
     inFlight.set(key, attempt);
     return attempt;
+  };
+
+  const sendNextOf = (environmentId: string, endpointId: string) => {
+    if (closed) return;
+    for (;;) {
+      const k = store.nextDueOf(environmentId, endpointId, Date.now());
+      if (!k || inFlight.has(`${k.environment_id} ${k.id}`)) return;
+      const d = store.toSend(k.environment_id, k.id);
+      if (!d) return;
+      if (d.endpoint_status === 'enabled') return void send(d);
+      store.schedule(d.environment_id, d.id, null, null); // disabled since: not sent
+    }
   };
 
   const poll = () => {
     kicked = false;
     if (closed) return;
     const now = Date.now();
-    for (const d of store.due(now, 4 * MAX_IN_FLIGHT)) {
+    for (const k of store.due(now)) {
       if (inFlight.size >= MAX_IN_FLIGHT) break;
-      if (inFlight.has(`${d.environment_id} ${d.id}`) || busyEndpoints.has(`${d.environment_id} ${d.endpoint_id}`)) continue;
+      if (inFlight.has(`${k.environment_id} ${k.id}`) || busyEndpoints.has(`${k.environment_id} ${k.endpoint_id}`)) continue;
+      const d = store.toSend(k.environment_id, k.id);
+      if (!d) continue;
       if (d.endpoint_status !== 'enabled') {
         store.schedule(d.environment_id, d.id, null, null); // disabled since: not sent
         continue;
@@ -147,6 +175,10 @@ export function createDeliveryWorker(db: Db, store: WebhookStore, clock: Environ
 
   return {
     kick,
+    offer(environmentId, endpointIds) {
+      if (inFlight.size >= MAX_IN_FLIGHT || endpointIds.every((id) => busyEndpoints.has(`${environmentId} ${id}`))) return;
+      kick();
+    },
     async sendNow(environmentId, id) {
       await inFlight.get(`${environmentId} ${id}`);
       const d = store.toSend(environmentId, id);
