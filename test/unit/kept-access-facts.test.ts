@@ -108,3 +108,14 @@ describe('kept access facts', () => {
     expect(await onApp(f)).toBe(404);
   });
 });
+
+describe('kept access facts, keyed', () => {
+  it('keep apart external-id lookups whose parts, joined, read the same (external ids may hold spaces)', async () => {
+    const f = await start();
+    sql(f, "UPDATE authorization_resources SET external_id = 'ws x' WHERE id = ?", WS);
+    const byExternal = (type: string, external: string) => check(f, { resource_type_slug: type, resource_external_id: external });
+    expect(await byExternal('workspace', 'ws x')).toBe(true);
+    // No type is called `workspace ws`: not found, whatever was kept for the lookup above.
+    expect(await byExternal('workspace ws', 'x')).toBe(404);
+  });
+});

@@ -104,7 +104,8 @@ export function createResourceStore(db: Db) {
     /** The resource (frozen) of that external id and type in the organization, or undefined. */
     byExternalId(environmentId: string, organizationId: string, type: string, externalId: string): Resource | undefined {
       // The id is kept by the resource's own scope: external ids never change, and a resource of them is unique.
-      const key = `${environmentId} ${organizationId} ${type} ${externalId}`;
+      // Lengths first: what a request names may hold spaces, and different parts joined must not read alike.
+      const key = `${environmentId} ${organizationId.length} ${organizationId} ${type.length} ${type} ${externalId}`;
       const id = keptIds.get(key);
       const kept = id === undefined ? undefined : keptRows.get(`${environmentId} ${id}`);
       if (kept) return kept;
