@@ -96,10 +96,12 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
     if (request.idempotencyKey !== null) store.abandon(request.environmentId, request.idempotencyKey);
   };
 
-  // On POST routes only: the reads SDKs poll should not pay for three hooks that never apply.
+  // On POST routes only: the reads SDKs poll should not pay for three hooks that never apply. A
+  // POST that only reads (`config.readOnly`: the access check) is left out too: it changes
+  // nothing a retry could repeat, and a kept answer would go stale once permissions change.
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!methods.includes('POST')) return;
+    if (!methods.includes('POST') || (route.config as { readOnly?: boolean } | undefined)?.readOnly) return;
     route.preValidation = [...routeHooks(route.preValidation), claim];
     route.onSend = [...routeHooks(route.onSend), complete];
     route.onResponse = [...routeHooks(route.onResponse), release];

@@ -88,6 +88,21 @@ describe('access checks', () => {
     expectSpec(await check(ALICE, { resource_id: WS }), 'AuthorizationController_check', 422);
   });
 
+  it('is never replayed from an Idempotency-Key: the same key and body after a change answer the change', async () => {
+    t = await buildTestApp({ seed });
+    const keyed = (body: object) =>
+      t.app.inject({ method: 'POST', url: `/authorization/organization_memberships/${CAROL}/check`, headers: { ...t.headers, 'idempotency-key': 'check-1' }, payload: body });
+    const body = { permission_slug: 'project:view', resource_id: P1 };
+    const first = await keyed(body);
+    expect(first.json()).toEqual({ authorized: false });
+    expect(first.headers['idempotent-replayed']).toBeUndefined();
+    await call('POST', `/authorization/organization_memberships/${CAROL}/role_assignments`, { role_slug: 'project-viewer', resource_id: P1 });
+    const again = await keyed(body);
+    expect(again.statusCode).toBe(200);
+    expect(again.headers['idempotent-replayed']).toBeUndefined();
+    expect(again.json()).toEqual({ authorized: true });
+  });
+
   it('follows assignments, removals and permission changes at once', async () => {
     t = await buildTestApp({ seed });
     const body = { permission_slug: 'project:view', resource_id: P1 };

@@ -1,10 +1,14 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import { sendJsonText } from '../../http/json-text.js';
 import { toList } from '../../http/pagination.js';
 import type { ResourceService } from '../resources/service.js';
 import { serializeResource } from '../resources/serialize.js';
 import * as S from './schemas.js';
 import { serializeMembershipWithUser } from './serialize.js';
 import type { AuthorizationService } from './service.js';
+
+const AUTHORIZED = JSON.stringify({ authorized: true });
+const NOT_AUTHORIZED = JSON.stringify({ authorized: false });
 
 // The spec's 400 for these lists carries `code: bad_request` (a missing parent): a bad query answers 422.
 const config = { queryValidationStatus: 422 as const };
@@ -14,10 +18,13 @@ export const authorizationRoutes: FastifyPluginAsyncTypebox<{ authorization: Aut
   app,
   { authorization, resources },
 ) => {
-  // spec: a check is a POST that answers 200 with `authorized` either way.
-  app.post('/authorization/organization_memberships/:organization_membership_id/check', { schema: S.check }, async (req) =>
-    authorization.check(req.environmentId, req.params.organization_membership_id, req.body),
-  );
+  // spec: a check is a POST that answers 200 with `authorized` either way. A synchronous handler
+  // and the two possible bodies as text: the check is asked in tight loops, and the promise and
+  // the serializer pass were a tenth of its cost.
+  app.post('/authorization/organization_memberships/:organization_membership_id/check', { schema: S.check, config: { readOnly: true } }, (req, reply) => {
+    const { authorized } = authorization.check(req.environmentId, req.params.organization_membership_id, req.body);
+    sendJsonText(reply, authorized ? AUTHORIZED : NOT_AUTHORIZED);
+  });
   app.get('/authorization/organization_memberships/:organization_membership_id/resources', { schema: S.listResourcesForMembership, config }, async (req) =>
     toList(authorization.resourcesForMembership(req.environmentId, req.params.organization_membership_id, req.query), serializeResource),
   );
