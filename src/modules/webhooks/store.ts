@@ -1,4 +1,4 @@
-import { changeFeedOf } from '../../db/change-feed.js';
+import { createKeptMap } from '../../db/kept-map.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
@@ -59,30 +59,13 @@ export function createWebhookStore(db: Db) {
     }
     return set;
   };
-  // Each environment's enabled endpoints, asked for every event recorded, kept until a row of
-  // webhook_endpoints is written: that table has no change-feed rule, so any write to it (this
-  // store's, a reset's or restore's, a copied environment's) drops everything of its environment,
-  // this included. Nothing writes an endpoint and records an event in one transaction, so a kept
-  // list never holds a rolled-back endpoint.
-  const enabledKept = new Map<string, { id: string; events: Set<string> }[]>();
-  let listening = false;
-  const loadEnabled = (environmentId: string) => enabledEndpoints.all(environmentId).map((e) => ({ id: e.id, events: eventSet(e.events) }));
-  const enabledOf = (environmentId: string) => {
-    const feed = changeFeedOf(db);
-    if (!feed) return loadEnabled(environmentId); // before the feed is installed nothing may be kept
-    if (!listening) {
-      listening = true;
-      feed.listen({
-        everything: (env) => (env === undefined ? enabledKept.clear() : void enabledKept.delete(env)),
-        written: () => {},
-        scope: () => {},
-      });
-    }
-    feed.sync();
-    let list = enabledKept.get(environmentId);
-    if (!list) enabledKept.set(environmentId, (list = loadEnabled(environmentId)));
-    return list;
-  };
+  // Each environment's enabled endpoints, asked for every event recorded: a kept map entry with no
+  // scope, so it lasts until a row of webhook_endpoints is written (that table has no change-feed
+  // rule, so any write to it, this store's, a reset's or restore's, a copied environment's, drops
+  // everything of its environment, this included).
+  const enabledKept = createKeptMap<{ id: string; events: Set<string> }[]>(db, { until: 'scopes', entries: 10_000 });
+  const enabledOf = (environmentId: string) =>
+    enabledKept.through(environmentId, environmentId, () => enabledEndpoints.all(environmentId).map((e) => ({ id: e.id, events: eventSet(e.events) })));
   const insertEndpoint = db.prepare(
     `INSERT INTO webhook_endpoints (environment_id, ${ENDPOINT_COLUMNS}) VALUES (@environment_id, @id, @endpoint_url, @secret, @status, @events, @created_at, @updated_at)`,
   );
