@@ -1,4 +1,4 @@
-import type { Statement } from 'better-sqlite3';
+import { onFirstUse } from './on-first-use.js';
 import type { Db } from './open.js';
 
 /**
@@ -118,10 +118,7 @@ export function createSnapshots(db: Db): Snapshots {
     CREATE INDEX ${SCHEMA}.snapshots_environment ON snapshots (environment_id);`);
 
   // Statements are prepared on first use: most servers never reset, and start-up is paid per test.
-  const lazy = (sql: string, pluck = false) => {
-    let statement: Statement | undefined;
-    return () => (statement ??= pluck ? db.prepare(sql).pluck() : db.prepare(sql));
-  };
+  const lazy = (sql: string, pluck = false) => onFirstUse(db, sql, pluck);
 
   const perTable = tables.map((t) => {
     const types = new Map(declared.all(t.name).map((c) => [c.name, c.type]));

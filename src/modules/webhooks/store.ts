@@ -1,4 +1,5 @@
 import { createKeptMap } from '../../db/kept-map.js';
+import { onFirstUse } from '../../db/on-first-use.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 
@@ -93,11 +94,7 @@ export function createWebhookStore(db: Db) {
   // INDEXED BY: without statistics SQLite would walk the environment's whole primary key. Such a
   // statement fails to prepare while a bulk seed load has the indexes dropped, so these two are
   // prepared on first use (never during a load).
-  const onFirstUse = (sql: string) => {
-    let statement: ReturnType<Db['prepare']> | undefined;
-    return () => (statement ??= db.prepare(sql));
-  };
-  const deleteDeliveriesOf = onFirstUse('DELETE FROM webhook_deliveries INDEXED BY webhook_deliveries_endpoint_due WHERE environment_id = ? AND endpoint_id = ?');
+  const deleteDeliveriesOf = onFirstUse(db, 'DELETE FROM webhook_deliveries INDEXED BY webhook_deliveries_endpoint_due WHERE environment_id = ? AND endpoint_id = ?');
   const TO_SEND = `SELECT d.environment_id, ${DELIVERY_COLUMNS.split(', ').map((c) => 'd.' + c).join(', ')},
        w.endpoint_url, w.status AS endpoint_status, w.secret, e.body
      FROM webhook_deliveries d
@@ -123,6 +120,7 @@ export function createWebhookStore(db: Db) {
   );
   const schedule = db.prepare('UPDATE webhook_deliveries SET next_attempt_at = ?, due_ms = ? WHERE environment_id = ? AND id = ?');
   const bringForward = onFirstUse(
+    db,
     `UPDATE webhook_deliveries INDEXED BY webhook_deliveries_endpoint_due SET due_ms = @now_ms WHERE environment_id = @env
        AND endpoint_id IN (SELECT id FROM webhook_endpoints WHERE environment_id = @env) AND due_ms > @now_ms AND next_attempt_at <= @now_iso`,
   );
