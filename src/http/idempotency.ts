@@ -10,6 +10,10 @@ declare module 'fastify' {
     /** The Idempotency-Key this request claimed and must complete or release. */
     idempotencyKey: string | null;
   }
+  interface FastifyContextConfig {
+    /** A POST that only reads (the access check): no Idempotency-Key hooks, every answer computed afresh. */
+    readOnly?: boolean;
+  }
 }
 
 /** WorkOS: "Idempotency keys expire after 24 hours." */
@@ -101,7 +105,7 @@ export function registerIdempotency(app: FastifyInstance, store: IdempotencyStor
   // nothing a retry could repeat, and a kept answer would go stale once permissions change.
   app.addHook('onRoute', (route: RouteOptions) => {
     const methods = Array.isArray(route.method) ? route.method : [route.method];
-    if (!methods.includes('POST') || (route.config as { readOnly?: boolean } | undefined)?.readOnly) return;
+    if (!methods.includes('POST') || route.config?.readOnly) return;
     route.preValidation = [...routeHooks(route.preValidation), claim];
     route.onSend = [...routeHooks(route.onSend), complete];
     route.onResponse = [...routeHooks(route.onResponse), release];
