@@ -15,9 +15,8 @@ import type { Db } from './open.js';
  * kept inside a transaction waits for it to commit (commit-queue.ts): until then only that
  * transaction sees it, a later write in it drops it like any entry, and a rollback drops it.
  * Entries are never stale, so reading them inside a transaction is fine (a write there already
- * dropped what it changed). Past
- * `limits.entries` or `limits.weight` (e.g. characters of the kept responses) everything is
- * dropped, so memory stays bounded.
+ * dropped what it changed). Past `limits.entries` or `limits.weight` (e.g. characters of the kept
+ * responses) everything is dropped, so memory stays bounded.
  */
 export interface KeptMap<V> {
   get(key: string): V | undefined;

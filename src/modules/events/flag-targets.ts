@@ -104,8 +104,7 @@ export function createFlagTargetReader(db: Db) {
       if (!from || from.flagId !== flagId) return configuredTargets(environmentId, flagId);
       const row = one.get(environmentId, flagId, targetId);
       const now = row && row.value === 1 && (row.target_type === 'user' || row.target_type === 'organization') ? configured(row) : undefined;
-      const at = from.list.findIndex((t) => t.id === targetId);
-      const was = at < 0 ? undefined : from.list[at];
+      const was = from.list.find((t) => t.id === targetId);
       if (was && now && was.type === now.type && was.label === now.label && was.created_at === now.created_at) return previous;
       if (!was && !now) return previous;
       const list = from.list.filter((t) => t.id !== targetId);
