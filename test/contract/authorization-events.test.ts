@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { EVENT_TYPES } from '../../src/modules/events/catalogue.js';
 import { buildTestApp, type TestApp } from '../helpers/build-app.js';
+import { jsonCalls } from '../helpers/inject.js';
 import { expectEventSpec } from '../helpers/events.js';
 import { expectSpec } from '../helpers/spec.js';
 
@@ -12,15 +13,7 @@ afterEach(() => t?.app.close());
 type Json = Record<string, any>;
 const START = '2026-04-01T10:00:00.000Z';
 
-async function call(method: string, url: string, body?: object) {
-  const res = await t.app.inject({ method: method as 'GET', url, headers: t.headers, ...(body && { payload: body }) });
-  return { status: res.statusCode, body: (res.body ? JSON.parse(res.body) : undefined) as Json };
-}
-async function ok(method: string, url: string, body?: object) {
-  const res = await call(method, url, body);
-  expect(res.status, `${method} ${url}: ${JSON.stringify(res.body)}`).toBeLessThan(300);
-  return res.body;
-}
+const { call, ok } = jsonCalls(() => t);
 async function allEvents(query = ''): Promise<Json[]> {
   const res = await t.app.inject({ method: 'GET', url: `/events?order=asc&limit=100&events=${[...EVENT_TYPES].join(',')}${query}`, headers: t.headers });
   const body = expectSpec(res, 'EventsController_list', 200) as Json;
