@@ -25,7 +25,9 @@ import type { Db } from './open.js';
  */
 
 /**
- * What a kept entry can depend on besides "its environment is unchanged". `keys`: which
+ * What a kept entry can depend on besides "its environment is unchanged". `flag <id>`: one flag's
+ * row and rules; `flag order`: which flags exist (one created or deleted moves every flag list);
+ * `flags`: any flag's row or rules (for an answer that read too many flags to name each). `keys`: which
  * environment a secret key belongs to (not scoped to an environment). `targets <flag>`: the
  * flag's rules and rule memberships; `names`: any user's or organization's row (their emails and
  * names, as flag events list configured targets). The access check's facts: `resource <id>` (one
@@ -35,6 +37,8 @@ import type { Db } from './open.js';
  */
 export type Scope =
   | `flag ${string}`
+  | 'flag order'
+  | 'flags'
   | `subject ${string}`
   | `targets ${string}`
   | 'names'
@@ -43,13 +47,18 @@ export type Scope =
   | `membership ${string}`
   | `role ${string} ${string}`;
 
+export type WriteKind = 'insert' | 'delete' | 'update';
+
 interface Rule {
   /** The column holding the environment (default environment_id). */
   environment?: string;
   /** Columns passed to `scopes`, in order. */
   columns: string[];
-  /** The scopes a written row (its old or its new values) changes; `everything` drops all of the environment. */
-  scopes: (values: string[]) => Scope[] | 'everything';
+  /**
+   * The scopes a written row (its old or its new values) changes; `everything` drops all of the
+   * environment. `kind`: the row was inserted, deleted, or updated (called with its old values, then its new).
+   */
+  scopes: (values: string[], kind: WriteKind) => Scope[] | 'everything';
 }
 
 /**
@@ -57,10 +66,14 @@ interface Rule {
  * keeps something must depend on every scope whose rows it reads (docs/caching.md lists them).
  */
 export const RULES: Record<string, Rule> = {
-  // A flag's own row: its state and fields. Evaluated lists depend on it through `written`.
-  feature_flags: { columns: ['id'], scopes: ([id]) => [`flag ${id}`] },
+  // A flag's own row: its state and fields; a flag created or deleted also changes which flags a
+  // list walks past (its sort key, created_at, is never updated).
+  feature_flags: {
+    columns: ['id'],
+    scopes: ([id], kind) => (kind === 'update' ? [`flag ${id}`, 'flags'] : [`flag ${id}`, 'flags', 'flag order']),
+  },
   // A rule (its value, position, type) changes the flag it belongs to, and which targets it has.
-  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, `targets ${flag}`] },
+  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, 'flags', `targets ${flag}`] },
   // A rule membership (a target) changes only the facts of the subject it names, and its flag's targets.
   flag_targets: { columns: ['target_id', 'flag_id'], scopes: ([target, flag]) => [`subject ${target}`, `targets ${flag}`] },
   // A membership changes only its user's facts (an organization's list does not read members),
@@ -147,12 +160,12 @@ export function installChangeFeed(db: Db): ChangeFeed {
     return { name, rule, environment: columns.has(environment) ? environment : undefined };
   });
 
-  db.function('flagstand_changed', { varargs: true, deterministic: false }, (table: unknown, environmentId: unknown, ...values: unknown[]) => {
+  db.function('flagstand_changed', { varargs: true, deterministic: false }, (table: unknown, kind: unknown, environmentId: unknown, ...values: unknown[]) => {
     const plan = plans[table as number];
     if (plan.environment === undefined) return everything(), null;
     const env = String(environmentId);
     for (const l of listeners) l.written(env);
-    const scopes = plan.rule ? plan.rule.scopes(values.map(String)) : 'everything';
+    const scopes = plan.rule ? plan.rule.scopes(values.map(String), kind as WriteKind) : 'everything';
     if (scopes === 'everything') return everything(env), null;
     for (const scope of scopes) {
       const scopeEnv = scope === 'keys' ? '' : env;
@@ -164,15 +177,15 @@ export function installChangeFeed(db: Db): ChangeFeed {
   db.exec(`CREATE TEMP TABLE flagstand_feed (quiet INTEGER NOT NULL); INSERT INTO flagstand_feed VALUES (0);`);
   const when = 'WHEN (SELECT quiet FROM temp.flagstand_feed) = 0';
   plans.forEach((plan, i) => {
-    const args = (row: 'NEW' | 'OLD') =>
-      [String(i), plan.environment ? `${row}.${quote(plan.environment)}` : 'NULL', ...(plan.rule?.columns ?? []).map((c) => `${row}.${quote(c)}`)].join(', ');
-    const call = (row: 'NEW' | 'OLD') => `SELECT flagstand_changed(${args(row)});`;
+    const args = (row: 'NEW' | 'OLD', kind: WriteKind) =>
+      [String(i), `'${kind}'`, plan.environment ? `${row}.${quote(plan.environment)}` : 'NULL', ...(plan.rule?.columns ?? []).map((c) => `${row}.${quote(c)}`)].join(', ');
+    const call = (row: 'NEW' | 'OLD', kind: WriteKind) => `SELECT flagstand_changed(${args(row, kind)});`;
     const trigger = (event: string) => quote(`flagstand_feed_${plan.name}_${event}`);
     const table = `main.${quote(plan.name)}`;
-    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${table} ${when} BEGIN ${call('NEW')} END`);
-    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${table} ${when} BEGIN ${call('OLD')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${table} ${when} BEGIN ${call('NEW', 'insert')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${table} ${when} BEGIN ${call('OLD', 'delete')} END`);
     // Old and new values: a row moved to another subject changes both.
-    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${table} ${when} BEGIN ${call('OLD')} ${call('NEW')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${table} ${when} BEGIN ${call('OLD', 'update')} ${call('NEW', 'update')} END`);
   });
 
   const setQuiet = db.prepare('UPDATE temp.flagstand_feed SET quiet = ?');

@@ -20,7 +20,11 @@ import type { Db } from './open.js';
  */
 export interface KeptMap<V> {
   get(key: string): V | undefined;
-  /** Keeps `value` for `environmentId`; with `until: 'scopes'`, until one of `scopes` changes. */
+  /**
+   * Keeps `value` for `environmentId`: with `until: 'scopes'`, until one of `scopes` changes; with
+   * `until: 'written'`, until its environment is written, unless `scopes` are given: then that entry
+   * lasts until one of them changes (an answer that knows exactly what it read, beside ones that do not).
+   */
   set(environmentId: string, key: string, value: V, options?: { scopes?: readonly Scope[]; weight?: number }): void;
   /** The kept value, or `compute()` kept (unless inside a transaction). */
   through(environmentId: string, key: string, compute: () => V, scopes?: readonly Scope[]): V;
@@ -33,25 +37,30 @@ interface Entry<V> {
 }
 
 interface PendingEntry<V> extends Entry<V> {
-  /** Full scope names (`<environment> <scope>`), to drop it when a later write in the transaction changes one. */
-  scopes: string[];
+  /** Its scopes, to drop it when a later write in the transaction changes one (`keys` is of environment ''). */
+  scopes: readonly Scope[];
+  /** Dropped by any write to its environment (rather than by its scopes). */
+  untilWritten: boolean;
 }
 
 export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes'; entries: number; weight?: number }): KeptMap<V> {
   const entries = new Map<string, Entry<V>>();
-  // Keys by environment, and (until: 'scopes') by environment and scope, to drop them.
+  // Keys by environment (all of them), of entries kept until their environment is written, and by
+  // environment and scope, to drop them.
   const byEnvironment = new Map<string, Set<string>>();
-  const byScope = new Map<string, Set<string>>();
+  const byWritten = new Map<string, Set<string>>();
+  // By environment, then scope: the scope strings callers pass are reused, so no name is built per entry.
+  const byScope = new Map<string, Map<Scope, Set<string>>>();
   const maxWeight = options.weight ?? Infinity;
   let weight = 0;
   let listening = false;
 
-  const add = (index: Map<string, Set<string>>, at: string, key: string) => {
+  const add = <K>(index: Map<K, Set<string>>, at: K, key: string) => {
     const keys = index.get(at);
     if (keys) keys.add(key);
     else index.set(at, new Set([key]));
   };
-  const dropKeys = (index: Map<string, Set<string>>, at: string) => {
+  const dropKeys = <K>(index: Map<K, Set<string>>, at: K) => {
     const keys = index.get(at);
     if (!keys) return;
     index.delete(at);
@@ -64,6 +73,7 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
   const clear = () => {
     entries.clear();
     byEnvironment.clear();
+    byWritten.clear();
     byScope.clear();
     weight = 0;
   };
@@ -102,29 +112,35 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
         },
         written(environmentId) {
           if (options.until !== 'written') return;
-          dropEnvironment(environmentId);
-          if (pending.size) dropPending((p) => p.environmentId === environmentId);
+          dropKeys(byWritten, environmentId);
+          if (pending.size) dropPending((p) => p.untilWritten && p.environmentId === environmentId);
         },
         scope(environmentId, scope) {
-          if (options.until !== 'scopes') return;
-          const at = `${environmentId} ${scope}`;
-          dropKeys(byScope, at);
-          if (pending.size) dropPending((p) => p.scopes.includes(at));
+          if (byScope.size === 0 && pending.size === 0) return;
+          const scopes = byScope.get(environmentId);
+          if (scopes) dropKeys(scopes, scope);
+          if (pending.size) dropPending((p) => p.scopes.includes(scope) && scopeEnvironment(p.environmentId, scope) === environmentId);
         },
       });
     }
     return found;
   };
 
-  const scopeName = (environmentId: string, scope: Scope) => `${scope === 'keys' ? '' : environmentId} ${scope}`;
-  function keep(key: string, { value, environmentId, weight: valueWeight, scopes }: PendingEntry<V>) {
+  const scopeEnvironment = (environmentId: string, scope: Scope) => (scope === 'keys' ? '' : environmentId);
+  function keep(key: string, { value, environmentId, weight: valueWeight, scopes, untilWritten }: PendingEntry<V>) {
     if (entries.size >= options.entries || weight + valueWeight > maxWeight) clear();
     const old = entries.get(key);
     if (old) weight -= old.weight;
     entries.set(key, { value, environmentId, weight: valueWeight });
     weight += valueWeight;
     add(byEnvironment, environmentId, key);
-    for (const at of scopes) add(byScope, at, key);
+    if (untilWritten) add(byWritten, environmentId, key);
+    for (const scope of scopes) {
+      const at = scopeEnvironment(environmentId, scope);
+      let index = byScope.get(at);
+      if (!index) byScope.set(at, (index = new Map()));
+      add(index, scope, key);
+    }
   }
 
   const kept: KeptMap<V> = {
@@ -138,9 +154,10 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
       }
       return entries.get(key)?.value;
     },
-    set(environmentId, key, value, { scopes = [], weight: valueWeight = 0 } = {}) {
+    set(environmentId, key, value, { scopes, weight: valueWeight = 0 } = {}) {
       if (!feed()) return;
-      const entry = { value, environmentId, weight: valueWeight, scopes: scopes.map((s) => scopeName(environmentId, s)) };
+      const untilWritten = options.until === 'written' && scopes === undefined;
+      const entry = { value, environmentId, weight: valueWeight, untilWritten, scopes: scopes ?? [] };
       if (!db.inTransaction) return keep(key, entry);
       const queue = commitQueueOf(db);
       if (!queue) return; // a connection not opened by openDatabase: its commits are not told

@@ -54,7 +54,8 @@ export function sortKeyset<T extends SortKey>(rows: T[], scan: Scan): T[] {
   return rows.sort((x, y) => compareKeys(x, y) * sign);
 }
 
-function compareKeys(x: SortKey, y: SortKey): number {
+/** (created_at, id) order: negative when x sorts first. */
+export function compareKeys(x: SortKey, y: SortKey): number {
   if (x.created_at !== y.created_at) return x.created_at < y.created_at ? -1 : 1;
   return x.id < y.id ? -1 : x.id > y.id ? 1 : 0;
 }

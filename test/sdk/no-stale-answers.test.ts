@@ -26,7 +26,7 @@ import { pinnedId } from '../helpers/ids.js';
 const KEYS = ['sk_test_stale_a', 'sk_test_stale_b'];
 const ORGS = [1, 2, 3].map((n) => pinnedId('organization', n));
 const USERS = [1, 2, 3, 4].map((n) => pinnedId('user', n));
-const SLUGS = ['alpha', 'beta', 'gamma', 'delta'];
+const SLUGS = ['alpha', 'beta', 'gamma', 'delta', 'eta', 'theta', 'iota', 'kappa'];
 const MEMBERSHIPS = [1, 2, 3, 4].map((n) => pinnedId('membership', n));
 // In ORGS[0]: ws ─ p1 ─ app, ws ─ p2, wx; in ORGS[1]: w2.
 const [WS, P1, P2, APP, W2, WX] = [11, 12, 13, 14, 15, 16].map((n) => pinnedId('resource', n));
@@ -74,6 +74,12 @@ const environment = (name: string, key: string) => ({
     { slug: 'beta', enabled: true, default_value: true, targets: [{ id: USERS[1], enabled: false }] },
     { slug: 'gamma', enabled: false, default_value: true, targets: [USERS[0]] },
     { slug: 'delta', enabled: true, default_value: false },
+    // More flags than a short page shows, so pages walk only part of the list (kept pages depend on
+    // the flags of the stretch they walked).
+    { slug: 'eta', enabled: true, default_value: true },
+    { slug: 'theta', enabled: false, default_value: false, targets: [USERS[1], ORGS[1]] },
+    { slug: 'iota', enabled: true, default_value: true, targets: [{ id: ORGS[0], enabled: false }] },
+    { slug: 'kappa', enabled: true, default_value: false, targets: [USERS[0]] },
   ],
 });
 
@@ -89,6 +95,18 @@ beforeAll(async () => {
   oracleDb = openDatabase(file);
   const stores = createStores(oracleDb);
   oracle = await buildApp({ db: oracleDb, stores, admin: createAdminService(oracleDb, stores, createSnapshots(oracleDb), clock), clock: createEnvironmentClock(oracleDb, clock), logLevel: 'silent' });
+  // Pages past a cursor, from the middle of the list both ways (the ids are alike in both environments only by slug, so per key).
+  for (const key of KEYS) {
+    const ids = (await oracle.inject({ method: 'GET', url: '/feature-flags?order=asc&limit=100', headers: { authorization: `Bearer ${key}` } })).json().data.map((f: { id: string }) => f.id);
+    for (const url of [
+      `/feature-flags?order=asc&limit=2&after=${ids[2]}`,
+      `/user_management/users/${USERS[0]}/feature-flags?limit=2&before=${ids[2]}`,
+      `/user_management/users/${USERS[1]}/feature-flags?order=asc&limit=2&after=${ids[3]}`,
+      `/organizations/${ORGS[0]}/feature-flags?limit=2&after=${ids[6]}`,
+    ]) {
+      cursorReads.push({ key, method: 'GET', url, body: undefined });
+    }
+  }
 });
 
 afterAll(async () => {
@@ -105,6 +123,13 @@ const reads = [
   ...ORGS.map((id) => `/organizations/${id}/feature-flags`),
   ...USERS.map((id) => `/user_management/users/${id}/feature-flags`),
   `/user_management/users/${USERS[1]}/feature-flags?limit=1`,
+  ...USERS.slice(0, 2).flatMap((id) => [`/user_management/users/${id}/feature-flags?limit=2`, `/user_management/users/${id}/feature-flags?order=asc&limit=2`]),
+  `/organizations/${ORGS[0]}/feature-flags?limit=2`,
+  `/organizations/${ORGS[1]}/feature-flags?order=asc&limit=3`,
+  '/feature-flags?limit=3',
+  // Pages ending one row short of the list's end: a write to that last row alone changes whether they have a next page.
+  ...[3, 4, 5].flatMap((n) => [USERS[0], USERS[1]].map((id) => `/user_management/users/${id}/feature-flags?order=asc&limit=${n}`)),
+  ...[3, 4, 5].flatMap((n) => [`/user_management/users/${USERS[0]}/feature-flags?limit=${n}`, `/organizations/${ORGS[0]}/feature-flags?order=asc&limit=${n}`]),
   '/sdk/feature-flags',
   '/organizations',
   '/user_management/users',
@@ -135,9 +160,11 @@ async function viaServer(key: string, method: string, url: string, body?: unknow
   return { status: res.status, body: await res.text() };
 }
 
+const cursorReads: { key: string; method: string; url: string; body: unknown }[] = [];
+
 /** Every read of both environments answers as the app with nothing kept does. */
 async function expectFresh(after: string): Promise<void> {
-  const pairs = KEYS.flatMap((key) => reads.map((read) => ({ key, ...read })));
+  const pairs = [...KEYS.flatMap((key) => reads.map((read) => ({ key, ...read }))), ...cursorReads];
   // All reads at once: the answers must not depend on order, and the run stays short.
   const kept = await Promise.all(pairs.map(({ key, method, url, body }) => viaServer(key, method, url, body)));
   for (const [i, { key, method, url, body }] of pairs.entries()) {
@@ -163,6 +190,16 @@ describe('no stale answers', () => {
       async () => ['PATCH', `/_flagstand/feature-flags/${pick(SLUGS)}`, { default_value: random() < 0.5, name: `renamed ${Math.floor(random() * 100)}` }],
       async () => ['POST', '/_flagstand/feature-flags', { slug: pick(['epsilon', 'zeta']), enabled: true, default_value: random() < 0.5 }],
       async () => ['DELETE', `/_flagstand/feature-flags/${pick(['epsilon', 'zeta', 'delta'])}`],
+      // The rules model: a rule added, a membership of it, a rule deleted (with its memberships).
+      async () => ['POST', '/flag_rules', { flag_slug: pick(SLUGS), target_type: pick(['user', 'organization']), value: random() < 0.5 }],
+      async () => {
+        const rules = JSON.parse((await viaServer(KEYS[0], 'GET', `/flag_rules?flag_slug=${pick(SLUGS)}&limit=100`)).body).data as { id: string; target_type: string }[];
+        const rule = rules.length ? pick(rules) : undefined;
+        if (!rule) return ['GET', '/feature-flags'];
+        return random() < 0.5
+          ? ['POST', '/flag_targets', { rule_id: rule.id, target_id: pick(rule.target_type === 'user' ? USERS : ORGS) }]
+          : ['DELETE', `/flag_rules/${rule.id}`];
+      },
       async () => ['POST', '/user_management/organization_memberships', { user_id: pick(USERS), organization_id: pick(ORGS) }],
       async () => ['PUT', `/user_management/organization_memberships/${pick(await membershipIds(KEYS[0]))}/${pick(['deactivate', 'reactivate'])}`],
       async () => ['DELETE', `/user_management/organization_memberships/${pick(await membershipIds(KEYS[0]))}`],

@@ -109,10 +109,10 @@ describe('createKeptMap', () => {
     const kept = createKeptMap<number>(db, { until, entries });
     let computed = 0;
     const read = (env: string, id: string) =>
-      kept.through(env, `${env} ${id}`, () => (computed++, value.get(env, id) ?? -1), [`flag ${id}`]);
+      kept.through(env, `${env} ${id}`, () => (computed++, value.get(env, id) ?? -1), until === 'scopes' ? [`flag ${id}`] : undefined);
     const write = (env: string, id: string, v: number) =>
       db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET v = excluded.v').run(env, id, v);
-    return { db, read, write, computed: () => computed };
+    return { db, read, write, kept, value, computed: () => computed };
   };
 
   it('keeps nothing until the change feed is installed', () => {
@@ -133,6 +133,20 @@ describe('createKeptMap', () => {
     write('e1', 'b', 2);
     expect([read('e1', 'a'), read('e2', 'a')]).toEqual([1, 1]);
     expect(computed()).toBe(3);
+    db.close();
+  });
+
+  it('until written, an entry kept with scopes lasts until one of them changes', () => {
+    const { db, write, kept, value } = setUp('written');
+    installChangeFeed(db);
+    write('e1', 'a', 1);
+    write('e1', 'b', 1);
+    kept.set('e1', 'scoped a', value.get('e1', 'a')!, { scopes: ['flag a'] });
+    kept.set('e1', 'written', 7);
+    write('e1', 'b', 2);
+    expect([kept.get('scoped a'), kept.get('written')]).toEqual([1, undefined]);
+    write('e1', 'a', 3);
+    expect(kept.get('scoped a')).toBeUndefined();
     db.close();
   });
 

@@ -1,20 +1,31 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { sendJsonText } from '../../http/json-text.js';
-import { toListJson } from '../../http/pagination.js';
+import { toListJson, type Page } from '../../http/pagination.js';
 import * as S from './schemas.js';
 import { flagJson, serializeFlag } from './serialize.js';
 import type { FlagService } from './service.js';
+import type { Flag } from './store.js';
 
 /** The 8 Feature Flags operations of the spec: verbs, paths and statuses exactly as given there. */
 export const featureFlagRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }> = async (app, { flags }) => {
+  // A page's answer is kept as long as the page: until a write changes what it was read from.
+  const sendList = (req: FastifyRequest, reply: FastifyReply, page: Page<Flag>) => {
+    req.keptFor = { scopes: [], valid: () => flags.isKept(page) };
+    sendJsonText(reply, toListJson(page, flagJson));
+  };
+
   // The lists are what SDKs poll: sent as JSON text built from each flag's cached JSON (flagJson).
   app.get('/feature-flags', { schema: S.listFeatureFlags, config: { cacheable: true } }, (req, reply) => {
-    sendJsonText(reply, toListJson(flags.list(req.environmentId, req.query), flagJson));
+    sendList(req, reply, flags.list(req.environmentId, req.query));
   });
 
-  app.get('/feature-flags/:slug', { schema: S.getFeatureFlag }, async (req) =>
-    serializeFlag(flags.get(req.environmentId, req.params.slug)),
-  );
+  // Kept while the flag's row is unchanged (a rename, a delete or a toggle writes it).
+  app.get('/feature-flags/:slug', { schema: S.getFeatureFlag, config: { cacheable: true } }, async (req) => {
+    const flag = flags.get(req.environmentId, req.params.slug);
+    req.keptFor = { scopes: [`flag ${flag.id}`] };
+    return serializeFlag(flag);
+  });
 
   // spec: enable/disable are PUT and return the flag.
   app.put('/feature-flags/:slug/enable', { schema: S.enableFeatureFlag }, async (req) =>
@@ -37,10 +48,10 @@ export const featureFlagRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }
   });
 
   app.get('/organizations/:organizationId/feature-flags', { schema: S.listOrganizationFeatureFlags, config: { cacheable: true } }, (req, reply) => {
-    sendJsonText(reply, toListJson(flags.listForOrganization(req.environmentId, req.params.organizationId, req.query), flagJson));
+    sendList(req, reply, flags.listForOrganization(req.environmentId, req.params.organizationId, req.query));
   });
 
   app.get('/user_management/users/:userId/feature-flags', { schema: S.listUserFeatureFlags, config: { cacheable: true } }, (req, reply) => {
-    sendJsonText(reply, toListJson(flags.listForUser(req.environmentId, req.params.userId, req.query), flagJson));
+    sendList(req, reply, flags.listForUser(req.environmentId, req.params.userId, req.query));
   });
 };

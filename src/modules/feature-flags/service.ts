@@ -1,9 +1,12 @@
 import type { EnvironmentTime } from '../clock/service.js';
+import type { Scope } from '../../db/change-feed.js';
 import type { Db } from '../../db/open.js';
 import { createKeptMap } from '../../db/kept-map.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
+import type { PageRequest } from '../../db/keyset.js';
 import { freezePage, pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
+import { createFlagOrder } from './flag-order.js';
 import { exceptionsFor, organizationContexts, userContexts, type Exceptions, type MembershipFact } from './evaluate.js';
 import type { FlagChanges, FlagOwnerInput, NewFlag } from './input.js';
 import type { RuleService } from './rule-service.js';
@@ -19,6 +22,8 @@ export interface FlagService {
   setTarget(environmentId: string, slug: string, resourceId: string, enabled: boolean): void;
   removeTarget(environmentId: string, slug: string, resourceId: string): void;
   list(environmentId: string, query: ListQuery): Page<Flag>;
+  /** Whether a page list, listForOrganization or listForUser gave is still the kept one (so an answer made of it is still true). */
+  isKept(page: Page<Flag>): boolean;
   listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag>;
   listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag>;
   /** The user's own explicit targets (on or off), on every flag, disabled ones included. */
@@ -124,28 +129,48 @@ export function createFlagService(
       return Object.freeze({ exists, organizationIds: Object.freeze(organizationIds), memberships: Object.freeze(memberships) });
     }, [`subject ${id}`]);
 
-  const subjectExceptions = (environmentId: string, type: ResourceType, subjectId: string): Exceptions | null => {
+  /** The subject's exceptions (null when it does not exist) and the scopes of the facts they came from. */
+  const subjectExceptions = (environmentId: string, type: ResourceType, subjectId: string): { exceptions: Exceptions; scopes: Scope[] } | null => {
     const subject = factsOf(environmentId, type, subjectId);
     if (!subject.exists) return null;
-    if (type === 'organization') return exceptionsFor(membershipFacts(environmentId, subject.memberships), organizationContexts(subjectId));
+    if (type === 'organization') {
+      return { exceptions: exceptionsFor(membershipFacts(environmentId, subject.memberships), organizationContexts(subjectId)), scopes: [`subject ${subjectId}`] };
+    }
     const memberships = [...subject.memberships];
-    for (const organizationId of subject.organizationIds) memberships.push(...factsOf(environmentId, 'organization', organizationId).memberships);
-    return exceptionsFor(membershipFacts(environmentId, memberships), userContexts(subjectId, subject.organizationIds));
+    const scopes: Scope[] = [`subject ${subjectId}`];
+    for (const organizationId of subject.organizationIds) {
+      memberships.push(...factsOf(environmentId, 'organization', organizationId).memberships);
+      scopes.push(`subject ${organizationId}`);
+    }
+    return { exceptions: exceptionsFor(membershipFacts(environmentId, memberships), userContexts(subjectId, subject.organizationIds)), scopes };
   };
 
-  // Pages are kept until their environment is written: SDKs ask for the same subjects' flags again and again.
-  const kept = createKeptMap<Page<Flag>>(db, { until: 'written', entries: PAGE_MEMO_ENTRIES });
-  const pages = (environmentId: string, key: string, compute: () => Page<Flag>) => kept.through(environmentId, key, compute);
+  // Pages are kept until a write changes what they were read from (flag-order.ts: the flags of the
+  // stretch they walked, and the subject's facts): SDKs and test suites ask for the same subjects'
+  // flags again and again, between writes to flags that most pages do not show.
+  const kept = createKeptMap<Page<Flag>>(db, { until: 'scopes', entries: PAGE_MEMO_ENTRIES });
+  const order = createFlagOrder(db);
+  const keyOfPage = new WeakMap<Page<Flag>, string>();
+  const pages = (environmentId: string, key: string, compute: () => { req: PageRequest; fetched: Flag[]; scopes?: Scope[] }): Page<Flag> => {
+    const found = kept.get(key);
+    if (found) return found;
+    const { req, fetched, scopes = [] } = compute();
+    const pageScopes = [...scopes, ...order.scopesOfPage(environmentId, req, fetched)];
+    const page = freezePage(toPage(req, fetched));
+    keyOfPage.set(page, key);
+    kept.set(environmentId, key, page, { scopes: pageScopes });
+    return page;
+  };
   const pageKey = (environmentId: string, subject: string, q: ListQuery) =>
     `${environmentId} ${subject} ${q.limit ?? ''} ${q.order ?? ''} ${q.before ?? ''} ${q.after ?? ''}`;
 
   /** The flags as they evaluate for an organization or a user. */
   const listForSubject = (environmentId: string, type: ResourceType, subjectId: string, query: ListQuery): Page<Flag> =>
     pages(environmentId, pageKey(environmentId, `${type}:${subjectId}`, query), () => {
-      const exceptions = subjectExceptions(environmentId, type, subjectId);
-      if (!exceptions) throw notFound(type === 'user' ? 'User' : 'Organization', subjectId);
+      const subject = subjectExceptions(environmentId, type, subjectId);
+      if (!subject) throw notFound(type === 'user' ? 'User' : 'Organization', subjectId);
       const req = flagPage(environmentId, query);
-      return freezePage(toPage(req, flags.listEvaluated(environmentId, req, exceptions)));
+      return { req, fetched: flags.listEvaluated(environmentId, req, subject.exceptions), scopes: subject.scopes };
     });
 
   const flagPage = (environmentId: string, query: ListQuery) =>
@@ -238,8 +263,13 @@ export function createFlagService(
     list(environmentId: string, query: ListQuery): Page<Flag> {
       return pages(environmentId, pageKey(environmentId, 'all', query), () => {
         const req = flagPage(environmentId, query);
-        return freezePage(toPage(req, flags.list(environmentId, req)));
+        return { req, fetched: flags.list(environmentId, req) };
       });
+    },
+
+    isKept(page) {
+      const key = keyOfPage.get(page);
+      return key !== undefined && kept.get(key) === page;
     },
 
     listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag> {

@@ -1,0 +1,57 @@
+import { describe, expect, it } from 'vitest';
+import { installChangeFeed } from '../../src/db/change-feed.js';
+import type { PageRequest, SortKey } from '../../src/db/keyset.js';
+import { openDatabase } from '../../src/db/open.js';
+import { createFlagOrder } from '../../src/modules/feature-flags/flag-order.js';
+
+// A kept page depends on the flags of the stretch it walked: from its cursor (exclusive) to the
+// row past its last one (inclusive: it says whether a next page exists), or to the list's end.
+
+const setUp = (count: number) => {
+  const db = openDatabase(':memory:');
+  db.exec('CREATE TABLE feature_flags (environment_id TEXT NOT NULL, id TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (environment_id, id))');
+  const keys: SortKey[] = Array.from({ length: count }, (_, i) => ({ created_at: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, id: `flag_${String(i).padStart(2, '0')}` }));
+  // Inserted out of order: the order is the sort key's, not the insert's.
+  for (const k of [...keys].reverse()) db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?)').run('env', k.id, k.created_at);
+  installChangeFeed(db);
+  return { db, keys, order: createFlagOrder(db) };
+};
+
+const req = (scan: 'asc' | 'desc', limit: number, cursor: SortKey | null = null): PageRequest => ({ scan, limit, cursor, direction: cursor ? 'after' : null });
+const named = (scopes: readonly string[]) => scopes.filter((s) => s !== 'flag order').map((s) => s.replace('flag flag_', ''));
+
+describe('the flags a page depends on', () => {
+  const { keys, order } = setUp(6);
+  const k = (...i: number[]) => i.map((n) => keys[n]);
+  const between = (cursor: SortKey, offset: number) => ({ created_at: cursor.created_at, id: cursor.id + (offset < 0 ? '' : 'z') });
+  it.each([
+    ['asc, first page, a next page', req('asc', 2), k(0, 1, 2), ['00', '01', '02']],
+    ['asc, first page, the last one', req('asc', 2), k(0, 3), ['00', '01', '02', '03', '04', '05']],
+    ['asc, past a cursor', req('asc', 2, keys[1]), k(2, 3, 4), ['02', '03', '04']],
+    ['asc, past a cursor between rows (a deleted flag)', req('asc', 1, between(keys[1], 1)), k(2, 4), ['02', '03', '04']],
+    ['desc, first page, a next page', req('desc', 2), k(5, 4, 3), ['03', '04', '05']],
+    ['desc, first page, the last one', req('desc', 3), k(5, 1), ['00', '01', '02', '03', '04', '05']],
+    ['desc, past a cursor', req('desc', 1, keys[4]), k(3, 1), ['01', '02', '03']],
+    ['desc, past a cursor, to the end', req('desc', 2, keys[4]), k(2), ['00', '01', '02', '03']],
+    ['an empty page past the end', req('asc', 2, keys[5]), [], []],
+  ] as [string, PageRequest, SortKey[], string[]][])('%s', (_, request, fetched, expected) => {
+    const scopes = order.scopesOfPage('env', request, fetched);
+    expect(scopes).toContain('flag order');
+    expect(named(scopes).sort()).toEqual(expected);
+  });
+
+  it('a stretch of more flags than it names depends on every flag', () => {
+    const { keys: many, order: wide } = setUp(80);
+    expect(wide.scopesOfPage('env', req('asc', 2), [many[0], many[79]])).toEqual(['flags', 'flag order']);
+    expect(named(wide.scopesOfPage('env', req('asc', 2), [many[0], many[1], many[2]]))).toEqual(['00', '01', '02']);
+  });
+
+  it('sees a flag created or deleted (scope `flag order`)', () => {
+    const { db, keys: some, order: fresh } = setUp(3);
+    expect(named(fresh.scopesOfPage('env', req('asc', 10), some))).toEqual(['00', '01', '02']);
+    db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?)').run('env', 'flag_03', '2026-01-01T00:00:03.000Z');
+    expect(named(fresh.scopesOfPage('env', req('asc', 10), some))).toEqual(['00', '01', '02', '03']);
+    db.prepare('DELETE FROM feature_flags WHERE id = ?').run('flag_00');
+    expect(named(fresh.scopesOfPage('env', req('asc', 10), some))).toEqual(['01', '02', '03']);
+  });
+});
