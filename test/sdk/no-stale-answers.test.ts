@@ -200,6 +200,12 @@ describe('no stale answers', () => {
           ? ['POST', '/flag_targets', { rule_id: rule.id, target_id: pick(rule.target_type === 'user' ? USERS : ORGS) }]
           : ['DELETE', `/flag_rules/${rule.id}`];
       },
+      // Rules in the opposite order: the first match now comes from another rule.
+      async () => {
+        const slug = pick(SLUGS);
+        const rules = JSON.parse((await viaServer(KEYS[0], 'GET', `/flag_rules?flag_slug=${slug}&limit=100`)).body).data as { id: string }[];
+        return ['PUT', `/_flagstand/feature-flags/${slug}/rules/order`, { rule_ids: rules.map((r) => r.id).reverse() }];
+      },
       async () => ['POST', '/user_management/organization_memberships', { user_id: pick(USERS), organization_id: pick(ORGS) }],
       async () => ['PUT', `/user_management/organization_memberships/${pick(await membershipIds(KEYS[0]))}/${pick(['deactivate', 'reactivate'])}`],
       async () => ['DELETE', `/user_management/organization_memberships/${pick(await membershipIds(KEYS[0]))}`],
@@ -269,6 +275,27 @@ describe('no stale answers', () => {
     ];
     await viaServer(KEYS[1], 'POST', '/_flagstand/environments/current/reset');
     for (const [method, url, body] of steps) {
+      const res = await viaServer(KEYS[0], method, url, body);
+      expect(res.status, `${method} ${url}: ${res.body}`).toBeLessThan(300);
+      await expectFresh(`${method} ${url} ${JSON.stringify(body ?? '')}`);
+    }
+  }, 60_000);
+
+  it('rules moved, added and deleted show in the lists that evaluate them', async () => {
+    const rulesOf = async (slug: string) => JSON.parse((await viaServer(KEYS[0], 'GET', `/flag_rules?flag_slug=${slug}&limit=100`)).body).data as { id: string }[];
+    await viaServer(KEYS[0], 'POST', '/_flagstand/environments/current/reset');
+    // kappa: USERS[0] off by a user rule, their organization on by an organization rule after it.
+    const steps: (() => Promise<[string, string, unknown?]>)[] = [
+      async () => ['PUT', `/_flagstand/feature-flags/kappa/targets/${USERS[0]}`, { enabled: false }],
+      async () => ['POST', `/feature-flags/kappa/targets/${ORGS[0]}`],
+      async () => ['PUT', '/_flagstand/feature-flags/kappa/rules/order', { rule_ids: (await rulesOf('kappa')).map((r) => r.id).reverse() }],
+      async () => ['PUT', '/_flagstand/feature-flags/kappa/rules/order', { rule_ids: (await rulesOf('kappa')).map((r) => r.id).reverse() }],
+      async () => ['POST', '/flag_rules', { flag_slug: 'delta', target_type: 'user', value: true }],
+      async () => ['POST', '/flag_targets', { rule_id: (await rulesOf('delta')).at(-1)!.id, target_id: USERS[1] }],
+      async () => ['DELETE', `/flag_rules/${(await rulesOf('delta')).at(-1)!.id}`],
+    ];
+    for (const step of steps) {
+      const [method, url, body] = await step();
       const res = await viaServer(KEYS[0], method, url, body);
       expect(res.status, `${method} ${url}: ${res.body}`).toBeLessThan(300);
       await expectFresh(`${method} ${url} ${JSON.stringify(body ?? '')}`);

@@ -153,7 +153,8 @@ export function createRuleStore(db: Db) {
     for (const row of rulesByIds.all(environmentId, JSON.stringify(missing))) {
       const rule = Object.freeze(toRule(row));
       found.set(rule.id, rule);
-      keptRules.set(environmentId, `${environmentId} ${rule.id}`, rule, { scopes: [`flag ${rule.flag_id}`] });
+      // Until a rule of its flag is written: toggling the flag or adding a target leaves its rules as they were.
+      keptRules.set(environmentId, `${environmentId} ${rule.id}`, rule, { scopes: [`rules ${rule.flag_id}`] });
     }
     return found;
   };
