@@ -27,7 +27,6 @@ import type { Db } from './open.js';
 /**
  * What a kept entry can depend on besides "its environment is unchanged". `flag <id>`: one flag's
  * row and rules; `flag order`: which flags exist (one created or deleted moves every flag list);
- * `flags`: any flag's row or rules (for an answer that read too many flags to name each);
  * `rules <flag>`: the flag's rules alone (not its row). `keys`: which
  * environment a secret key belongs to (not scoped to an environment). `targets <flag>`: the
  * flag's rules and rule memberships; `names`: any user's or organization's row (their emails and
@@ -39,7 +38,6 @@ import type { Db } from './open.js';
 export type Scope =
   | `flag ${string}`
   | 'flag order'
-  | 'flags'
   | `rules ${string}`
   | `subject ${string}`
   | `targets ${string}`
@@ -72,11 +70,11 @@ export const RULES: Record<string, Rule> = {
   // list walks past (its sort key, created_at, is never updated).
   feature_flags: {
     columns: ['id'],
-    scopes: ([id], kind) => (kind === 'update' ? [`flag ${id}`, 'flags'] : [`flag ${id}`, 'flags', 'flag order']),
+    scopes: ([id], kind) => (kind === 'update' ? [`flag ${id}`] : [`flag ${id}`, 'flag order']),
   },
   // A rule (its value, position, type) changes the flag it belongs to (as lists evaluate it), its
   // rules (`rules <flag>`: what the rule cache holds, which a toggle leaves alone), and which targets it has.
-  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, `rules ${flag}`, 'flags', `targets ${flag}`] },
+  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, `rules ${flag}`, `targets ${flag}`] },
   // A rule membership (a target) changes only the facts of the subject it names, and its flag's targets.
   flag_targets: { columns: ['target_id', 'flag_id'], scopes: ([target, flag]) => [`subject ${target}`, `targets ${flag}`] },
   // A membership changes only its user's facts (an organization's list does not read members),

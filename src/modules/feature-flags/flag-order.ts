@@ -1,4 +1,4 @@
-import type { Scope } from '../../db/change-feed.js';
+import { changeFeedOf } from '../../db/change-feed.js';
 import { createKeptMap } from '../../db/kept-map.js';
 import { compareKeys as compare, type PageRequest, type SortKey } from '../../db/keyset.js';
 import type { Db } from '../../db/open.js';
@@ -7,40 +7,88 @@ import type { Db } from '../../db/open.js';
  * A flag list page can change only when a flag in the stretch of the list it walked changes: from
  * its cursor to the row past its last one (the row that says whether there is a next page), or to
  * the end of the list when there is none. A flag past that row cannot enter the page, whatever is
- * written to it. So a page is kept with the scopes of exactly those flags (`flag <id>`: their row
- * and rules), plus `flag order` (a flag created or deleted), and a toggle drops only the pages
- * whose stretch holds the toggled flag. A stretch of more than NAMED_FLAGS flags (a sparse list)
- * depends on `flags` instead: any flag's row or rules.
+ * written to it. So a page remembers its stretch, and it stays true while no flag in it was
+ * written since the page was read and no flag was created or deleted: a toggle leaves every page
+ * whose stretch does not hold the toggled flag.
+ *
+ * The check is made when the page is read again, not when a flag is written: each flag of the
+ * environment's order has a stamp, the count of flag writes when it was last written (its row or
+ * its rules: change-feed.ts scope `flag <id>`), and a page is true while every stamp of its stretch
+ * is older than the page. A write costs one stamp; a page costs nothing to keep and a comparison
+ * per flag of its stretch to check.
  */
-
-/** Flags named one by one at most; past it a page depends on every flag. */
-const NAMED_FLAGS = 64;
 
 /** Environments whose flag order is kept at once (one small array each). */
 const ENVIRONMENTS = 10_000;
 
+/** One environment's flags in list order, while none is created or deleted. */
+interface Order {
+  keys: readonly SortKey[];
+  indexOf: ReadonlyMap<string, number>;
+  /** Per flag: the write count when it was last written (0: not since the order was read). */
+  stamps: Float64Array;
+}
+
+/** The stretch a page walked, as `stretchOf` gives it and `unchanged` checks it. */
+export interface Stretch {
+  order: Order;
+  lo: number;
+  hi: number;
+  /** The write count when the page was read. */
+  readAt: number;
+}
+
 export function createFlagOrder(db: Db) {
   const allKeys = db.prepare<[string], SortKey>('SELECT created_at, id FROM feature_flags WHERE environment_id = ? ORDER BY created_at, id');
-  // The sort keys in list order, with each flag's scope name made once (pages share the strings).
-  const kept = createKeptMap<{ keys: readonly SortKey[]; scopes: readonly Scope[] }>(db, { until: 'scopes', entries: ENVIRONMENTS });
-  const orderOf = (environmentId: string) =>
-    kept.through(
+  // Until a flag of the environment is created or deleted (a bulk write or a table without a rule drops it too).
+  const kept = createKeptMap<Order>(db, { until: 'scopes', entries: ENVIRONMENTS });
+  // The order last read per environment, for the feed's listener: it runs inside SQLite's write,
+  // where the kept map may not be read (a file database's read checks data_version).
+  const lastRead = new Map<string, Order>();
+  let writes = 0;
+  let listening = false;
+
+  const listen = () => {
+    const feed = changeFeedOf(db);
+    if (!feed || listening) return;
+    listening = true;
+    feed.listen({
+      everything: () => {},
+      written: () => {},
+      scope(environmentId, scope) {
+        if (!scope.startsWith('flag ') || scope === 'flag order') return;
+        const order = lastRead.get(environmentId);
+        const index = order?.indexOf.get(scope.slice('flag '.length));
+        if (index !== undefined) order!.stamps[index] = ++writes;
+      },
+    });
+  };
+
+  const orderOf = (environmentId: string): Order => {
+    listen();
+    return kept.through(
       environmentId,
       environmentId,
       () => {
         const keys = allKeys.all(environmentId);
-        return Object.freeze({ keys, scopes: keys.map((k): Scope => `flag ${k.id}`) });
+        const order = { keys, indexOf: new Map(keys.map((k, i) => [k.id, i])), stamps: new Float64Array(keys.length) };
+        if (lastRead.size >= ENVIRONMENTS) lastRead.clear();
+        lastRead.set(environmentId, order);
+        return order;
       },
       ['flag order'],
     );
+  };
 
   return {
     /**
-     * The scopes of a page read with `req`; `fetched` are the rows it read in scan order (up to
+     * The stretch of a page read with `req`; `fetched` are the rows it read in scan order (up to
      * limit + 1: the last one, when there are that many, only tells that a next page exists).
+     * Call it before reading the page, or with what was read in the same synchronous step.
      */
-    scopesOfPage(environmentId: string, req: PageRequest, fetched: readonly SortKey[]): Scope[] {
-      const { keys, scopes: named } = orderOf(environmentId);
+    stretchOf(environmentId: string, req: PageRequest, fetched: readonly SortKey[]): Stretch {
+      const order = orderOf(environmentId);
+      const { keys } = order;
       const end = fetched.length > req.limit ? fetched[req.limit] : undefined;
       let lo: number;
       let hi: number;
@@ -51,10 +99,15 @@ export function createFlagOrder(db: Db) {
         hi = req.cursor ? firstAtOrAbove(keys, req.cursor) - 1 : keys.length - 1;
         lo = end ? firstAtOrAbove(keys, end) : 0;
       }
-      if (hi - lo + 1 > NAMED_FLAGS) return ['flags', 'flag order'];
-      const scopes: Scope[] = ['flag order'];
-      for (let i = lo; i <= hi; i++) scopes.push(named[i]);
-      return scopes;
+      return { order, lo, hi, readAt: writes };
+    },
+
+    /** True while no flag of the stretch was written, and none created or deleted, since it was read. */
+    unchanged(environmentId: string, stretch: Stretch): boolean {
+      if (kept.get(environmentId) !== stretch.order) return false;
+      const { stamps } = stretch.order;
+      for (let i = stretch.lo; i <= stretch.hi; i++) if (stamps[i] > stretch.readAt) return false;
+      return true;
     },
   };
 }

@@ -11,7 +11,8 @@ import type { Flag } from './store.js';
 export const featureFlagRoutes: FastifyPluginAsyncTypebox<{ flags: FlagService }> = async (app, { flags }) => {
   // A page's answer is kept as long as the page: until a write changes what it was read from.
   const sendList = (req: FastifyRequest, reply: FastifyReply, page: Page<Flag>) => {
-    req.keptFor = { scopes: [], valid: () => flags.isKept(page) };
+    const environmentId = req.environmentId;
+    req.keptFor = { scopes: [], valid: () => flags.isKept(environmentId, page) };
     sendJsonText(reply, toListJson(page, flagJson));
   };
 

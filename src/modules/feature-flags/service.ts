@@ -6,7 +6,7 @@ import { ApiError, conflict, notFound } from '../../http/errors.js';
 import type { PageRequest } from '../../db/keyset.js';
 import { freezePage, pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
-import { createFlagOrder } from './flag-order.js';
+import { createFlagOrder, type Stretch } from './flag-order.js';
 import { exceptionsFor, organizationContexts, userContexts, type Exceptions, type MembershipFact } from './evaluate.js';
 import type { FlagChanges, FlagOwnerInput, NewFlag } from './input.js';
 import type { RuleService } from './rule-service.js';
@@ -23,7 +23,7 @@ export interface FlagService {
   removeTarget(environmentId: string, slug: string, resourceId: string): void;
   list(environmentId: string, query: ListQuery): Page<Flag>;
   /** Whether a page list, listForOrganization or listForUser gave is still the kept one (so an answer made of it is still true). */
-  isKept(page: Page<Flag>): boolean;
+  isKept(environmentId: string, page: Page<Flag>): boolean;
   listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag>;
   listForUser(environmentId: string, userId: string, query: ListQuery): Page<Flag>;
   /** The user's own explicit targets (on or off), on every flag, disabled ones included. */
@@ -145,20 +145,25 @@ export function createFlagService(
     return { exceptions: exceptionsFor(membershipFacts(environmentId, memberships), userContexts(subjectId, subject.organizationIds)), scopes };
   };
 
-  // Pages are kept until a write changes what they were read from (flag-order.ts: the flags of the
-  // stretch they walked, and the subject's facts): SDKs and test suites ask for the same subjects'
-  // flags again and again, between writes to flags that most pages do not show.
-  const kept = createKeptMap<Page<Flag>>(db, { until: 'scopes', entries: PAGE_MEMO_ENTRIES });
+  // Pages are kept until a write changes what they were read from: the subject's facts (scopes),
+  // and the flags of the stretch of the list they walked (flag-order.ts, checked when read again).
+  // SDKs and test suites ask for the same subjects' flags again and again, between writes to flags
+  // that most pages do not show.
+  const kept = createKeptMap<{ page: Page<Flag>; stretch: Stretch }>(db, { until: 'scopes', entries: PAGE_MEMO_ENTRIES });
   const order = createFlagOrder(db);
   const keyOfPage = new WeakMap<Page<Flag>, string>();
-  const pages = (environmentId: string, key: string, compute: () => { req: PageRequest; fetched: Flag[]; scopes?: Scope[] }): Page<Flag> => {
+  const keptPage = (environmentId: string, key: string): Page<Flag> | undefined => {
     const found = kept.get(key);
+    return found && order.unchanged(environmentId, found.stretch) ? found.page : undefined;
+  };
+  const pages = (environmentId: string, key: string, compute: () => { req: PageRequest; fetched: Flag[]; scopes?: Scope[] }): Page<Flag> => {
+    const found = keptPage(environmentId, key);
     if (found) return found;
     const { req, fetched, scopes = [] } = compute();
-    const pageScopes = [...scopes, ...order.scopesOfPage(environmentId, req, fetched)];
+    const stretch = order.stretchOf(environmentId, req, fetched);
     const page = freezePage(toPage(req, fetched));
     keyOfPage.set(page, key);
-    kept.set(environmentId, key, page, { scopes: pageScopes });
+    kept.set(environmentId, key, { page, stretch }, { scopes });
     return page;
   };
   const pageKey = (environmentId: string, subject: string, q: ListQuery) =>
@@ -267,9 +272,9 @@ export function createFlagService(
       });
     },
 
-    isKept(page) {
+    isKept(environmentId, page) {
       const key = keyOfPage.get(page);
-      return key !== undefined && kept.get(key) === page;
+      return key !== undefined && keptPage(environmentId, key) === page;
     },
 
     listForOrganization(environmentId: string, organizationId: string, query: ListQuery): Page<Flag> {

@@ -1,6 +1,7 @@
 import type { Db } from '../../db/open.js';
 import { cursorParams, mergeKeyset, pastCursor, prepareKeyset, sortKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
 import type { Exceptions } from './evaluate.js';
+import { createKeptMap } from '../../db/kept-map.js';
 import { createFlagCache } from './flag-cache.js';
 import type { FlagOwner } from './schemas.js';
 
@@ -65,7 +66,25 @@ export function createFlagStore(db: Db) {
   const byIds = db.prepare<[string, string], FlagRow>(
     `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? AND id IN (SELECT value FROM json_each(?))`,
   );
-  const cached = createFlagCache(db, (environmentId, ids) => byIds.all(environmentId, JSON.stringify(ids)).map(toFlag));
+  const cache = createFlagCache(db, (environmentId, ids) => byIds.all(environmentId, JSON.stringify(ids)).map(toFlag));
+  const cached = cache.byIds;
+  // A slug's flag id, kept while that flag's row is unchanged (a rename or a delete writes it).
+  const slugs = createKeptMap<string>(db, { until: 'scopes', entries: 1_000_000 });
+  const idOfSlug = (environmentId: string, slug: string): string | undefined => {
+    const key = `${environmentId} ${slug}`;
+    const id = slugs.get(key);
+    if (id !== undefined) return id;
+    const row = bySlug.get(environmentId, slug);
+    if (!row) return undefined;
+    cache.put(environmentId, toFlag(row as FlagRow));
+    slugs.set(environmentId, key, row.id, { scopes: [`flag ${row.id}`] });
+    return row.id;
+  };
+  /** After writing `flag`'s row: keep it as a read would give it (the write dropped the old one). */
+  const wrote = (environmentId: string, flag: Flag) => {
+    const { environment_id: _, ...row } = rowOf(environmentId, flag);
+    cache.put(environmentId, toFlag(row as FlagRow));
+  };
 
   // The list walks read ids only, index-only, and take the flags from the cache.
   const listAllIds = prepareKeyset(
@@ -104,9 +123,10 @@ export function createFlagStore(db: Db) {
   });
 
   return {
+    /** The flag, frozen (kept): copy it to change it. */
     bySlug(environmentId: string, slug: string): Flag | undefined {
-      const row = bySlug.get(environmentId, slug);
-      return row && toFlag(row);
+      const id = idOfSlug(environmentId, slug);
+      return id === undefined ? undefined : cached(environmentId, [id]).get(id);
     },
     byId(environmentId: string, id: string): Flag | undefined {
       const row = byId.get(environmentId, id);
@@ -120,9 +140,12 @@ export function createFlagStore(db: Db) {
     },
     update(environmentId: string, flag: Flag): void {
       update.run(rowOf(environmentId, flag));
+      wrote(environmentId, flag);
     },
     touch(environmentId: string, id: string, now: string): void {
+      const flag = cached(environmentId, [id]).get(id);
       touch.run(now, environmentId, id);
+      if (flag) wrote(environmentId, { ...flag, updated_at: now });
     },
     delete(environmentId: string, id: string): void {
       remove.run(environmentId, id);
