@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { installChangeFeed } from '../../src/db/change-feed.js';
 import type { PageRequest, SortKey } from '../../src/db/keyset.js';
 import { openDatabase } from '../../src/db/open.js';
-import { createFlagOrder } from '../../src/modules/feature-flags/flag-order.js';
+import { createFlagOrder, type Stretch } from '../../src/modules/feature-flags/flag-order.js';
 
 // A kept page depends on the flags of the stretch it walked: from its cursor (exclusive) to the
 // row past its last one (inclusive: it says whether a next page exists), or to the list's end.
@@ -18,7 +18,7 @@ const setUp = (count: number) => {
 };
 
 const req = (scan: 'asc' | 'desc', limit: number, cursor: SortKey | null = null): PageRequest => ({ scan, limit, cursor, direction: cursor ? 'after' : null });
-const named = (scopes: readonly string[]) => scopes.filter((s) => s !== 'flag order').map((s) => s.replace('flag flag_', ''));
+const named = (stretch: Stretch) => stretch.order.keys.slice(stretch.lo, stretch.hi + 1).map((k) => k.id.replace('flag_', ''));
 
 describe('the flags a page depends on', () => {
   const { keys, order } = setUp(6);
@@ -35,23 +35,36 @@ describe('the flags a page depends on', () => {
     ['desc, past a cursor, to the end', req('desc', 2, keys[4]), k(2), ['00', '01', '02', '03']],
     ['an empty page past the end', req('asc', 2, keys[5]), [], []],
   ] as [string, PageRequest, SortKey[], string[]][])('%s', (_, request, fetched, expected) => {
-    const scopes = order.scopesOfPage('env', request, fetched);
-    expect(scopes).toContain('flag order');
-    expect(named(scopes).sort()).toEqual(expected);
+    expect(named(order.stretchOf('env', request, fetched))).toEqual(expected);
+  });
+});
+
+describe('a stretch stays unchanged', () => {
+  const touch = (db: ReturnType<typeof setUp>['db'], id: string) => db.prepare("UPDATE feature_flags SET created_at = created_at WHERE id = ?").run(id);
+
+  it('until a flag in it is written; writes to flags past it, or in another environment, leave it', () => {
+    const { db, keys, order } = setUp(6);
+    db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?)').run('other', 'flag_01', keys[1].created_at);
+    const stretch = order.stretchOf('env', req('asc', 2), keys.slice(0, 3));
+    touch(db, 'flag_03');
+    touch(db, 'flag_05');
+    db.prepare("UPDATE feature_flags SET created_at = created_at WHERE environment_id = 'other'").run();
+    expect(order.unchanged('env', stretch)).toBe(true);
+    touch(db, 'flag_02');
+    expect(order.unchanged('env', stretch)).toBe(false);
+    // Read again after the write: true again.
+    expect(order.unchanged('env', order.stretchOf('env', req('asc', 2), keys.slice(0, 3)))).toBe(true);
   });
 
-  it('a stretch of more flags than it names depends on every flag', () => {
-    const { keys: many, order: wide } = setUp(80);
-    expect(wide.scopesOfPage('env', req('asc', 2), [many[0], many[79]])).toEqual(['flags', 'flag order']);
-    expect(named(wide.scopesOfPage('env', req('asc', 2), [many[0], many[1], many[2]]))).toEqual(['00', '01', '02']);
-  });
-
-  it('sees a flag created or deleted (scope `flag order`)', () => {
-    const { db, keys: some, order: fresh } = setUp(3);
-    expect(named(fresh.scopesOfPage('env', req('asc', 10), some))).toEqual(['00', '01', '02']);
+  it('until a flag is created or deleted anywhere in the list', () => {
+    const { db, keys, order } = setUp(3);
+    const first = order.stretchOf('env', req('asc', 1), keys.slice(0, 2));
     db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?)').run('env', 'flag_03', '2026-01-01T00:00:03.000Z');
-    expect(named(fresh.scopesOfPage('env', req('asc', 10), some))).toEqual(['00', '01', '02', '03']);
-    db.prepare('DELETE FROM feature_flags WHERE id = ?').run('flag_00');
-    expect(named(fresh.scopesOfPage('env', req('asc', 10), some))).toEqual(['01', '02', '03']);
+    expect(order.unchanged('env', first)).toBe(false);
+    const second = order.stretchOf('env', req('asc', 10), keys);
+    expect(named(second)).toEqual(['00', '01', '02', '03']);
+    db.prepare('DELETE FROM feature_flags WHERE id = ?').run('flag_03');
+    expect(order.unchanged('env', second)).toBe(false);
+    expect(named(order.stretchOf('env', req('asc', 10), keys))).toEqual(['00', '01', '02']);
   });
 });
