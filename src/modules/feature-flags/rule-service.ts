@@ -1,5 +1,6 @@
 import type { EnvironmentTime } from '../clock/service.js';
 import type { Db } from '../../db/open.js';
+import { requireFlag as requireFlagOf } from './require-flag.js';
 import { conflict, invalidParameters, notFound, type FieldError } from '../../http/errors.js';
 import { pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { newId } from '../../ids.js';
@@ -76,11 +77,7 @@ export function createRuleService(
   clock: EnvironmentTime,
   publicEnvironmentId: (environmentId: string) => string,
 ): RuleService {
-  const requireFlag = (environmentId: string, slug: string): Flag => {
-    const flag = flags.bySlug(environmentId, slug);
-    if (!flag) throw notFound('Feature flag', slug);
-    return flag;
-  };
+  const requireFlag = (environmentId: string, slug: string): Flag => requireFlagOf(flags, environmentId, slug);
   const requireRule = (environmentId: string, id: string): Rule => {
     const rule = rules.ruleById(environmentId, id);
     if (!rule) throw notFound('Flag rule', id);

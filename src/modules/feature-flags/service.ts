@@ -1,6 +1,7 @@
 import type { EnvironmentTime } from '../clock/service.js';
 import type { Scope } from '../../db/change-feed.js';
 import type { Db } from '../../db/open.js';
+import { requireFlag as requireFlagOf } from './require-flag.js';
 import { createKeptMap } from '../../db/kept-map.js';
 import { ApiError, conflict, notFound } from '../../http/errors.js';
 import type { PageRequest } from '../../db/keyset.js';
@@ -73,11 +74,7 @@ export function createFlagService(
   directory: TargetDirectory,
   clock: EnvironmentTime,
 ): FlagService {
-  const requireFlag = (environmentId: string, slug: string): Flag => {
-    const flag = flags.bySlug(environmentId, slug);
-    if (!flag) throw notFound('Feature flag', slug);
-    return flag;
-  };
+  const requireFlag = (environmentId: string, slug: string): Flag => requireFlagOf(flags, environmentId, slug);
 
   const requireResource = (environmentId: string, resourceId: string): ResourceType => {
     const type = resourceTypeOf(resourceId);
