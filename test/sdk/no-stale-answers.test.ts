@@ -119,7 +119,8 @@ afterAll(async () => {
 const reads = [
   '/feature-flags',
   '/feature-flags?order=asc&limit=2',
-  ...SLUGS.map((slug) => `/feature-flags/${slug}`),
+  // epsilon and zeta are created and deleted by the writes below: the same slug, another flag.
+  ...[...SLUGS, 'epsilon', 'zeta'].map((slug) => `/feature-flags/${slug}`),
   ...ORGS.map((id) => `/organizations/${id}/feature-flags`),
   ...USERS.map((id) => `/user_management/users/${id}/feature-flags`),
   `/user_management/users/${USERS[1]}/feature-flags?limit=1`,

@@ -68,17 +68,21 @@ export function createFlagStore(db: Db) {
   );
   const cache = createFlagCache(db, (environmentId, ids) => byIds.all(environmentId, JSON.stringify(ids)).map(toFlag));
   const cached = cache.byIds;
-  // A slug's flag id, kept while that flag's row is unchanged (a rename or a delete writes it).
+  // A slug's flag id, kept without scopes: the flag read through it (from the flag cache, never
+  // stale) must still exist and have that slug (no route renames a slug today), else the lookup
+  // goes back to the table. So a toggle, which writes the flag's row, leaves the slug's id kept.
   const slugs = createKeptMap<string>(db, { until: 'scopes', entries: 1_000_000 });
-  const idOfSlug = (environmentId: string, slug: string): string | undefined => {
+  const flagOfSlug = (environmentId: string, slug: string): Flag | undefined => {
     const key = `${environmentId} ${slug}`;
     const id = slugs.get(key);
-    if (id !== undefined) return id;
+    if (id !== undefined) {
+      const flag = cached(environmentId, [id]).get(id);
+      if (flag?.slug === slug) return flag;
+    }
     const row = bySlug.get(environmentId, slug);
     if (!row) return undefined;
-    cache.put(environmentId, toFlag(row as FlagRow));
-    slugs.set(environmentId, key, row.id, { scopes: [`flag ${row.id}`] });
-    return row.id;
+    slugs.set(environmentId, key, row.id, { scopes: [] });
+    return cache.put(environmentId, toFlag(row));
   };
   /** After writing `flag`'s row: keep it as a read would give it (the write dropped the old one). */
   const wrote = (environmentId: string, flag: Flag) => {
@@ -124,10 +128,7 @@ export function createFlagStore(db: Db) {
 
   return {
     /** The flag, frozen (kept): copy it to change it. */
-    bySlug(environmentId: string, slug: string): Flag | undefined {
-      const id = idOfSlug(environmentId, slug);
-      return id === undefined ? undefined : cached(environmentId, [id]).get(id);
-    },
+    bySlug: flagOfSlug,
     byId(environmentId: string, id: string): Flag | undefined {
       const row = byId.get(environmentId, id);
       return row && toFlag(row);
