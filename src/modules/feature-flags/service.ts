@@ -39,6 +39,15 @@ export interface TargetDirectory {
   activeOrganizationIds(environmentId: string, userId: string): string[];
 }
 
+/** What makes a subject's flags differ from the defaults, with the scopes it was read from. */
+interface SubjectExceptions {
+  exceptions: Exceptions;
+  /** The subject's and (a user's) its organizations' facts: what a page of its flags depends on besides its stretch. */
+  scopes: Scope[];
+  /** The flags it is a member of: what the exceptions also depend on. */
+  flagScopes: Scope[];
+}
+
 /** A subject's facts, as kept between requests. */
 interface SubjectFacts {
   exists: boolean;
@@ -127,19 +136,32 @@ export function createFlagService(
     }, [`subject ${id}`]);
 
   /** The subject's exceptions (null when it does not exist) and the scopes of the facts they came from. */
-  const subjectExceptions = (environmentId: string, type: ResourceType, subjectId: string): { exceptions: Exceptions; scopes: Scope[] } | null => {
+  const computeExceptions = (environmentId: string, type: ResourceType, subjectId: string): SubjectExceptions | null => {
     const subject = factsOf(environmentId, type, subjectId);
     if (!subject.exists) return null;
-    if (type === 'organization') {
-      return { exceptions: exceptionsFor(membershipFacts(environmentId, subject.memberships), organizationContexts(subjectId)), scopes: [`subject ${subjectId}`] };
-    }
     const memberships = [...subject.memberships];
     const scopes: Scope[] = [`subject ${subjectId}`];
-    for (const organizationId of subject.organizationIds) {
-      memberships.push(...factsOf(environmentId, 'organization', organizationId).memberships);
-      scopes.push(`subject ${organizationId}`);
+    if (type === 'user') {
+      for (const organizationId of subject.organizationIds) {
+        memberships.push(...factsOf(environmentId, 'organization', organizationId).memberships);
+        scopes.push(`subject ${organizationId}`);
+      }
     }
-    return { exceptions: exceptionsFor(membershipFacts(environmentId, memberships), userContexts(subjectId, subject.organizationIds)), scopes };
+    // Evaluated from the state and rules of the flags the subject has memberships of, and only those.
+    const flagScopes = [...new Set(memberships.map((m) => m.flag_id))].map((flagId): Scope => `flag ${flagId}`);
+    const contexts = type === 'user' ? userContexts(subjectId, subject.organizationIds) : organizationContexts(subjectId);
+    return { exceptions: exceptionsFor(membershipFacts(environmentId, memberships), contexts), scopes, flagScopes };
+  };
+  // Kept apart from pages: a page goes when a flag of its stretch is written, the subject's
+  // exceptions only when its facts or the flags it is a member of are.
+  const keptExceptions = createKeptMap<SubjectExceptions | null>(db, { until: 'scopes', entries: SUBJECT_ENTRIES });
+  const subjectExceptions = (environmentId: string, type: ResourceType, subjectId: string): SubjectExceptions | null => {
+    const key = `${environmentId} ${type} ${subjectId}`;
+    const found = keptExceptions.get(key);
+    if (found !== undefined) return found;
+    const computed = computeExceptions(environmentId, type, subjectId);
+    keptExceptions.set(environmentId, key, computed, { scopes: computed ? [...computed.scopes, ...computed.flagScopes] : [`subject ${subjectId}`] });
+    return computed;
   };
 
   // Pages are kept until a write changes what they were read from: the subject's facts (scopes),
