@@ -37,8 +37,9 @@ const FILTERS = Object.keys(CONDITIONS) as FilterName[];
 
 /** The events outbox table (migrations/0021). */
 export function createEventStore(db: Db) {
-  const insert = db.prepare(
-    'INSERT INTO events (environment_id, id, event, organization_id, created_at, body) VALUES (@environment_id, @id, @event, @organization_id, @created_at, @body)',
+  // Positional: every write records its events here, and binding by name costs more.
+  const insert = db.prepare<[string, string, string, string | null, string, string]>(
+    'INSERT INTO events (environment_id, id, event, organization_id, created_at, body) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const byId = db.prepare<[string, string], EventRow>('SELECT id, event, organization_id, created_at, body FROM events WHERE environment_id = ? AND id = ?');
 
@@ -65,7 +66,7 @@ export function createEventStore(db: Db) {
 
   return {
     insert(environmentId: string, row: EventRow): void {
-      insert.run({ environment_id: environmentId, ...row });
+      insert.run(environmentId, row.id, row.event, row.organization_id, row.created_at, row.body);
     },
     byId: (environmentId: string, id: string) => byId.get(environmentId, id),
     /** Up to `limit` rows past the cursor; only events created at or after `retainedSince`. */
