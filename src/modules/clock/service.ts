@@ -1,4 +1,4 @@
-import type { Clock } from '../../clock.js';
+import { systemClock, type Clock } from '../../clock.js';
 import type { Db } from '../../db/open.js';
 import { invalidParameters } from '../../http/errors.js';
 import { createClockStore } from './store.js';
@@ -32,7 +32,9 @@ export type EnvironmentTime = Pick<EnvironmentClock, 'now'>;
 export function createEnvironmentClock(db: Db, base: Clock): EnvironmentClock {
   const store = createClockStore(db);
   const listeners = new Set<ClockListener>();
-  const nowMs = (environmentId: string) => store.frozenAt(environmentId) ?? Date.parse(base.now());
+  // The server's clock without its ISO round trip (what Date.parse of systemClock.now() gives).
+  const baseMs = base === systemClock ? Date.now : () => Date.parse(base.now());
+  const nowMs = (environmentId: string) => store.frozenAt(environmentId) ?? baseMs();
   const freeze = (environmentId: string, ms: number): string => {
     // Four-digit years only: past 9999 an ISO string is no longer what clients parse.
     if (!(ms >= 0 && ms <= LAST_MS)) {
