@@ -19,22 +19,24 @@ const PREVIOUS_FIELDS = ['name', 'tags', 'enabled', 'default_value'] as const;
 const SDK12_PREVIOUS_FIELDS = ['name', 'description', 'tags', 'owner', 'enabled', 'default_value'] as const;
 const EVENT_FIELDS = SDK12_PREVIOUS_FIELDS;
 
+/** JSON.stringify(a) === JSON.stringify(b) for a flag's field values, without serializing strings, booleans and null. */
+const sameValue = (a: unknown, b: unknown) => a === b || (typeof a === 'object' && typeof b === 'object' && JSON.stringify(a) === JSON.stringify(b));
+
 export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, changes: RuleChangeRecorder, source: ActorSource): FlagService {
   const data = (environmentId: string, flag: Flag) => flagEventData(outbox.publicEnvironmentId(environmentId), flag);
   const context = (environmentId: string) => outbox.actorContext(environmentId, source);
 
   const recordUpdate = (environmentId: string, before: Flag, after: Flag) => {
-    const changed = EVENT_FIELDS.filter((f) => JSON.stringify(before[f]) !== JSON.stringify(after[f]));
+    const changed = EVENT_FIELDS.filter((f) => !sameValue(before[f], after[f]));
     if (!changed.length) return;
     const previous = (fields: readonly (typeof EVENT_FIELDS)[number][]) =>
       Object.fromEntries(fields.filter((f) => changed.includes(f)).map((f) => [f, before[f]]));
     const payload = data(environmentId, after);
-    outbox.record(environmentId, 'flag.updated', payload, { ...context(environmentId), previous_attributes: { data: previous(PREVIOUS_FIELDS) } });
-    outbox.record(environmentId, 'feature_flags.flag.updated', payload, {
-      ...context(environmentId),
-      previous_attributes: { data: previous(SDK12_PREVIOUS_FIELDS) },
-    });
+    const { client_id, actor } = context(environmentId);
+    outbox.record(environmentId, 'flag.updated', payload, { client_id, actor, previous_attributes: { data: previous(PREVIOUS_FIELDS) } });
+    outbox.record(environmentId, 'feature_flags.flag.updated', payload, { client_id, actor, previous_attributes: { data: previous(SDK12_PREVIOUS_FIELDS) } });
   };
+  const observeUpdate = (environmentId: string) => (before: Flag, after: Flag) => recordUpdate(environmentId, before, after);
 
   /** A target write: the membership and rule changes it made, and flag.rule_updated when the configured targets changed. */
   const targetWrite =
@@ -60,18 +62,9 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, cha
       outbox.record(environmentId, 'feature_flags.flag.created', payload, context(environmentId));
       return flag;
     }),
-    update: db.transaction((environmentId, slug, changes) => {
-      const before = service.get(environmentId, slug);
-      const after = service.update(environmentId, slug, changes);
-      recordUpdate(environmentId, before, after);
-      return after;
-    }),
-    setEnabled: db.transaction((environmentId, slug, enabled) => {
-      const before = service.get(environmentId, slug);
-      const after = service.setEnabled(environmentId, slug, enabled);
-      recordUpdate(environmentId, before, after);
-      return after;
-    }),
+    // The service's own transaction records the events (observe): no second read of the flag, no savepoint.
+    update: (environmentId, slug, changes) => service.update(environmentId, slug, changes, observeUpdate(environmentId)),
+    setEnabled: (environmentId, slug, enabled) => service.setEnabled(environmentId, slug, enabled, observeUpdate(environmentId)),
     delete: db.transaction((environmentId, slug) => {
       const before = service.get(environmentId, slug);
       service.delete(environmentId, slug);

@@ -17,9 +17,11 @@ import type { Flag, FlagStore, ResourceType } from './store.js';
 export interface FlagService {
   get(environmentId: string, slug: string): Flag;
   create(environmentId: string, input: NewFlag): Flag;
-  update(environmentId: string, slug: string, changes: FlagChanges): Flag;
+  /** `observe` runs inside the write's transaction with the flag before and after, when it changed. */
+  update(environmentId: string, slug: string, changes: FlagChanges, observe?: FlagObserver): Flag;
   delete(environmentId: string, slug: string): void;
-  setEnabled(environmentId: string, slug: string, enabled: boolean): Flag;
+  /** `observe` as for update. */
+  setEnabled(environmentId: string, slug: string, enabled: boolean, observe?: FlagObserver): Flag;
   setTarget(environmentId: string, slug: string, resourceId: string, enabled: boolean): void;
   removeTarget(environmentId: string, slug: string, resourceId: string): void;
   list(environmentId: string, query: ListQuery): Page<Flag>;
@@ -30,6 +32,9 @@ export interface FlagService {
   /** The user's own explicit targets (on or off), on every flag, disabled ones included. */
   userTargets(environmentId: string, userId: string): { slug: string; enabled: boolean }[];
 }
+
+/** Sees a flag change from inside its write's transaction (its events are recorded there). */
+export type FlagObserver = (before: Flag, after: Flag) => void;
 
 /** What flags need to know of the resources they target. */
 export interface TargetDirectory {
@@ -227,7 +232,7 @@ export function createFlagService(
     return flag;
   });
 
-  const update = db.transaction((environmentId: string, slug: string, changes: FlagChanges): Flag => {
+  const update = db.transaction((environmentId: string, slug: string, changes: FlagChanges, observe?: FlagObserver): Flag => {
     const flag = requireFlag(environmentId, slug);
     const next: Flag = {
       ...flag,
@@ -241,6 +246,7 @@ export function createFlagService(
     if (JSON.stringify(next) === JSON.stringify(flag)) return flag;
     next.updated_at = clock.now(environmentId);
     flags.update(environmentId, next);
+    observe?.(flag, next);
     return next;
   });
 
@@ -250,11 +256,12 @@ export function createFlagService(
   });
 
   // Unchanged state leaves updated_at alone, so repeated enables are true no-ops.
-  const setEnabled = db.transaction((environmentId: string, slug: string, enabled: boolean): Flag => {
+  const setEnabled = db.transaction((environmentId: string, slug: string, enabled: boolean, observe?: FlagObserver): Flag => {
     const flag = requireFlag(environmentId, slug);
     if (flag.enabled === enabled) return flag;
     const next = { ...flag, enabled, updated_at: clock.now(environmentId) };
-    flags.update(environmentId, next);
+    flags.setEnabled(environmentId, next);
+    observe?.(flag, next);
     return next;
   });
 

@@ -59,6 +59,8 @@ export function createFlagStore(db: Db) {
      WHERE environment_id = @environment_id AND id = @id`,
   );
   const touch = db.prepare('UPDATE feature_flags SET updated_at = ? WHERE environment_id = ? AND id = ?');
+  // A toggle writes its two columns only: the other indexes of the row stay as they are.
+  const setEnabled = db.prepare<[number, string, string, string]>('UPDATE feature_flags SET enabled = ?, updated_at = ? WHERE environment_id = ? AND id = ?');
   const remove = db.prepare('DELETE FROM feature_flags WHERE environment_id = ? AND id = ?');
   const allFlags = db.prepare<[string], FlagRow>(
     `SELECT ${COLUMNS} FROM feature_flags WHERE environment_id = ? ORDER BY created_at, id`,
@@ -141,6 +143,11 @@ export function createFlagStore(db: Db) {
     },
     update(environmentId: string, flag: Flag): void {
       update.run(rowOf(environmentId, flag));
+      wrote(environmentId, flag);
+    },
+    /** Writes `flag`'s enabled and updated_at (its other fields as stored), and keeps it as update does. */
+    setEnabled(environmentId: string, flag: Flag): void {
+      setEnabled.run(flag.enabled ? 1 : 0, flag.updated_at, environmentId, flag.id);
       wrote(environmentId, flag);
     },
     touch(environmentId: string, id: string, now: string): void {
