@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open.js';
-import { resourceTypeOf, type FlagService } from '../feature-flags/service.js';
+import type { Rule } from '../feature-flags/rule-store.js';
+import type { FlagService, TargetWriteAround } from '../feature-flags/service.js';
 import type { Flag } from '../feature-flags/store.js';
 import { flagEventData } from './data.js';
 import type { ActorSource, Outbox } from './outbox.js';
@@ -38,21 +39,18 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, cha
   };
   const observeUpdate = (environmentId: string) => (before: Flag, after: Flag) => recordUpdate(environmentId, before, after);
 
-  /** A target write: the membership and rule changes it made, and flag.rule_updated when the configured targets changed. */
-  const targetWrite =
-    <A extends unknown[]>(write: (environmentId: string, slug: string, resourceId: string, ...rest: A) => void) =>
-    (environmentId: string, slug: string, resourceId: string, ...rest: A): void => {
-      const type = resourceTypeOf(resourceId);
-      let flag: Flag;
-      try {
-        flag = service.get(environmentId, slug);
-      } catch {
-        return write(environmentId, slug, resourceId, ...rest); // fails as the service fails it (400 before 404)
-      }
-      if (!type) return write(environmentId, slug, resourceId, ...rest);
-      changes.around(environmentId, source, [changes.target(flag.id, type, resourceId)], () => write(environmentId, slug, resourceId, ...rest));
+  /**
+   * A target write: the membership and rule changes it made, and flag.rule_updated when the
+   * configured targets changed. The service validates the request first (400 before 404) and runs
+   * the write inside its transaction. A classic write changes the flag's rules only when it
+   * creates the (type, value) rule it joins (rule-service.ts setClassicTarget); a removal never does.
+   */
+  const targetAround =
+    (environmentId: string, resourceId: string, value: boolean | undefined): TargetWriteAround =>
+    (flag, type, write) => {
+      const rulesKept = value === undefined ? () => true : (rules: readonly Rule[]) => rules.some((r) => r.target_type === type && r.value === value);
+      changes.around(environmentId, source, [{ ...changes.target(flag.id, type, resourceId), rulesKept }], write);
     };
-
   return {
     ...service,
     create: db.transaction((environmentId, input) => {
@@ -72,7 +70,8 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, cha
       outbox.record(environmentId, 'flag.deleted', payload, context(environmentId));
       outbox.record(environmentId, 'feature_flags.flag.deleted', payload, context(environmentId));
     }),
-    setTarget: db.transaction(targetWrite(service.setTarget)),
-    removeTarget: db.transaction(targetWrite(service.removeTarget)),
+    setTarget: (environmentId, slug, resourceId, enabled) =>
+      service.setTarget(environmentId, slug, resourceId, enabled, targetAround(environmentId, resourceId, enabled)),
+    removeTarget: (environmentId, slug, resourceId) => service.removeTarget(environmentId, slug, resourceId, targetAround(environmentId, resourceId, undefined)),
   };
 }

@@ -24,6 +24,8 @@ export interface FlagScope {
   targets?: boolean;
   /** The one target whose membership the write may change, when there is one: its targets after are derived, not read whole. */
   targetId?: string;
+  /** True when the write is known to leave the flag's rules as `before` lists them: they are then not read again. */
+  rulesKept?: (before: readonly Rule[]) => boolean;
 }
 
 interface FlagState {
@@ -36,6 +38,16 @@ const CONFIGURABLE = new Set(['user', 'organization']);
 
 /** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
 export const accessType = (targets: ConfiguredTargets) => (targets.organizations.length || targets.users.length ? 'some' : 'none');
+
+const toRule = (r: Omit<Rule, 'value'> & { value: 0 | 1 }): Rule => ({
+  id: r.id,
+  flag_id: r.flag_id,
+  position: r.position,
+  target_type: r.target_type,
+  value: r.value === 1,
+  created_at: r.created_at,
+  updated_at: r.updated_at,
+});
 
 const MEMBERSHIP_COLUMNS = 'id, flag_id, rule_id, target_type, target_id, created_at, updated_at';
 
@@ -66,7 +78,7 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
 
   /** The flag's state; after the write (`previous` given), a one-target write's targets come from the state before. */
   const stateOf = (environmentId: string, scope: FlagScope, previous?: FlagState): FlagState => ({
-    rules: rulesOfFlag.all(environmentId, scope.flagId).map((r) => ({ ...r, value: r.value === 1 })),
+    rules: previous && scope.rulesKept?.(previous.rules) ? previous.rules : rulesOfFlag.all(environmentId, scope.flagId).map(toRule),
     memberships: scope.memberships?.(environmentId) ?? [],
     targets: !scope.targets
       ? undefined

@@ -22,8 +22,9 @@ export interface FlagService {
   delete(environmentId: string, slug: string): void;
   /** `observe` as for update. */
   setEnabled(environmentId: string, slug: string, enabled: boolean, observe?: FlagObserver): Flag;
-  setTarget(environmentId: string, slug: string, resourceId: string, enabled: boolean): void;
-  removeTarget(environmentId: string, slug: string, resourceId: string): void;
+  /** `around`, when given, runs the write once the request is valid, inside its transaction (its events are recorded there). */
+  setTarget(environmentId: string, slug: string, resourceId: string, enabled: boolean, around?: TargetWriteAround): void;
+  removeTarget(environmentId: string, slug: string, resourceId: string, around?: TargetWriteAround): void;
   list(environmentId: string, query: ListQuery): Page<Flag>;
   /** Whether a page list, listForOrganization or listForUser gave is still the kept one (so an answer made of it is still true). */
   isKept(environmentId: string, page: Page<Flag>): boolean;
@@ -35,6 +36,9 @@ export interface FlagService {
 
 /** Sees a flag change from inside its write's transaction (its events are recorded there). */
 export type FlagObserver = (before: Flag, after: Flag) => void;
+
+/** Runs a valid target write (`write`) of `flag`'s membership of a `type` target, e.g. between reads of what it changes. */
+export type TargetWriteAround = (flag: Flag, type: ResourceType, write: () => void) => void;
 
 /** What flags need to know of the resources they target. */
 export interface TargetDirectory {
@@ -268,18 +272,22 @@ export function createFlagService(
   // Classic targets are aliases over rules (rule-service.ts): on joins the (type, true) rule,
   // explicitly off the (type, false) one. A target that already stands as asked is a no-op and
   // leaves updated_at alone, as with enable.
-  const setTarget = db.transaction((environmentId: string, slug: string, resourceId: string, enabled: boolean): void => {
+  const setTarget = db.transaction((environmentId: string, slug: string, resourceId: string, enabled: boolean, around?: TargetWriteAround): void => {
     const type = requireResource(environmentId, resourceId);
     const flag = requireFlag(environmentId, slug);
     requireTargetExists(environmentId, resourceId, type);
-    ruleWrites.setClassicTarget(environmentId, flag, type, resourceId, enabled);
+    const write = () => void ruleWrites.setClassicTarget(environmentId, flag, type, resourceId, enabled);
+    if (around) around(flag, type, write);
+    else write();
   });
 
-  const removeTarget = db.transaction((environmentId: string, slug: string, resourceId: string): void => {
+  const removeTarget = db.transaction((environmentId: string, slug: string, resourceId: string, around?: TargetWriteAround): void => {
     const type = requireResource(environmentId, resourceId);
     const flag = requireFlag(environmentId, slug);
     requireTargetExists(environmentId, resourceId, type);
-    ruleWrites.removeClassicTarget(environmentId, flag, type, resourceId);
+    const write = () => void ruleWrites.removeClassicTarget(environmentId, flag, type, resourceId);
+    if (around) around(flag, type, write);
+    else write();
   });
 
   return {
