@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { createFlagTargetReader } from '../../src/modules/events/flag-targets.js';
+import { accessType } from '../../src/modules/events/rule-changes.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
 import { lcg } from '../helpers/random.js';
@@ -30,7 +31,8 @@ describe('configured targets in flag.rule_updated', () => {
       logLevel: 'silent',
       seed: {
         api_keys: [KEY],
-        organizations: orgs.map((id, i) => ({ id, name: `Org ${i}` })),
+        // Quotes, accents and U+2028 in names: the event's JSON is built from kept parts (checked byte for byte below).
+        organizations: orgs.map((id, i) => ({ id, name: `Org "${i}" \u00e9\u2028` })),
         users: users.map((id, i) => ({ id, email: `u${i}@example.com` })),
         feature_flags: [
           { slug: 'alpha', enabled: true, targets: [users[0], { id: orgs[1], enabled: false }] },
@@ -76,6 +78,11 @@ describe('configured targets in flag.rule_updated', () => {
       expect(latest.data.slug).toBe(slug);
       expect(latest.context.configured_targets).toEqual(after);
       expect(latest.context.previous_attributes.context.configured_targets).toEqual(before);
+      // The stored body, byte for byte, as JSON.stringify builds the event from the fresh reads.
+      const body = f.db.prepare<[string], string>('SELECT body FROM events WHERE id = ?').pluck().get(latest.id);
+      const { client_id, actor } = latest.context;
+      const context = { client_id, actor, access_type: accessType(after), configured_targets: after, previous_attributes: { context: { access_type: accessType(before), configured_targets: before } } };
+      expect(body).toBe(JSON.stringify({ object: 'event', id: latest.id, event: 'flag.rule_updated', data: latest.data, created_at: latest.created_at, context }));
       checked++;
     }
     expect(checked).toBeGreaterThan(60);

@@ -1,9 +1,10 @@
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { createEnvironmentClock } from '../../src/modules/clock/service.js';
-import { createOutbox, type Outbox } from '../../src/modules/events/outbox.js';
+import { createOutbox, eventJson, type EventObject, type Outbox } from '../../src/modules/events/outbox.js';
 import { createStores, type Stores } from '../../src/stores.js';
 
 let db: Db;
@@ -61,5 +62,26 @@ describe('the events outbox', () => {
       actor: { id: 'client_01HZX5QW0000000000000000E1', source: 'api', name: null },
     });
     expect(outbox.publicEnvironmentId(ENV)).toBe('environment_01HZX5QW0000000000000000E1');
+  });
+
+  it('builds the body from a given context JSON exactly as JSON.stringify builds the whole event', () => {
+    // Any text (quotes, escapes, U+2028, lone surrogates) and any JSON values in data and context.
+    const text = fc.string({ unit: 'binary' });
+    const event = fc.record({
+      object: fc.constant('event' as const),
+      id: text,
+      event: text,
+      data: fc.dictionary(text, fc.jsonValue()),
+      created_at: text,
+      context: fc.dictionary(text, fc.jsonValue()),
+    });
+    fc.assert(fc.property(event, (e: EventObject) => eventJson(e, JSON.stringify(e.context)) === JSON.stringify(e)), { numRuns: 500 });
+  });
+
+  it('stores the body a given context JSON makes, and returns the event with its context', () => {
+    const context = { client_id: 'client_1', configured_targets: { organizations: [], users: [{ id: 'user_1', email: 'a"b@x' }] } };
+    const event = db.transaction(() => outbox.record(ENV, 'flag.rule_updated', { object: 'feature_flag', id: 'flag_1' }, context, { contextJson: JSON.stringify(context) }))();
+    expect(event.context).toBe(context);
+    expect(stores.events.byId(ENV, event.id)!.body).toBe(JSON.stringify(event));
   });
 });

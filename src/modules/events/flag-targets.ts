@@ -14,6 +14,8 @@ interface Configured {
   /** The organization's name or the user's email. */
   label: string;
   created_at: string;
+  /** This target as configured_targets lists it, as JSON (`{"id","name"}` or `{"id","email"}`). */
+  json: string;
 }
 
 interface Row {
@@ -31,12 +33,16 @@ const FROM = `FROM flag_targets t
   LEFT JOIN users u ON t.target_type = 'user' AND u.environment_id = t.environment_id AND u.id = t.target_id`;
 const COLUMNS = 't.target_id, t.target_type, t.created_at, r.value, o.name, u.email';
 
-const configured = (row: Row): Configured => ({
-  type: row.target_type,
-  id: row.target_id,
-  label: (row.target_type === 'organization' ? row.name : row.email) ?? '',
-  created_at: row.created_at,
-});
+const configured = (row: Row): Configured => {
+  const label = (row.target_type === 'organization' ? row.name : row.email) ?? '';
+  return {
+    type: row.target_type,
+    id: row.target_id,
+    label,
+    created_at: row.created_at,
+    json: JSON.stringify(row.target_type === 'organization' ? { id: row.target_id, name: label } : { id: row.target_id, email: label }),
+  };
+};
 const before = (a: Configured, b: Configured) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
 
 function shape(list: readonly Configured[]): ConfiguredTargets {
@@ -46,6 +52,14 @@ function shape(list: readonly Configured[]): ConfiguredTargets {
     else out.users.push({ id: t.id, email: t.label });
   }
   return out;
+}
+
+/** JSON.stringify(shape(list)), from each target's kept JSON: a large flag's list is ~60 KB of JSON, in every event twice. */
+function jsonOf(list: readonly Configured[]): string {
+  const organizations: string[] = [];
+  const users: string[] = [];
+  for (const t of list) (t.type === 'organization' ? organizations : users).push(t.json);
+  return `{"organizations":[${organizations.join(',')}],"users":[${users.join(',')}]}`;
 }
 
 /** Whether two answers list the same targets, in the same order, with the same names and emails. */
@@ -74,13 +88,21 @@ export function createFlagTargetReader(db: Db) {
   const kept = createKeptMap<readonly Configured[]>(db, { until: 'scopes', entries: 10_000 });
   const keep = (environmentId: string, flagId: string, list: readonly Configured[]) =>
     kept.set(environmentId, `${environmentId} ${flagId}`, list, { scopes: [`targets ${flagId}`, 'names'] });
-  // The list each answer was shaped from, so the answer after a one-target write can be derived from it.
+  // The list each answer was shaped from, so the answer after a one-target write can be derived
+  // from it, and each list's answer (shaped once: a write's "before" is the last write's "after").
+  // Answers are shared, so never changed: callers only read them.
   const lists = new WeakMap<ConfiguredTargets, { flagId: string; list: readonly Configured[] }>();
+  const answers = new WeakMap<readonly Configured[], ConfiguredTargets>();
   const answer = (flagId: string, list: readonly Configured[]) => {
-    const out = shape(list);
-    lists.set(out, { flagId, list });
+    let out = answers.get(list);
+    if (out === undefined || lists.get(out)!.flagId !== flagId) {
+      out = shape(list);
+      lists.set(out, { flagId, list });
+      answers.set(list, out);
+    }
     return out;
   };
+  const jsons = new WeakMap<readonly Configured[], string>();
 
   const listOf = (environmentId: string, flagId: string): readonly Configured[] => {
     const found = kept.get(`${environmentId} ${flagId}`);
@@ -94,6 +116,17 @@ export function createFlagTargetReader(db: Db) {
 
   return {
     configuredTargets,
+    /** JSON.stringify(targets), from kept parts when `targets` is an answer of this reader. */
+    json(targets: ConfiguredTargets): string {
+      const from = lists.get(targets);
+      if (!from) return JSON.stringify(targets);
+      let json = jsons.get(from.list);
+      if (json === undefined) {
+        json = jsonOf(from.list);
+        jsons.set(from.list, json);
+      }
+      return json;
+    },
     /**
      * The configured targets after a write that changed only `targetId`'s membership of the flag,
      * from `previous` (this reader's answer before the write) and that one membership: one row

@@ -28,13 +28,24 @@ export interface Outbox {
    * examples). The organization an event is about (the `organization_id` filter) is read from
    * `data` (`organization_id`, an organization's `id`, an organization `owner`) unless given.
    */
-  record(environmentId: string, event: string, data: object, context?: object, options?: { organizationId?: string | null }): EventObject;
+  record(environmentId: string, event: string, data: object, context?: object, options?: RecordOptions): EventObject;
   /** `{client_id, actor}` for a change made by `source` (flag events require both). */
   actorContext(environmentId: string, source: ActorSource): { client_id: string; actor: { id: string; source: ActorSource; name: null } };
   /** The environment's public id (`environment_…`), as flag event data carry it. */
   publicEnvironmentId(environmentId: string): string;
   /** Adds work that commits with every event recorded from now on. */
   onRecord(hook: RecordHook): void;
+}
+
+export interface RecordOptions {
+  organizationId?: string | null;
+  /** JSON.stringify(context), when the caller has it cheaper (from kept parts). */
+  contextJson?: string;
+}
+
+/** JSON.stringify(event), with the context's JSON given. */
+export function eventJson(event: EventObject, contextJson: string): string {
+  return `{"object":"event","id":${JSON.stringify(event.id)},"event":${JSON.stringify(event.event)},"data":${JSON.stringify(event.data)},"created_at":${JSON.stringify(event.created_at)},"context":${contextJson}}`;
 }
 
 function organizationOf(data: Record<string, unknown>): string | null {
@@ -69,7 +80,7 @@ export function createOutbox(db: Db, store: EventStore, environments: Environmen
         event,
         organization_id: options.organizationId !== undefined ? options.organizationId : organizationOf(data as Record<string, unknown>),
         created_at: object.created_at,
-        body: JSON.stringify(object),
+        body: options.contextJson === undefined ? JSON.stringify(object) : eventJson(object, options.contextJson),
       };
       store.insert(environmentId, row);
       for (const hook of hooks) hook(environmentId, row);

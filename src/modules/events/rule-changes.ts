@@ -121,12 +121,22 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
       if (left(m, membersBefore)) outbox.record(environmentId, 'feature_flags.flag_target.created', serializeMembership(view(m)), context);
     }
     if (before.targets && after.targets && !sameTargets(before.targets, after.targets)) {
-      outbox.record(environmentId, 'flag.rule_updated', flagEventData(environment_id, flag), {
-        ...context,
-        access_type: accessType(after.targets),
+      const { client_id, actor } = context;
+      const access_type = accessType(after.targets);
+      const previousAccess = accessType(before.targets);
+      const eventContext = {
+        client_id,
+        actor,
+        access_type,
         configured_targets: after.targets,
-        previous_attributes: { context: { access_type: accessType(before.targets), configured_targets: before.targets } },
-      });
+        previous_attributes: { context: { access_type: previousAccess, configured_targets: before.targets } },
+      };
+      // eventContext's JSON with the two target lists (up to ~60 KB each) from the reader's kept JSON.
+      const contextJson =
+        `{"client_id":${JSON.stringify(client_id)},"actor":${JSON.stringify(actor)},"access_type":${JSON.stringify(access_type)},` +
+        `"configured_targets":${targets.json(after.targets)},"previous_attributes":{"context":{"access_type":${JSON.stringify(previousAccess)},` +
+        `"configured_targets":${targets.json(before.targets)}}}}`;
+      outbox.record(environmentId, 'flag.rule_updated', flagEventData(environment_id, flag), eventContext, { contextJson });
     }
   };
 
