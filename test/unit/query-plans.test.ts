@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
+import { createFlagTargetReader } from '../../src/modules/events/flag-targets.js';
 import { createStores } from '../../src/stores.js';
 
 // With no statistics (nothing runs ANALYZE), SQLite picks indexes by rules of thumb; a schema
@@ -100,5 +101,17 @@ describe('query plans', () => {
     const plans = [...storePlans()].filter(([sql]) => /FROM flag_rules WHERE environment_id = \?( AND flag_id = \?)? ORDER BY/.test(sql));
     expect(plans.length).toBeGreaterThanOrEqual(2);
     for (const [sql, plan] of plans) expect(plan.join('\n'), sql).toMatch(/USING INDEX flag_rules_flag/);
+  });
+
+  it("a one-target write's configured targets seek the target, not every target of the flag", () => {
+    db = openDatabase(':memory:');
+    migrate(db);
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => (prepared.push(sql), prepare(sql))) as Db['prepare'];
+    createFlagTargetReader(db);
+    const one = prepared.find((sql) => /t\.target_id = \?/.test(sql))!;
+    const plan = (prepare(`EXPLAIN QUERY PLAN ${one}`).all(null, null, null, null) as { detail: string }[]).map((r) => r.detail);
+    expect(plan[0]).toMatch(/^SEARCH t USING PRIMARY KEY \(environment_id=\? AND flag_id=\? AND target_type=\? AND target_id=\?\)/);
   });
 });

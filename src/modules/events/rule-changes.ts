@@ -24,6 +24,8 @@ export interface FlagScope {
   targets?: boolean;
   /** The one target whose membership the write may change, when there is one: its targets after are derived, not read whole. */
   targetId?: string;
+  /** That target's type. */
+  targetType?: string;
   /** True when the write is known to leave the flag's rules as `before` lists them: they are then not read again. */
   rulesKept?: (before: readonly Rule[]) => boolean;
 }
@@ -82,8 +84,8 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
     memberships: scope.memberships?.(environmentId) ?? [],
     targets: !scope.targets
       ? undefined
-      : previous?.targets && scope.targetId !== undefined
-        ? targets.afterTargetWrite(environmentId, scope.flagId, previous.targets, scope.targetId)
+      : previous?.targets && scope.targetId !== undefined && scope.targetType !== undefined
+        ? targets.afterTargetWrite(environmentId, scope.flagId, previous.targets, scope.targetType, scope.targetId)
         : targets.configuredTargets(environmentId, scope.flagId),
   });
 
@@ -149,6 +151,7 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
     },
     targets: mayBeConfigured,
     targetId,
+    targetType,
   });
 
   return {
