@@ -64,7 +64,7 @@ describe('the events outbox', () => {
     expect(outbox.publicEnvironmentId(ENV)).toBe('environment_01HZX5QW0000000000000000E1');
   });
 
-  it('builds the body from a given context JSON exactly as JSON.stringify builds the whole event', () => {
+  it('builds the body from given data and context JSON exactly as JSON.stringify builds the whole event', () => {
     // Any text (quotes, escapes, U+2028, lone surrogates) and any JSON values in data and context.
     const text = fc.string({ unit: 'binary' });
     const event = fc.record({
@@ -75,13 +75,17 @@ describe('the events outbox', () => {
       created_at: text,
       context: fc.dictionary(text, fc.jsonValue()),
     });
-    fc.assert(fc.property(event, (e: EventObject) => eventJson(e, JSON.stringify(e.context)) === JSON.stringify(e)), { numRuns: 500 });
+    fc.assert(fc.property(event, (e: EventObject) => eventJson(e, JSON.stringify(e.data), JSON.stringify(e.context)) === JSON.stringify(e)), { numRuns: 500 });
   });
 
-  it('stores the body a given context JSON makes, and returns the event with its context', () => {
+  it('stores the body given data or context JSON makes, and returns the event with its data and context', () => {
+    const data = { object: 'feature_flag', id: 'flag_1', name: 'a\u2028"b' };
     const context = { client_id: 'client_1', configured_targets: { organizations: [], users: [{ id: 'user_1', email: 'a"b@x' }] } };
-    const event = db.transaction(() => outbox.record(ENV, 'flag.rule_updated', { object: 'feature_flag', id: 'flag_1' }, context, { contextJson: JSON.stringify(context) }))();
-    expect(event.context).toBe(context);
-    expect(stores.events.byId(ENV, event.id)!.body).toBe(JSON.stringify(event));
+    for (const options of [{ contextJson: JSON.stringify(context) }, { dataJson: JSON.stringify(data) }, { dataJson: JSON.stringify(data), contextJson: JSON.stringify(context) }]) {
+      const event = db.transaction(() => outbox.record(ENV, 'flag.rule_updated', data, context, options))();
+      expect(event.data).toBe(data);
+      expect(event.context).toBe(context);
+      expect(stores.events.byId(ENV, event.id)!.body).toBe(JSON.stringify(event));
+    }
   });
 });

@@ -33,9 +33,16 @@ export function withFlagEvents(db: Db, service: FlagService, outbox: Outbox, cha
     const previous = (fields: readonly (typeof EVENT_FIELDS)[number][]) =>
       Object.fromEntries(fields.filter((f) => changed.includes(f)).map((f) => [f, before[f]]));
     const payload = data(environmentId, after);
+    const dataJson = JSON.stringify(payload);
     const { client_id, actor } = context(environmentId);
-    outbox.record(environmentId, 'flag.updated', payload, { client_id, actor, previous_attributes: { data: previous(PREVIOUS_FIELDS) } });
-    outbox.record(environmentId, 'feature_flags.flag.updated', payload, { client_id, actor, previous_attributes: { data: previous(SDK12_PREVIOUS_FIELDS) } });
+    outbox.record(environmentId, 'flag.updated', payload, { client_id, actor, previous_attributes: { data: previous(PREVIOUS_FIELDS) } }, { dataJson });
+    outbox.record(
+      environmentId,
+      'feature_flags.flag.updated',
+      payload,
+      { client_id, actor, previous_attributes: { data: previous(SDK12_PREVIOUS_FIELDS) } },
+      { dataJson },
+    );
   };
   const observeUpdate = (environmentId: string) => (before: Flag, after: Flag) => recordUpdate(environmentId, before, after);
 

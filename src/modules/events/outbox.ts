@@ -39,13 +39,15 @@ export interface Outbox {
 
 export interface RecordOptions {
   organizationId?: string | null;
+  /** JSON.stringify(data), when the caller has it already (two events of one change share their data). */
+  dataJson?: string;
   /** JSON.stringify(context), when the caller has it cheaper (from kept parts). */
   contextJson?: string;
 }
 
-/** JSON.stringify(event), with the context's JSON given. */
-export function eventJson(event: EventObject, contextJson: string): string {
-  return `{"object":"event","id":${JSON.stringify(event.id)},"event":${JSON.stringify(event.event)},"data":${JSON.stringify(event.data)},"created_at":${JSON.stringify(event.created_at)},"context":${contextJson}}`;
+/** JSON.stringify(event), with the JSON of its data and context given. */
+export function eventJson(event: EventObject, dataJson: string, contextJson: string): string {
+  return `{"object":"event","id":${JSON.stringify(event.id)},"event":${JSON.stringify(event.event)},"data":${dataJson},"created_at":${JSON.stringify(event.created_at)},"context":${contextJson}}`;
 }
 
 function organizationOf(data: Record<string, unknown>): string | null {
@@ -80,7 +82,10 @@ export function createOutbox(db: Db, store: EventStore, environments: Environmen
         event,
         organization_id: options.organizationId !== undefined ? options.organizationId : organizationOf(data as Record<string, unknown>),
         created_at: object.created_at,
-        body: options.contextJson === undefined ? JSON.stringify(object) : eventJson(object, options.contextJson),
+        body:
+          options.dataJson === undefined && options.contextJson === undefined
+            ? JSON.stringify(object)
+            : eventJson(object, options.dataJson ?? JSON.stringify(data), options.contextJson ?? JSON.stringify(context)),
       };
       store.insert(environmentId, row);
       for (const hook of hooks) hook(environmentId, row);
