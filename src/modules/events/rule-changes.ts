@@ -92,7 +92,8 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
   const recordChanges = (environmentId: string, source: ActorSource, scope: FlagScope, before: FlagState, after: FlagState) => {
     const context = outbox.actorContext(environmentId, source);
     const environment_id = outbox.publicEnvironmentId(environmentId);
-    const flag = flags.byId(environmentId, scope.flagId);
+    // From the flag cache: never stale, and the write that touched the flag kept the row it wrote.
+    const flag = flags.cachedByIds(environmentId, [scope.flagId]).get(scope.flagId);
     if (!flag) return; // the flag itself went: its own events say so
     const view = <T extends object>(row: T) => ({ ...row, flag_slug: flag.slug, environment_id });
     const rulesBefore = new Map(before.rules.map((r) => [r.id, r]));
