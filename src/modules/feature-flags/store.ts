@@ -145,15 +145,19 @@ export function createFlagStore(db: Db) {
       update.run(rowOf(environmentId, flag));
       wrote(environmentId, flag);
     },
-    /** Writes `flag`'s enabled and updated_at (its other fields as stored), and keeps it as update does. */
+    /**
+     * Writes `flag`'s enabled and updated_at, and keeps it: `flag` is one this store gave (so its
+     * owner and tags are as a read parses them) with those two changed.
+     */
     setEnabled(environmentId: string, flag: Flag): void {
       setEnabled.run(flag.enabled ? 1 : 0, flag.updated_at, environmentId, flag.id);
-      wrote(environmentId, flag);
+      cache.put(environmentId, flag);
     },
     touch(environmentId: string, id: string, now: string): void {
       const flag = cached(environmentId, [id]).get(id);
       touch.run(now, environmentId, id);
-      if (flag) wrote(environmentId, { ...flag, updated_at: now });
+      // The kept flag with its new updated_at is the row a read would give (no round trip through the row).
+      if (flag) cache.put(environmentId, { ...flag, updated_at: now });
     },
     delete(environmentId: string, id: string): void {
       remove.run(environmentId, id);
