@@ -78,11 +78,34 @@ export function sameTargets(a: ConfiguredTargets, b: ConfiguredTargets): boolean
  * flag events carry the list twice (before and after), and a flag may have thousands of targets.
  */
 export function createFlagTargetReader(db: Db) {
-  const all = db.prepare<[string, string], Row>(
-    `SELECT ${COLUMNS} ${FROM}
-     WHERE t.environment_id = ? AND t.flag_id = ? AND r.value = 1 AND t.target_type IN ('user', 'organization')
-     ORDER BY t.created_at, t.target_id`,
-  );
+  // One statement per target type, merged in JS: with the type fixed, each row joins only the
+  // table it names (the one statement over both types searched both for every row: a fifth of a
+  // large flag's first read, ~1,000 targets).
+  const ofType = (type: 'user' | 'organization') =>
+    db.prepare<[string, string], Row>(
+      `SELECT ${COLUMNS} ${FROM}
+       WHERE t.environment_id = ? AND t.flag_id = ? AND t.target_type = '${type}' AND r.value = 1
+       ORDER BY t.created_at, t.target_id`,
+    );
+  const usersOf = ofType('user');
+  const organizationsOf = ofType('organization');
+  /** The flag's configured targets in (created_at, target_id) order, as one ORDER BY over both types gives them. */
+  const all = (environmentId: string, flagId: string): Row[] => {
+    const users = usersOf.all(environmentId, flagId);
+    const organizations = organizationsOf.all(environmentId, flagId);
+    if (organizations.length === 0) return users;
+    if (users.length === 0) return organizations;
+    const out: Row[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < users.length || j < organizations.length) {
+      const u = users[i];
+      const o = organizations[j];
+      const takeUser = o === undefined || (u !== undefined && (u.created_at < o.created_at || (u.created_at === o.created_at && u.target_id < o.target_id)));
+      out.push(takeUser ? users[i++] : organizations[j++]);
+    }
+    return out;
+  };
   // One target's membership, by the whole primary key (without its type SQLite walked every target
   // of the flag: ~1,000 on a large one). One target is in at most one rule of a flag.
   const one = db.prepare<[string, string, string, string], Row>(
@@ -110,7 +133,7 @@ export function createFlagTargetReader(db: Db) {
   const listOf = (environmentId: string, flagId: string): readonly Configured[] => {
     const found = kept.get(`${environmentId} ${flagId}`);
     if (found) return found;
-    const list = Object.freeze(all.all(environmentId, flagId).map(configured));
+    const list = Object.freeze(all(environmentId, flagId).map(configured));
     keep(environmentId, flagId, list);
     return list;
   };
