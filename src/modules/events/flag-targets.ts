@@ -89,22 +89,17 @@ export function createFlagTargetReader(db: Db) {
     );
   const usersOf = ofType('user');
   const organizationsOf = ofType('organization');
-  /** The flag's configured targets in (created_at, target_id) order, as one ORDER BY over both types gives them. */
-  const all = (environmentId: string, flagId: string): Row[] => {
-    const users = usersOf.all(environmentId, flagId);
-    const organizations = organizationsOf.all(environmentId, flagId);
+  /** The flag's configured targets in (created_at, id) order (`before`), as one ORDER BY over both types gives them. */
+  const all = (environmentId: string, flagId: string): Configured[] => {
+    const users = usersOf.all(environmentId, flagId).map(configured);
+    const organizations = organizationsOf.all(environmentId, flagId).map(configured);
     if (organizations.length === 0) return users;
     if (users.length === 0) return organizations;
-    const out: Row[] = [];
+    const out: Configured[] = [];
     let i = 0;
     let j = 0;
-    while (i < users.length || j < organizations.length) {
-      const u = users[i];
-      const o = organizations[j];
-      const takeUser = o === undefined || (u !== undefined && (u.created_at < o.created_at || (u.created_at === o.created_at && u.target_id < o.target_id)));
-      out.push(takeUser ? users[i++] : organizations[j++]);
-    }
-    return out;
+    while (i < users.length && j < organizations.length) out.push(before(organizations[j], users[i]) ? organizations[j++] : users[i++]);
+    return out.concat(users.slice(i), organizations.slice(j));
   };
   // One target's membership, by the whole primary key (without its type SQLite walked every target
   // of the flag: ~1,000 on a large one). One target is in at most one rule of a flag.
@@ -133,7 +128,7 @@ export function createFlagTargetReader(db: Db) {
   const listOf = (environmentId: string, flagId: string): readonly Configured[] => {
     const found = kept.get(`${environmentId} ${flagId}`);
     if (found) return found;
-    const list = Object.freeze(all(environmentId, flagId).map(configured));
+    const list = Object.freeze(all(environmentId, flagId));
     keep(environmentId, flagId, list);
     return list;
   };
