@@ -29,10 +29,11 @@ const MAX_CHARACTERS = 64 * 1024 * 1024;
 /**
  * The GETs SDKs repeat (flag lists, the runtime poll), answered again without routing them
  * through Fastify while the data has not changed: the same bytes Fastify sent for the same URL
- * and key, with a fresh X-Request-ID. Kept when a `cacheable` route answers 200, dropped when one
- * of the scopes the route named changes or what it was made of is no longer kept (`request.keptFor`;
- * and `keys`: which environment the key is of), or, when it named none, when its environment is written (any row of it, committed or
- * not; src/db/change-feed.ts); by a bulk write, or by another process's commit to the same file.
+ * and key, with a fresh X-Request-ID. Kept when a `cacheable` route answers 200. Dropped when one
+ * of the scopes the route named changes or what it was made of is no longer kept
+ * (`request.keptFor`, plus `keys`: which environment the key is of), or, when it named none, when
+ * its environment is written (any row of it, committed or not; src/db/change-feed.ts); and by a
+ * bulk write or another process's commit to the same file.
  * Only over a real port (inject() goes through Fastify) and only while requests are not logged.
  */
 export function createResponseCache(db: Db) {
