@@ -7,67 +7,97 @@ export interface ConfiguredTargets {
   users: { id: string; email: string }[];
 }
 
-/** One configured target, in the order flag events list them (created_at, then id). */
-interface Configured {
-  type: 'user' | 'organization';
-  id: string;
-  /** The organization's name or the user's email. */
-  label: string;
-  created_at: string;
-  /** This target as configured_targets lists it, as JSON (`{"id","name"}` or `{"id","email"}`). */
-  json: string;
+type TargetType = 'user' | 'organization';
+
+/**
+ * One type's configured targets in the order flag events list them (created_at, then id), as
+ * parallel arrays of strings: a large flag has ~1,000, and a one-target write derives the next
+ * list from this one with a binary search and a splice, never a walk comparing every target.
+ */
+interface Part {
+  readonly ids: readonly string[];
+  readonly createdAt: readonly string[];
+  /** Each target as configured_targets lists it (`{"id","name"}` or `{"id","email"}`). */
+  readonly jsons: readonly string[];
+  /** `jsons` joined with commas: the list's JSON without its brackets. */
+  readonly json: string;
 }
 
-interface Row {
-  target_id: string;
-  target_type: 'user' | 'organization';
-  created_at: string;
-  value: number;
-  name: string | null;
-  email: string | null;
+/** A flag's configured targets, as this reader keeps them. Shared: never changed, only replaced. */
+export interface TargetList {
+  readonly flagId: string;
+  readonly user: Part;
+  readonly organization: Part;
 }
 
-const FROM = `FROM flag_targets t
-  JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id
-  LEFT JOIN organizations o ON t.target_type = 'organization' AND o.environment_id = t.environment_id AND o.id = t.target_id
-  LEFT JOIN users u ON t.target_type = 'user' AND u.environment_id = t.environment_id AND u.id = t.target_id`;
-const COLUMNS = 't.target_id, t.target_type, t.created_at, r.value, o.name, u.email';
+const EMPTY: Part = { ids: [], createdAt: [], jsons: [], json: '' };
 
-const configured = (row: Row): Configured => {
-  const label = (row.target_type === 'organization' ? row.name : row.email) ?? '';
-  return {
-    type: row.target_type,
-    id: row.target_id,
-    label,
-    created_at: row.created_at,
-    json: JSON.stringify(row.target_type === 'organization' ? { id: row.target_id, name: label } : { id: row.target_id, email: label }),
+// JSON.stringify({ id, email }) (or name), built without the object.
+const targetJson = (type: TargetType, id: string, label: string) =>
+  `{"id":${JSON.stringify(id)},${type === 'organization' ? '"name"' : '"email"'}:${JSON.stringify(label)}}`;
+
+/** Where (createdAt, id) stands in the part: its index if there, else where it would go. */
+function search(part: Part, createdAt: string, id: string): { at: number; found: boolean } {
+  let lo = 0;
+  let hi = part.ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const c = part.createdAt[mid];
+    if (c < createdAt || (c === createdAt && part.ids[mid] < id)) lo = mid + 1;
+    else hi = mid;
+  }
+  return { at: lo, found: lo < part.ids.length && part.ids[lo] === id && part.createdAt[lo] === createdAt };
+}
+
+/** Offset in part.json where target `at` starts (ids are unique, and quotes in labels are escaped, so the match is the target). */
+const offsetOf = (part: Part, at: number) => part.json.indexOf(`{"id":${JSON.stringify(part.ids[at])},`);
+
+function without(part: Part, at: number): Part {
+  const n = part.ids.length;
+  if (n === 1) return EMPTY;
+  const start = offsetOf(part, at);
+  const end = start + part.jsons[at].length;
+  const json = at === 0 ? part.json.slice(end + 1) : part.json.slice(0, start - 1) + part.json.slice(end);
+  const drop = <T>(xs: readonly T[]) => xs.slice(0, at).concat(xs.slice(at + 1));
+  return { ids: drop(part.ids), createdAt: drop(part.createdAt), jsons: drop(part.jsons), json };
+}
+
+function withTarget(part: Part, at: number, id: string, createdAt: string, json: string): Part {
+  const n = part.ids.length;
+  let joined: string;
+  if (n === 0) joined = json;
+  else if (at === n) joined = `${part.json},${json}`;
+  else {
+    const start = offsetOf(part, at);
+    joined = `${part.json.slice(0, start)}${json},${part.json.slice(start)}`;
+  }
+  const put = <T>(xs: readonly T[], x: T) => {
+    const out = xs.slice();
+    out.splice(at, 0, x);
+    return out;
   };
-};
-const before = (a: Configured, b: Configured) => a.created_at < b.created_at || (a.created_at === b.created_at && a.id < b.id);
+  return { ids: put(part.ids, id), createdAt: put(part.createdAt, createdAt), jsons: put(part.jsons, json), json: joined };
+}
 
-function shape(list: readonly Configured[]): ConfiguredTargets {
-  const out: ConfiguredTargets = { organizations: [], users: [] };
-  for (const t of list) {
-    if (t.type === 'organization') out.organizations.push({ id: t.id, name: t.label });
-    else out.users.push({ id: t.id, email: t.label });
+/** The configured_targets JSON of a list. */
+export const targetListJson = (list: TargetList) => `{"organizations":[${list.organization.json}],"users":[${list.user.json}]}`;
+
+/** Whether two lists name the same targets, in the same order, with the same names and emails. */
+export const sameTargetList = (a: TargetList, b: TargetList) =>
+  a === b || (a.user.json === b.user.json && a.organization.json === b.organization.json);
+
+/** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
+export const targetListAccess = (list: TargetList) => (list.user.ids.length || list.organization.ids.length ? 'some' : 'none');
+
+const shapes = new WeakMap<TargetList, ConfiguredTargets>();
+/** The list as configured_targets objects (parsed from its JSON, so equal to the event's). Shared: callers only read it. */
+export function targetListShape(list: TargetList): ConfiguredTargets {
+  let out = shapes.get(list);
+  if (out === undefined) {
+    out = JSON.parse(targetListJson(list)) as ConfiguredTargets;
+    shapes.set(list, out);
   }
   return out;
-}
-
-/** JSON.stringify(shape(list)), from each target's kept JSON: a large flag's list is ~60 KB of JSON, in every event twice. */
-function jsonOf(list: readonly Configured[]): string {
-  const organizations: string[] = [];
-  const users: string[] = [];
-  for (const t of list) (t.type === 'organization' ? organizations : users).push(t.json);
-  return `{"organizations":[${organizations.join(',')}],"users":[${users.join(',')}]}`;
-}
-
-/** Whether two answers list the same targets, in the same order, with the same names and emails. */
-export function sameTargets(a: ConfiguredTargets, b: ConfiguredTargets): boolean {
-  if (a === b) return true;
-  const same = <T extends { id: string }>(x: T[], y: T[], label: (t: T) => string) =>
-    x.length === y.length && x.every((t, i) => t.id === y[i].id && label(t) === label(y[i]));
-  return same(a.organizations, b.organizations, (t) => t.name) && same(a.users, b.users, (t) => t.email);
 }
 
 /**
@@ -78,98 +108,80 @@ export function sameTargets(a: ConfiguredTargets, b: ConfiguredTargets): boolean
  * flag events carry the list twice (before and after), and a flag may have thousands of targets.
  */
 export function createFlagTargetReader(db: Db) {
-  // One statement per target type, merged in JS: with the type fixed, each row joins only the
-  // table it names (the one statement over both types searched both for every row: a fifth of a
-  // large flag's first read, ~1,000 targets).
-  const ofType = (type: 'user' | 'organization') =>
-    db.prepare<[string, string], Row>(
-      `SELECT ${COLUMNS} ${FROM}
-       WHERE t.environment_id = ? AND t.flag_id = ? AND t.target_type = '${type}' AND r.value = 1
-       ORDER BY t.created_at, t.target_id`,
-    );
-  const usersOf = ofType('user');
-  const organizationsOf = ofType('organization');
-  /** The flag's configured targets in (created_at, id) order (`before`), as one ORDER BY over both types gives them. */
-  const all = (environmentId: string, flagId: string): Configured[] => {
-    const users = usersOf.all(environmentId, flagId).map(configured);
-    const organizations = organizationsOf.all(environmentId, flagId).map(configured);
-    if (organizations.length === 0) return users;
-    if (users.length === 0) return organizations;
-    const out: Configured[] = [];
-    let i = 0;
-    let j = 0;
-    while (i < users.length && j < organizations.length) out.push(before(organizations[j], users[i]) ? organizations[j++] : users[i++]);
-    return out.concat(users.slice(i), organizations.slice(j));
+  // Through the flag's one true rule of each type (flag_rules_kind), then that rule's members in
+  // the covering flag_targets_rule index, as arrays: the label comes from the table the type names.
+  const ofType = (type: TargetType) =>
+    db
+      .prepare<[string, string], [string, string, string | null]>(
+        `SELECT t.target_id, t.created_at, ${type === 'user' ? 'u.email' : 'o.name'}
+         FROM flag_rules r
+         JOIN flag_targets t ON t.environment_id = r.environment_id AND t.rule_id = r.id
+         ${type === 'user' ? 'LEFT JOIN users u ON u.environment_id = t.environment_id AND u.id = t.target_id' : 'LEFT JOIN organizations o ON o.environment_id = t.environment_id AND o.id = t.target_id'}
+         WHERE r.environment_id = ? AND r.flag_id = ? AND r.target_type = '${type}' AND r.value = 1
+         ORDER BY t.created_at, t.target_id`,
+      )
+      .raw();
+  const readers = { user: ofType('user'), organization: ofType('organization') };
+  const readPart = (type: TargetType, environmentId: string, flagId: string): Part => {
+    const rows = readers[type].all(environmentId, flagId);
+    if (rows.length === 0) return EMPTY;
+    const ids = rows.map((r) => r[0]);
+    const jsons = rows.map((r) => targetJson(type, r[0], r[2] ?? ''));
+    return { ids, createdAt: rows.map((r) => r[1]), jsons, json: jsons.join(',') };
   };
   // One target's membership, by the whole primary key (without its type SQLite walked every target
   // of the flag: ~1,000 on a large one). One target is in at most one rule of a flag.
-  const one = db.prepare<[string, string, string, string], Row>(
-    `SELECT ${COLUMNS} ${FROM} WHERE t.environment_id = ? AND t.flag_id = ? AND t.target_type = ? AND t.target_id = ?`,
+  const one = db.prepare<[string, string, string, string], { created_at: string; value: number; name: string | null; email: string | null }>(
+    `SELECT t.created_at, r.value, o.name, u.email FROM flag_targets t
+       JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id
+       LEFT JOIN organizations o ON t.target_type = 'organization' AND o.environment_id = t.environment_id AND o.id = t.target_id
+       LEFT JOIN users u ON t.target_type = 'user' AND u.environment_id = t.environment_id AND u.id = t.target_id
+     WHERE t.environment_id = ? AND t.flag_id = ? AND t.target_type = ? AND t.target_id = ?`,
   );
-  const kept = createKeptMap<readonly Configured[]>(db, { until: 'scopes', entries: 10_000 });
-  const keep = (environmentId: string, flagId: string, list: readonly Configured[]) =>
-    kept.set(environmentId, `${environmentId} ${flagId}`, list, { scopes: [`targets ${flagId}`, 'names'] });
-  // The list each answer was shaped from, so the answer after a one-target write can be derived
-  // from it, and each list's answer (shaped once: a write's "before" is the last write's "after").
-  // Answers are shared, so never changed: callers only read them.
-  const lists = new WeakMap<ConfiguredTargets, { flagId: string; list: readonly Configured[] }>();
-  const answers = new WeakMap<readonly Configured[], ConfiguredTargets>();
-  const answer = (flagId: string, list: readonly Configured[]) => {
-    let out = answers.get(list);
-    if (out === undefined || lists.get(out)!.flagId !== flagId) {
-      out = shape(list);
-      lists.set(out, { flagId, list });
-      answers.set(list, out);
-    }
-    return out;
-  };
-  const jsons = new WeakMap<readonly Configured[], string>();
+  const kept = createKeptMap<TargetList>(db, { until: 'scopes', entries: 10_000 });
+  const keep = (environmentId: string, list: TargetList) =>
+    kept.set(environmentId, `${environmentId} ${list.flagId}`, list, { scopes: [`targets ${list.flagId}`, 'names'] });
 
-  const listOf = (environmentId: string, flagId: string): readonly Configured[] => {
+  const listOf = (environmentId: string, flagId: string): TargetList => {
     const found = kept.get(`${environmentId} ${flagId}`);
     if (found) return found;
-    const list = Object.freeze(all(environmentId, flagId));
-    keep(environmentId, flagId, list);
+    const list: TargetList = { flagId, user: readPart('user', environmentId, flagId), organization: readPart('organization', environmentId, flagId) };
+    keep(environmentId, list);
     return list;
   };
 
-  const configuredTargets = (environmentId: string, flagId: string): ConfiguredTargets => answer(flagId, listOf(environmentId, flagId));
-
   return {
-    configuredTargets,
-    /** JSON.stringify(targets), from kept parts when `targets` is an answer of this reader. */
-    json(targets: ConfiguredTargets): string {
-      const from = lists.get(targets);
-      if (!from) return JSON.stringify(targets);
-      let json = jsons.get(from.list);
-      if (json === undefined) {
-        json = jsonOf(from.list);
-        jsons.set(from.list, json);
-      }
-      return json;
-    },
+    /** The flag's configured targets, kept between writes. */
+    list: listOf,
+
+    /** The same, as configured_targets objects. */
+    configuredTargets: (environmentId: string, flagId: string): ConfiguredTargets => targetListShape(listOf(environmentId, flagId)),
+
     /**
      * The configured targets after a write that changed only `targetId`'s membership of the flag
-     * (a `targetType` target), from `previous` (this reader's answer before the write) and that one
-     * membership: one row read, not the flag's every target. Returns `previous` itself when nothing changed.
+     * (a `targetType` target), from `previous` (this reader's list before the write), `was` (when
+     * the target was a configured one before, its created_at) and that one membership read now:
+     * one row read, not the flag's every target. Returns `previous` itself when nothing changed.
      */
-    afterTargetWrite(environmentId: string, flagId: string, previous: ConfiguredTargets, targetType: string, targetId: string): ConfiguredTargets {
-      const from = lists.get(previous);
-      if (!from || from.flagId !== flagId || (targetType !== 'user' && targetType !== 'organization')) return configuredTargets(environmentId, flagId);
-      const row = one.get(environmentId, flagId, targetType, targetId);
-      const now = row && row.value === 1 ? configured(row) : undefined;
-      const was = from.list.find((t) => t.id === targetId);
-      if (was && now && was.type === now.type && was.label === now.label && was.created_at === now.created_at) return previous;
-      if (!was && !now) return previous;
-      const list = from.list.filter((t) => t.id !== targetId);
-      if (now) {
-        let i = list.length;
-        while (i > 0 && before(now, list[i - 1])) i--;
-        list.splice(i, 0, now);
+    afterTargetWrite(environmentId: string, previous: TargetList, targetType: string, targetId: string, was: string | undefined): TargetList {
+      if (targetType !== 'user' && targetType !== 'organization') return listOf(environmentId, previous.flagId);
+      const part = previous[targetType];
+      let at = -1;
+      if (was !== undefined) {
+        const found = search(part, was, targetId);
+        // Not where the tables say it was: the list is not the one they were read into; read them.
+        if (!found.found) return listOf(environmentId, previous.flagId);
+        at = found.at;
       }
-      Object.freeze(list);
-      keep(environmentId, flagId, list);
-      return answer(flagId, list);
+      const row = one.get(environmentId, previous.flagId, targetType, targetId);
+      const now = row && row.value === 1 ? { createdAt: row.created_at, json: targetJson(targetType, targetId, (targetType === 'organization' ? row.name : row.email) ?? '') } : undefined;
+      if (at < 0 && !now) return previous;
+      if (at >= 0 && now && now.createdAt === part.createdAt[at] && now.json === part.jsons[at]) return previous;
+      let next = at >= 0 ? without(part, at) : part;
+      if (now) next = withTarget(next, search(next, now.createdAt, targetId).at, targetId, now.createdAt, now.json);
+      const list: TargetList = { ...previous, [targetType]: next };
+      keep(environmentId, list);
+      return list;
     },
   };
 }

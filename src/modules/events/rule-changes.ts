@@ -3,7 +3,15 @@ import { serializeMembership, serializeRule } from '../feature-flags/rule-serial
 import type { Membership, Rule } from '../feature-flags/rule-store.js';
 import type { FlagStore } from '../feature-flags/store.js';
 import { flagEventData } from './data.js';
-import { sameTargets, type ConfiguredTargets, type FlagTargetReader } from './flag-targets.js';
+import {
+  sameTargetList,
+  targetListAccess,
+  targetListJson,
+  targetListShape,
+  type ConfiguredTargets,
+  type FlagTargetReader,
+  type TargetList,
+} from './flag-targets.js';
 import type { ActorSource, Outbox } from './outbox.js';
 
 // The events of a change to a flag's rules and memberships, whichever route made it (the rules
@@ -33,7 +41,7 @@ export interface FlagScope {
 interface FlagState {
   rules: Rule[];
   memberships: Membership[];
-  targets?: ConfiguredTargets;
+  targets?: TargetList;
 }
 
 const CONFIGURABLE = new Set(['user', 'organization']);
@@ -78,6 +86,14 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
      WHERE t.environment_id = ? AND t.id = ?`,
   );
 
+  /** When the scope's one target was a configured target in `state`, the created_at it was listed under. */
+  const configuredAt = (scope: FlagScope, state: FlagState): string | undefined => {
+    const m = state.memberships.find((x) => x.target_type === scope.targetType && x.target_id === scope.targetId);
+    if (!m) return undefined;
+    const rule = state.rules.find((r) => r.id === m.rule_id);
+    return rule?.value && CONFIGURABLE.has(rule.target_type) ? m.created_at : undefined;
+  };
+
   /** The flag's state; after the write (`previous` given), a one-target write's targets come from the state before. */
   const stateOf = (environmentId: string, scope: FlagScope, previous?: FlagState): FlagState => ({
     rules: previous && scope.rulesKept?.(previous.rules) ? previous.rules : rulesOfFlag.all(environmentId, scope.flagId).map(toRule),
@@ -85,8 +101,8 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
     targets: !scope.targets
       ? undefined
       : previous?.targets && scope.targetId !== undefined && scope.targetType !== undefined
-        ? targets.afterTargetWrite(environmentId, scope.flagId, previous.targets, scope.targetType, scope.targetId)
-        : targets.configuredTargets(environmentId, scope.flagId),
+        ? targets.afterTargetWrite(environmentId, previous.targets, scope.targetType, scope.targetId, configuredAt(scope, previous))
+        : targets.list(environmentId, scope.flagId),
   });
 
   const recordChanges = (environmentId: string, source: ActorSource, scope: FlagScope, before: FlagState, after: FlagState) => {
@@ -123,22 +139,34 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
     for (const m of after.memberships) {
       if (left(m, membersBefore)) outbox.record(environmentId, 'feature_flags.flag_target.created', serializeMembership(view(m)), context);
     }
-    if (before.targets && after.targets && !sameTargets(before.targets, after.targets)) {
+    if (before.targets && after.targets && !sameTargetList(before.targets, after.targets)) {
       const { client_id, actor } = context;
-      const access_type = accessType(after.targets);
-      const previousAccess = accessType(before.targets);
+      const now = after.targets;
+      const was = before.targets;
+      const access_type = targetListAccess(now);
+      const previousAccess = targetListAccess(was);
+      // The returned event's objects are parsed from the JSON only if someone reads them.
       const eventContext = {
         client_id,
         actor,
         access_type,
-        configured_targets: after.targets,
-        previous_attributes: { context: { access_type: previousAccess, configured_targets: before.targets } },
+        get configured_targets() {
+          return targetListShape(now);
+        },
+        previous_attributes: {
+          context: {
+            access_type: previousAccess,
+            get configured_targets() {
+              return targetListShape(was);
+            },
+          },
+        },
       };
       // eventContext's JSON with the two target lists (up to ~60 KB each) from the reader's kept JSON.
       const contextJson =
         `{"client_id":${JSON.stringify(client_id)},"actor":${JSON.stringify(actor)},"access_type":${JSON.stringify(access_type)},` +
-        `"configured_targets":${targets.json(after.targets)},"previous_attributes":{"context":{"access_type":${JSON.stringify(previousAccess)},` +
-        `"configured_targets":${targets.json(before.targets)}}}}`;
+        `"configured_targets":${targetListJson(now)},"previous_attributes":{"context":{"access_type":${JSON.stringify(previousAccess)},` +
+        `"configured_targets":${targetListJson(was)}}}}`;
       outbox.record(environmentId, 'flag.rule_updated', flagEventData(environment_id, flag), eventContext, { contextJson });
     }
   };
