@@ -14,9 +14,10 @@ import type { Db } from './open.js';
  * in another environment drops nothing. Nothing is kept before the feed is installed. What is
  * kept inside a transaction waits for it to commit (commit-queue.ts): until then only that
  * transaction sees it, a later write in it drops it like any entry, and a rollback drops it.
- * Entries are never stale, so reading them inside a transaction is fine (a write there already
- * dropped what it changed). Past `limits.entries` or `limits.weight` (e.g. characters of the kept
- * responses) everything is dropped, so memory stays bounded.
+ * No stale entry is ever returned, so reading them inside a transaction is fine (a write there
+ * already counted what it changed). Past `limits.entries` or `limits.weight` (e.g. characters of
+ * the kept responses) stale entries are swept, and everything is dropped if that is not enough,
+ * so memory stays bounded.
  */
 export interface KeptMap<V> {
   get(key: string): V | undefined;
@@ -43,41 +44,80 @@ interface PendingEntry<V> extends Entry<V> {
   untilWritten: boolean;
 }
 
+/** A kept entry, with the stamps of what it depends on as they stood when it was kept. */
+interface KeptEntry<V> extends Entry<V> {
+  /** Its environment's epoch (and, kept until written, its write count). */
+  epoch: number;
+  written: number;
+  scopes: readonly Scope[];
+  stamps: number[];
+}
+
+/** A write count per name, made when something kept first depends on it (a write to a name no entry depends on counts nothing). */
+class Stamps {
+  private readonly counts = new Map<string, Map<string, number>>();
+  size = 0;
+  /** The name's count, made (at 0) if nothing counted it yet. */
+  take(at: string, name: string): number {
+    let names = this.counts.get(at);
+    if (!names) this.counts.set(at, (names = new Map()));
+    const count = names.get(name);
+    if (count !== undefined) return count;
+    names.set(name, 0);
+    this.size++;
+    return 0;
+  }
+  read(at: string, name: string): number | undefined {
+    return this.counts.get(at)?.get(name);
+  }
+  bump(at: string, name: string): void {
+    const names = this.counts.get(at);
+    const count = names?.get(name);
+    if (count !== undefined) names!.set(name, count + 1);
+  }
+  clear(): void {
+    this.counts.clear();
+    this.size = 0;
+  }
+}
+
 export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes'; entries: number; weight?: number }): KeptMap<V> {
-  const entries = new Map<string, Entry<V>>();
-  // Keys by environment (all of them), of entries kept until their environment is written, and by
-  // environment and scope, to drop them.
-  const byEnvironment = new Map<string, Set<string>>();
-  const byWritten = new Map<string, Set<string>>();
-  // By environment, then scope: the scope strings callers pass are reused, so no name is built per entry.
-  const byScope = new Map<string, Map<Scope, Set<string>>>();
+  // Writes only count: each entry carries the counts of its environment and scopes as they stood
+  // when it was kept, and is checked against them when read. So a write costs one count whatever
+  // depends on it, and nothing indexes entries by what they depend on.
+  const entries = new Map<string, KeptEntry<V>>();
+  const epochs = new Stamps(); // per environment: everything in it dropped ('' holds one name, '')
+  const writes = new Stamps(); // per environment: written (maps kept until written)
+  const scopeStamps = new Stamps(); // per environment, then scope
   const maxWeight = options.weight ?? Infinity;
   let weight = 0;
   let listening = false;
 
-  const add = <K>(index: Map<K, Set<string>>, at: K, key: string) => {
-    const keys = index.get(at);
-    if (keys) keys.add(key);
-    else index.set(at, new Set([key]));
-  };
-  const dropKeys = <K>(index: Map<K, Set<string>>, at: K) => {
-    const keys = index.get(at);
-    if (!keys) return;
-    index.delete(at);
-    for (const key of keys) {
-      const entry = entries.get(key);
-      if (entry) weight -= entry.weight;
-      entries.delete(key);
-    }
-  };
   const clear = () => {
     entries.clear();
-    byEnvironment.clear();
-    byWritten.clear();
-    byScope.clear();
+    epochs.clear();
+    writes.clear();
+    scopeStamps.clear();
     weight = 0;
   };
-  const dropEnvironment = (environmentId: string) => dropKeys(byEnvironment, environmentId);
+  const drop = (key: string, entry: KeptEntry<V>) => {
+    entries.delete(key);
+    weight -= entry.weight;
+  };
+  const current = (entry: KeptEntry<V>): boolean => {
+    const env = entry.environmentId;
+    if (epochs.read(env, '') !== entry.epoch) return false;
+    if (entry.written >= 0 && writes.read(env, '') !== entry.written) return false;
+    const { scopes, stamps } = entry;
+    for (let i = 0; i < scopes.length; i++) if (scopeStamps.read(scopeEnvironment(env, scopes[i]), scopes[i]) !== stamps[i]) return false;
+    return true;
+  };
+  /** Room for one more entry: stale ones are swept first, and only if that is not enough is everything dropped. */
+  const makeRoom = (valueWeight: number) => {
+    if (entries.size < options.entries && weight + valueWeight <= maxWeight && scopeStamps.size < 4 * options.entries) return;
+    for (const [key, entry] of entries) if (!current(entry)) drop(key, entry);
+    if (entries.size >= options.entries * 0.9 || weight + valueWeight > maxWeight * 0.9 || scopeStamps.size >= 4 * options.entries) clear();
+  };
 
   // Kept inside the open transaction, waiting for its commit (a few entries: one transaction's reads).
   const pending = new Map<string, PendingEntry<V>>();
@@ -105,20 +145,18 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
       found.listen({
         everything(environmentId) {
           if (environmentId === undefined) return clear(), pending.clear();
-          dropEnvironment(environmentId);
+          epochs.bump(environmentId, '');
           // Entries of no environment (which keys belong where) go too: a bulk write may have added keys.
-          dropEnvironment('');
+          epochs.bump('', '');
           if (pending.size) dropPending((p) => p.environmentId === environmentId || p.environmentId === '');
         },
         written(environmentId) {
           if (options.until !== 'written') return;
-          dropKeys(byWritten, environmentId);
+          writes.bump(environmentId, '');
           if (pending.size) dropPending((p) => p.untilWritten && p.environmentId === environmentId);
         },
         scope(environmentId, scope) {
-          if (byScope.size === 0 && pending.size === 0) return;
-          const scopes = byScope.get(environmentId);
-          if (scopes) dropKeys(scopes, scope);
+          scopeStamps.bump(environmentId, scope);
           if (pending.size) dropPending((p) => p.scopes.includes(scope) && scopeEnvironment(p.environmentId, scope) === environmentId);
         },
       });
@@ -128,19 +166,21 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
 
   const scopeEnvironment = (environmentId: string, scope: Scope) => (scope === 'keys' ? '' : environmentId);
   function keep(key: string, { value, environmentId, weight: valueWeight, scopes, untilWritten }: PendingEntry<V>) {
-    if (entries.size >= options.entries || weight + valueWeight > maxWeight) clear();
     const old = entries.get(key);
-    if (old) weight -= old.weight;
-    entries.set(key, { value, environmentId, weight: valueWeight });
+    if (old) drop(key, old);
+    makeRoom(valueWeight);
+    const stamps = new Array<number>(scopes.length);
+    for (let i = 0; i < scopes.length; i++) stamps[i] = scopeStamps.take(scopeEnvironment(environmentId, scopes[i]), scopes[i]);
+    entries.set(key, {
+      value,
+      environmentId,
+      weight: valueWeight,
+      epoch: epochs.take(environmentId, ''),
+      written: untilWritten ? writes.take(environmentId, '') : -1,
+      scopes,
+      stamps,
+    });
     weight += valueWeight;
-    add(byEnvironment, environmentId, key);
-    if (untilWritten) add(byWritten, environmentId, key);
-    for (const scope of scopes) {
-      const at = scopeEnvironment(environmentId, scope);
-      let index = byScope.get(at);
-      if (!index) byScope.set(at, (index = new Map()));
-      add(index, scope, key);
-    }
   }
 
   const kept: KeptMap<V> = {
@@ -152,7 +192,11 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
         const p = pending.get(key);
         if (p) return p.value;
       }
-      return entries.get(key)?.value;
+      const entry = entries.get(key);
+      if (entry === undefined) return undefined;
+      if (current(entry)) return entry.value;
+      drop(key, entry);
+      return undefined;
     },
     set(environmentId, key, value, { scopes, weight: valueWeight = 0 } = {}) {
       if (!feed()) return;

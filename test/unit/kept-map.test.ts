@@ -265,6 +265,34 @@ describe('createKeptMap', () => {
     db.close();
   });
 
+  it('an entry kept again under other scopes goes only when one of those changes', () => {
+    const { db, write, kept } = setUp('scopes');
+    installChangeFeed(db);
+    for (const id of ['a', 'b', 'c']) write('e1', id, 1);
+    kept.set('e1', 'k', 1, { scopes: ['flag a', 'flag b'] });
+    write('e1', 'a', 2);
+    expect(kept.get('k')).toBeUndefined();
+    kept.set('e1', 'k', 2, { scopes: ['flag c'] });
+    write('e1', 'b', 2); // a scope of its earlier value only
+    expect(kept.get('k')).toBe(2);
+    write('e1', 'c', 2);
+    expect(kept.get('k')).toBeUndefined();
+    db.close();
+  });
+
+  it('past its size, drops what writes made stale before anything still true', () => {
+    const { db, write, kept } = setUp('scopes', 3);
+    installChangeFeed(db);
+    for (const id of ['a', 'b', 'c', 'd']) write('e1', id, 1);
+    kept.set('e1', 'x', 1, { scopes: ['flag a'] });
+    kept.set('e1', 'y', 2, { scopes: ['flag b'] });
+    kept.set('e1', 'z', 3, { scopes: ['flag c'] });
+    write('e1', 'a', 2); // x is stale, still counted
+    kept.set('e1', 'w', 4, { scopes: ['flag d'] });
+    expect([kept.get('x'), kept.get('y'), kept.get('z'), kept.get('w')]).toEqual([undefined, 2, 3, 4]);
+    db.close();
+  });
+
   it('every table of the main database carries the feed triggers, but the outbox', async () => {
     const f = await start();
     const tables = f.db.prepare<[], string>("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all();
