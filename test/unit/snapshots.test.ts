@@ -302,6 +302,26 @@ describe('lazy snapshots (baselines)', () => {
     expect(dump(copyInto(id, 'c3'))).toEqual(before);
   });
 
+  // A copy skips the tables it has nothing to take from; a table's rows may be only in the
+  // snapshot's copy (all written since) or only in the main table (none written since).
+  it('copy a table whose rows are all gone since, and none of a table filled since', () => {
+    db.exec(`INSERT INTO app_settings VALUES ('${envA}', 'before', 'kept', '${clock.now()}')`);
+    const before = dump(envA);
+    const id = takeLazy(envA);
+    expect(before.flag_targets.length).toBeGreaterThan(0);
+    db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(envA);
+    db.prepare('DELETE FROM app_settings WHERE environment_id = ?').run(envA);
+    db.prepare(`INSERT INTO redirect_uris VALUES (?, 'uri_1', 'https://a.test/cb', 1, ?, ?)`).run(envA, clock.now(), clock.now());
+    const copy = copyInto(id, 'c1');
+    expect(dump(copy)).toEqual(before);
+    expect(dump(copy).redirect_uris).toEqual([]);
+    // A full snapshot's copy holds every row: the main table's rows are not what it copies.
+    const full = take(copy);
+    db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(copy);
+    db.prepare(`INSERT INTO redirect_uris VALUES (?, 'uri_1', 'https://a.test/cb', 1, ?, ?)`).run(copy, clock.now(), clock.now());
+    expect(dump(copyInto(full, 'c2'))).toEqual(before);
+  });
+
   it('go with their environment when it is purged', () => {
     const keptBefore = dump(envB);
     const gone = takeLazy(envA);
