@@ -4,6 +4,7 @@ import {
   evaluate,
   evaluateForSubject,
   exceptionsFor,
+  listedFor,
   organizationContexts,
   userContexts,
   type EvalContext,
@@ -164,5 +165,21 @@ describe('flag service: memberships by status', () => {
     const envId = flagstand.environments[0].id;
     const page = service.listForUser(envId, USER, { limit: 10, order: 'desc' });
     expect(page.rows.map((f) => f.slug)).toEqual(expected);
+  });
+});
+
+describe('listedFor: a flag is in a subject\'s list when enabled and on for it', () => {
+  const flag = (enabled: boolean, default_value: boolean) => ({ id: 'flag_a', enabled, default_value });
+  it.each<[string, { enabled: boolean; default_value: boolean }, { on: string[]; off: string[] }, boolean]>([
+    ['disabled, on by default', flag(false, true), { on: [], off: [] }, false],
+    ['disabled, turned on', flag(false, false), { on: ['flag_a'], off: [] }, false],
+    ['enabled, on by default', flag(true, true), { on: [], off: [] }, true],
+    ['enabled, on by default, turned off', flag(true, true), { on: [], off: ['flag_a'] }, false],
+    ['enabled, on by default, another flag turned off', flag(true, true), { on: [], off: ['flag_b'] }, true],
+    ['enabled, off by default', flag(true, false), { on: [], off: [] }, false],
+    ['enabled, off by default, turned on', flag(true, false), { on: ['flag_a'], off: [] }, true],
+    ['enabled, off by default, another flag turned on', flag(true, false), { on: ['flag_b'], off: [] }, false],
+  ])('%s', (_, state, exceptions, expected) => {
+    expect(listedFor(exceptions)({ id: 'flag_a', ...state })).toBe(expected);
   });
 });

@@ -90,6 +90,12 @@ export interface Exceptions {
   off: string[];
 }
 
+/** Whether a flag is in the subject's list: enabled, and on by default less `off`, or turned on by `on`. */
+export const listedFor =
+  ({ on, off }: Exceptions) =>
+  (flag: { id: string; enabled: boolean; default_value: boolean }): boolean =>
+    flag.enabled && (flag.default_value ? off.length === 0 || !off.includes(flag.id) : on.length !== 0 && on.includes(flag.id));
+
 export function exceptionsFor(facts: readonly MembershipFact[], contexts: readonly EvalContext[]): Exceptions {
   const byFlag = new Map<string, MembershipFact[]>();
   for (const fact of facts) {

@@ -21,12 +21,20 @@ import type { Db } from '../../db/open.js';
 /** Environments whose flag order is kept at once (one small array each). */
 const ENVIRONMENTS = 10_000;
 
+/** Flags read at once into empty slots of a walk. */
+const WALK_BATCH = 64;
+
 /** One environment's flags in list order, while none is created or deleted. */
 interface Order {
   keys: readonly SortKey[];
   indexOf: ReadonlyMap<string, number>;
   /** Per flag: the write count when it was last written (0: not since the order was read). */
   stamps: Float64Array;
+  /**
+   * Per flag: its row as the flag cache gave it, until it is written (the feed's listener empties
+   * the slot). Filled outside transactions only: a row read inside one may yet roll back.
+   */
+  rows: unknown[];
 }
 
 /** The stretch a page walked, as `stretchOf` gives it and `unchanged` checks it. */
@@ -59,7 +67,10 @@ export function createFlagOrder(db: Db) {
         if (!scope.startsWith('flag ') || scope === 'flag order') return;
         const order = lastRead.get(environmentId);
         const index = order?.indexOf.get(scope.slice('flag '.length));
-        if (index !== undefined) order!.stamps[index] = ++writes;
+        if (index !== undefined) {
+          order!.stamps[index] = ++writes;
+          order!.rows[index] = undefined;
+        }
       },
     });
   };
@@ -71,7 +82,7 @@ export function createFlagOrder(db: Db) {
       environmentId,
       () => {
         const keys = allKeys.all(environmentId);
-        const order = { keys, indexOf: new Map(keys.map((k, i) => [k.id, i])), stamps: new Float64Array(keys.length) };
+        const order = { keys, indexOf: new Map(keys.map((k, i) => [k.id, i])), stamps: new Float64Array(keys.length), rows: new Array(keys.length) };
         if (lastRead.size >= ENVIRONMENTS) lastRead.clear();
         lastRead.set(environmentId, order);
         return order;
@@ -100,6 +111,35 @@ export function createFlagOrder(db: Db) {
         lo = end ? firstAtOrAbove(keys, end) : 0;
       }
       return { order, lo, hi, readAt: writes };
+    },
+
+    /**
+     * What a keyset read of the environment's flags with `req` gives (up to limit + 1 rows in scan
+     * order past the cursor), of the rows `include` takes, walked in memory over the kept order:
+     * no statement, and a row per flag walked from its slot. `rowsOf` gives the rows of flag ids
+     * (the flag cache); a flag it does not give is skipped.
+     */
+    walk<T>(environmentId: string, req: PageRequest, rowsOf: (ids: readonly string[]) => ReadonlyMap<string, T>, include: (row: T) => boolean): T[] {
+      const order = orderOf(environmentId);
+      const { keys, rows } = order;
+      const want = req.limit + 1;
+      const step = req.scan === 'asc' ? 1 : -1;
+      let i = req.scan === 'asc' ? (req.cursor ? firstAbove(keys, req.cursor) : 0) : (req.cursor ? firstAtOrAbove(keys, req.cursor) : keys.length) - 1;
+      const fill = !db.inTransaction;
+      const out: T[] = [];
+      for (; i >= 0 && i < keys.length && out.length < want; i += step) {
+        let row = rows[i] as T | undefined;
+        if (row === undefined) {
+          // The empty slots ahead in one read (a cold order fills in a few).
+          const ids: string[] = [];
+          for (let j = i; j >= 0 && j < keys.length && ids.length < WALK_BATCH; j += step) if (rows[j] === undefined) ids.push(keys[j].id);
+          const found = rowsOf(ids);
+          row = found.get(keys[i].id);
+          if (fill) for (const id of ids) rows[order.indexOf.get(id)!] = found.get(id);
+        }
+        if (row !== undefined && include(row)) out.push(row);
+      }
+      return out;
     },
 
     /** True while no flag of the stretch was written, and none created or deleted, since it was read. */

@@ -8,7 +8,7 @@ import type { PageRequest } from '../../db/keyset.js';
 import { freezePage, pageRequest, toPage, type ListQuery, type Page } from '../../http/pagination.js';
 import { ID_PREFIXES, newId } from '../../ids.js';
 import { createFlagOrder, type Stretch } from './flag-order.js';
-import { exceptionsFor, organizationContexts, userContexts, type Exceptions, type MembershipFact } from './evaluate.js';
+import { exceptionsFor, listedFor, organizationContexts, userContexts, type Exceptions, type MembershipFact } from './evaluate.js';
 import type { FlagChanges, FlagOwnerInput, NewFlag } from './input.js';
 import type { RuleService } from './rule-service.js';
 import type { RuleStore, SubjectMembership } from './rule-store.js';
@@ -203,8 +203,16 @@ export function createFlagService(
       const subject = subjectExceptions(environmentId, type, subjectId);
       if (!subject) throw notFound(type === 'user' ? 'User' : 'Organization', subjectId);
       const req = flagPage(environmentId, query);
-      return { req, fetched: flags.listEvaluated(environmentId, req, subject.exceptions), scopes: subject.scopes };
+      return { req, fetched: walkEvaluated(environmentId, req, subject.exceptions), scopes: subject.scopes };
     });
+
+  const flagsByIds = (environmentId: string) => (ids: readonly string[]) => flags.cachedByIds(environmentId, ids);
+  /**
+   * The subject's page of flags: the enabled flags on by default, less `off`, plus `on`, walked
+   * over the kept flag order (what FlagStore.listEvaluated reads with SQL, and is tested against).
+   */
+  const walkEvaluated = (environmentId: string, req: PageRequest, exceptions: Exceptions): Flag[] =>
+    order.walk(environmentId, req, flagsByIds(environmentId), listedFor(exceptions));
 
   const flagPage = (environmentId: string, query: ListQuery) =>
     pageRequest(query, ID_PREFIXES.flag, (id) => flags.sortKey(environmentId, id));
@@ -302,7 +310,7 @@ export function createFlagService(
     list(environmentId: string, query: ListQuery): Page<Flag> {
       return pages(environmentId, pageKey(environmentId, 'all', query), () => {
         const req = flagPage(environmentId, query);
-        return { req, fetched: flags.list(environmentId, req) };
+        return { req, fetched: order.walk(environmentId, req, flagsByIds(environmentId), () => true) };
       });
     },
 
