@@ -126,7 +126,16 @@ export function createFlagService(
       const flag = flagById.get(m.flag_id);
       const rule = ruleById.get(m.rule_id);
       if (!flag?.enabled || !rule) continue;
-      facts.push({ ...m, position: rule.position, value: rule.value, default_value: flag.default_value });
+      // Named fields, not a spread of the (frozen) membership: this runs for every membership of every cold subject.
+      facts.push({
+        flag_id: m.flag_id,
+        rule_id: m.rule_id,
+        target_type: m.target_type,
+        target_id: m.target_id,
+        position: rule.position,
+        value: rule.value,
+        default_value: flag.default_value,
+      });
     }
     return facts;
   };
