@@ -83,10 +83,35 @@ export function idMinter(kind: IdKind): () => string {
   };
 }
 
+// base64url's characters in byte order, so that keys compare (in SQL, in JS) as their numbers do.
+const KEY_DIGITS = '-0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz';
+const KEY_LENGTH = 8;
+const KEY_RANGE = 64 ** KEY_LENGTH; // 2^48, exact in a double
+
+const encodeKey = (n: number): string => {
+  let key = '';
+  for (let i = 0; i < KEY_LENGTH; i++, n = Math.floor(n / 64)) key = KEY_DIGITS[n % 64] + key;
+  return key;
+};
+
 /**
- * An environment's internal id (see environments/store.ts): 8 random characters (48 bits),
- * a fifth of the public id's length, in every row of the environment.
+ * An environment's internal id (see environments/store.ts): 8 characters (48 bits), a fifth of
+ * the public id's length, in every row of the environment. Each is the next after `last`, the
+ * greatest id taken, so a new environment's rows go in at the end of every index rather than
+ * into its middle (a 10,653-row copy beside 50 others: ~46 → ~36 ms). The first starts at a
+ * random point of the lower half, leaving 2^47 ids after it. An id it cannot follow (outside
+ * the alphabet, or the last of the range) gets a random one: only slower, never a clash the
+ * primary key would not refuse.
  */
-export function newEnvironmentKey(): string {
-  return randomBytes(6).toString('base64url');
+export function environmentKeyAfter(last: string | undefined): string {
+  if (last === undefined) return encodeKey(randomBytes(6).readUIntBE(0, 6) % (KEY_RANGE / 2));
+  let n = 0;
+  // A shorter id reads as padded with the lowest digit; a longer one (the public ids that
+  // environments made before short ids kept) is passed by the next of its first 8 characters.
+  for (let i = 0; i < KEY_LENGTH; i++) {
+    const digit = i < last.length ? KEY_DIGITS.indexOf(last[i]) : 0;
+    if (digit < 0) return randomBytes(6).toString('base64url');
+    n = n * 64 + digit;
+  }
+  return n + 1 < KEY_RANGE ? encodeKey(n + 1) : randomBytes(6).toString('base64url');
 }

@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import { bulkLoad, BULK_LOAD_MIN_ROWS } from '../db/bulk-load.js';
 import type { Db } from '../db/open.js';
-import { newEnvironmentKey, newId } from '../ids.js';
+import { newId } from '../ids.js';
 import type { Stores } from '../stores.js';
 import { checkSeed, keysOf, type SeedCheckInProgress } from './check.js';
 import { insertEnvironmentSeed } from './insert.js';
@@ -52,7 +52,7 @@ export function loadSeed(
   const loaded: LoadedEnvironment[] = [];
   const insertAll = () => {
     environments.forEach((env, i) => {
-      const id = newEnvironmentKey();
+      const id = stores.environments.nextId();
       const publicId = newId('environment');
       stores.environments.insert({ id, public_id: publicId, name: env.name!, launchdarkly_key: env.launchdarkly_key ?? null, created_at: clock.now() });
       const envKeys = keysOf(env, i, defaultKeys);

@@ -93,5 +93,29 @@ describe('environment ids', () => {
     expect(rowEnvironmentIds(flagstand)).toEqual(new Set([OLD]));
     expect((await call('POST', `/_flagstand/environments/${OLD}/reset`)).status).toBe(200);
     expect((await call('GET', '/sdk/feature-flags')).body).toEqual({});
+    // A new environment's short id still sorts after the long one.
+    const copy = await call('POST', '/_flagstand/environments', { name: 'copy', from_environment: OLD });
+    const copyId = flagstand.stores.environments.byPublicId(copy.body.id)!.id;
+    expect(copyId).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    expect(copyId > OLD).toBe(true);
+  });
+
+  // Each new environment's rows go in at the end of every index, not into the middle.
+  it('gives each new environment an id after every id taken, seeded, created or copied', async () => {
+    flagstand = await createFlagstand({
+      seed: { environments: [{ name: 'a', ...SEED }, { name: 'b', api_keys: ['sk_test_b'] }] },
+      logLevel: 'silent',
+    });
+    await call('POST', '/_flagstand/environments', { name: 'created' });
+    await call('POST', '/_flagstand/environments', { name: 'copied', from_environment: 'a' });
+    const byCreation = flagstand.stores.environments.all().map((env) => env.id);
+    expect(byCreation).toHaveLength(4);
+    expect([...byCreation].sort()).toEqual(byCreation);
+    for (const id of byCreation) expect(id).toMatch(/^[A-Za-z0-9_-]{8}$/);
+    // An environment deleted leaves its id unused; the next still comes after the greatest.
+    await call('POST', '/_flagstand/reset');
+    await call('POST', '/_flagstand/environments', { name: 'again' });
+    const again = flagstand.stores.environments.byName('again')!.id;
+    expect(again > byCreation[1]).toBe(true);
   });
 });

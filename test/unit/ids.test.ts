@@ -1,5 +1,6 @@
+import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { idMinter, isId, newId } from '../../src/ids.js';
+import { environmentKeyAfter, idMinter, isId, newId } from '../../src/ids.js';
 
 describe('idMinter (a seed’s many ids)', () => {
   it('mints valid ids of its kind, each greater than the one before', () => {
@@ -43,5 +44,41 @@ describe('newId', () => {
     expect(randoms.length).toBeGreaterThan(10);
     expect(new Set(randoms).size).toBe(randoms.length);
     expect(new Set(randoms.join('')).size).toBeGreaterThan(25);
+  });
+});
+
+describe('environmentKeyAfter (internal environment ids)', () => {
+  const KEY = /^[A-Za-z0-9_-]{8}$/;
+
+  it('starts in the lower half of the range, then each key follows the one before', () => {
+    const first = environmentKeyAfter(undefined);
+    expect(first).toMatch(KEY);
+    expect(first < 'V').toBe(true); // '-0-9A-U' are the lower 32 of the 64 digits
+    let last = first;
+    for (let i = 0; i < 200; i++) {
+      const next = environmentKeyAfter(last);
+      expect(next).toMatch(KEY);
+      expect(next > last).toBe(true);
+      last = next;
+    }
+    expect(environmentKeyAfter('abcdefg-')).toBe('abcdefg0');
+    expect(environmentKeyAfter('abcdefgz')).toBe('abcdefh-');
+    expect(environmentKeyAfter('zzzzzzzy')).toBe('zzzzzzzz');
+  });
+
+  it('passes ids of other shapes: random keys, long public ids, short ones', () => {
+    for (let i = 0; i < 200; i++) {
+      const random = randomBytes(6).toString('base64url'); // the keys made before
+      expect(environmentKeyAfter(random) > random).toBe(true);
+    }
+    for (const other of ['environment_01HX0000000000000000000001', 'zzzzzzzy_longer', 'a', '']) {
+      const next = environmentKeyAfter(other);
+      expect(next).toMatch(KEY);
+      expect(next > other).toBe(true);
+    }
+  });
+
+  it('falls back to a random key past the end of the range or after an id it cannot read', () => {
+    for (const last of ['zzzzzzzz', 'zzzzzzzzz', '~legacy', 'é']) expect(environmentKeyAfter(last)).toMatch(KEY);
   });
 });

@@ -3,7 +3,7 @@ import { fixedClock } from '../../src/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
 import { createSnapshots, withoutForeignKeys, type Snapshots } from '../../src/db/snapshots.js';
-import { newEnvironmentKey, newId } from '../../src/ids.js';
+import { newId } from '../../src/ids.js';
 import { loadSeed } from '../../src/seed/load.js';
 import { createFlagstand } from '../../src/server.js';
 import type { SeedEnvironment } from '../../src/seed/schema.js';
@@ -64,7 +64,7 @@ const takeLazy = (environmentId: string, baseline = true) =>
   snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline, created_at: clock.now() }, { lazy: true }).id;
 const restore = (id: string) => withoutForeignKeys(db, () => snapshots.restore(id));
 const copyInto = (id: string, name: string) => {
-  const copy = newEnvironmentKey();
+  const copy = stores.environments.nextId();
   stores.environments.insert({ id: copy, public_id: newId('environment'), name, created_at: clock.now() });
   withoutForeignKeys(db, () => snapshots.copyInto(id, copy));
   return copy;
@@ -185,7 +185,7 @@ describe('snapshots', () => {
   it('copies a snapshot into an empty environment and purges an environment', () => {
     const source = dump(envA);
     const id = take(envA);
-    const copy = newEnvironmentKey();
+    const copy = stores.environments.nextId();
     stores.environments.insert({ id: copy, public_id: newId('environment'), name: 'copy', created_at: clock.now() });
     withoutForeignKeys(db, () => snapshots.copyInto(id, copy));
     expect(dump(copy)).toEqual(source);

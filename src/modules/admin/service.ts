@@ -4,7 +4,7 @@ import { changeFeedOf } from '../../db/change-feed.js';
 import type { Db } from '../../db/open.js';
 import { withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../db/snapshots.js';
 import { conflict, notFound, unprocessable } from '../../http/errors.js';
-import { newEnvironmentKey, newId } from '../../ids.js';
+import { newId } from '../../ids.js';
 import { loadSeed } from '../../seed/load.js';
 import { SeedError } from '../../seed/seed-error.js';
 import type { Stores } from '../../stores.js';
@@ -158,7 +158,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
           { field: 'from_environment', code: 'from_environment_not_found' },
         ]);
       }
-      id = newEnvironmentKey();
+      id = envs.nextId();
       envs.insert({ id, public_id: newId('environment'), name, launchdarkly_key: input.launchdarkly_key ?? null, created_at: clock.now() });
       for (const key of keys) envs.addKey(id, key);
       const into = id;

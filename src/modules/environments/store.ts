@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open.js';
 import { createKeptMap } from '../../db/kept-map.js';
+import { environmentKeyAfter } from '../../ids.js';
 
 export interface Environment {
   /**
@@ -34,10 +35,13 @@ export function createEnvironmentStore(db: Db) {
   const keyOwners = createKeptMap<string>(db, { until: 'scopes', entries: 10_000 });
   const keysOf = db.prepare<[string], { key: string }>('SELECT key FROM environment_api_keys WHERE environment_id = ? ORDER BY rowid');
   const count = db.prepare<[], { n: number }>('SELECT count(*) AS n FROM environments');
+  const greatestId = db.prepare<[], string | null>('SELECT max(id) FROM environments').pluck();
   const remove = db.prepare('DELETE FROM environments WHERE id = ?');
   const removeKeys = db.prepare('DELETE FROM environment_api_keys WHERE environment_id = ?');
 
   return {
+    /** The id for a new environment: after every id taken (call it in the transaction that inserts it). */
+    nextId: () => environmentKeyAfter(greatestId.get() ?? undefined),
     insert(environment: Omit<Environment, 'launchdarkly_key'> & { launchdarkly_key?: string | null }): void {
       insert.run({ ...environment, launchdarkly_key: environment.launchdarkly_key ?? null });
     },
