@@ -31,6 +31,8 @@ export const ID_PREFIXES = {
   snapshot: 'snapshot_',
   redirectUri: 'ruri_',
   corsOrigin: 'cors_origin_',
+  /** Internal: a large part of stored event bodies (src/modules/events/parts.ts), never shown. */
+  eventPart: 'evpart_',
 } as const;
 export type IdKind = keyof typeof ID_PREFIXES;
 

@@ -13,6 +13,7 @@ import {
   type TargetList,
 } from './flag-targets.js';
 import type { ActorSource, Outbox } from './outbox.js';
+import { createPartWriter } from './parts.js';
 
 // The events of a change to a flag's rules and memberships, whichever route made it (the rules
 // API, the classic target aliases, the admin reorder, the expiry sweeper, a user's or an
@@ -62,6 +63,10 @@ const toRule = (r: Omit<Rule, 'value'> & { value: 0 | 1 }): Rule => ({
 const MEMBERSHIP_COLUMNS = 'id, flag_id, rule_id, target_type, target_id, created_at, updated_at';
 
 export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbox, targets: FlagTargetReader) {
+  const parts = createPartWriter(db);
+  // A list's JSON is determined by its two parts' JSON (targetListJson).
+  const targetsPart = (environmentId: string, flagId: string, list: TargetList) =>
+    parts.ref(environmentId, flagId, [list.organization.json, list.user.json], () => targetListJson(list));
   // The tables read directly, as flag-targets.ts does: events describe the state, whatever wrote it.
   const rulesOfFlag = db.prepare<[string, string], Omit<Rule, 'value'> & { value: 0 | 1 }>(
     'SELECT id, flag_id, position, target_type, value, created_at, updated_at FROM flag_rules WHERE environment_id = ? AND flag_id = ? ORDER BY position, id',
@@ -163,10 +168,11 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
         },
       };
       // eventContext's JSON with the two target lists (up to ~60 KB each) from the reader's kept JSON.
+      // A long list is stored once as a part (parts.ts): a write's "before" is the last write's "after".
       const contextJson =
         `{"client_id":${JSON.stringify(client_id)},"actor":${JSON.stringify(actor)},"access_type":${JSON.stringify(access_type)},` +
-        `"configured_targets":${targetListJson(now)},"previous_attributes":{"context":{"access_type":${JSON.stringify(previousAccess)},` +
-        `"configured_targets":${targetListJson(was)}}}}`;
+        `"configured_targets":${targetsPart(environmentId, flag.id, now)},"previous_attributes":{"context":{"access_type":${JSON.stringify(previousAccess)},` +
+        `"configured_targets":${targetsPart(environmentId, flag.id, was)}}}}`;
       outbox.record(environmentId, 'flag.rule_updated', flagEventData(environment_id, flag), eventContext, { contextJson });
     }
   };

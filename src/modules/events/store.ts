@@ -1,6 +1,7 @@
 import type { Db } from '../../db/open.js';
+import { createPartReader } from './parts.js';
 
-/** An event as stored: `body` is the event object's JSON, exactly what GET /events and deliveries send. */
+/** An event as stored: `body` is the event object's JSON, what GET /events and deliveries send (as read, with its parts in place: parts.ts). */
 export interface EventRow {
   id: string;
   event: string;
@@ -64,11 +65,20 @@ export function createEventStore(db: Db) {
     return statement;
   };
 
+  const parts = createPartReader(db);
+  const expanded = (environmentId: string, row: EventRow): EventRow => {
+    const body = parts.expand(environmentId, row.body);
+    return body === row.body ? row : { ...row, body };
+  };
+
   return {
     insert(environmentId: string, row: EventRow): void {
       insert.run(environmentId, row.id, row.event, row.organization_id, row.created_at, row.body);
     },
-    byId: (environmentId: string, id: string) => byId.get(environmentId, id),
+    byId(environmentId: string, id: string): EventRow | undefined {
+      const row = byId.get(environmentId, id);
+      return row && expanded(environmentId, row);
+    },
     /** Up to `limit` rows past the cursor; only events created at or after `retainedSince`. */
     list(environmentId: string, filter: EventFilter, req: EventScan, retainedSince: string): EventRow[] {
       const params: Record<string, unknown> = { env: environmentId, retained_since: retainedSince, limit: req.limit };
@@ -77,7 +87,7 @@ export function createEventStore(db: Db) {
         if (value !== undefined) params[name] = Array.isArray(value) ? JSON.stringify(value) : value;
       }
       if (req.cursor) params.cursor = req.cursor;
-      return statementFor(filter, req).all(params) as EventRow[];
+      return (statementFor(filter, req).all(params) as EventRow[]).map((row) => expanded(environmentId, row));
     },
   };
 }

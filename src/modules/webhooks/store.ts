@@ -2,6 +2,7 @@ import { createKeptMap } from '../../db/kept-map.js';
 import { onFirstUse } from '../../db/on-first-use.js';
 import type { Db } from '../../db/open.js';
 import { cursorParams, prepareKeyset, type PageRequest, type SortKey } from '../../db/keyset.js';
+import { createPartReader } from '../events/parts.js';
 
 export type EndpointStatus = 'enabled' | 'disabled';
 
@@ -113,6 +114,7 @@ export function createWebhookStore(db: Db) {
     'SELECT min(due_ms) AS due_ms FROM webhook_deliveries WHERE environment_id = ? AND endpoint_id = ? AND due_ms IS NOT NULL',
   );
   const toSend = db.prepare<[string, string], DueDelivery>(`${TO_SEND} WHERE d.environment_id = ? AND d.id = ?`);
+  const parts = createPartReader(db);
   const recordAttempt = db.prepare(
     `UPDATE webhook_deliveries SET attempts = attempts + 1, last_status = @last_status, next_attempt_at = @next_attempt_at,
        due_ms = @due_ms, delivered_at = coalesce(@delivered_at, delivered_at)
@@ -186,7 +188,11 @@ export function createWebhookStore(db: Db) {
     /** The endpoint's oldest delivery due by `nowMs` (migrations/0023). */
     nextDueOf: (environmentId: string, endpointId: string, nowMs: number) => nextDueOf.get(environmentId, endpointId, nowMs),
     /** One delivery with what sending it takes, due or not. */
-    toSend: (environmentId: string, id: string) => toSend.get(environmentId, id),
+    /** The delivery with its event's body as sent (the parts it names in place). */
+    toSend(environmentId: string, id: string): DueDelivery | undefined {
+      const due = toSend.get(environmentId, id);
+      return due && { ...due, body: parts.expand(environmentId, due.body) };
+    },
     /** The earliest due time of any delivery not yet delivered or given up, or null. */
     nextDueMs(): number | null {
       let earliest: number | null = null;
