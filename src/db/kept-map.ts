@@ -44,39 +44,44 @@ interface PendingEntry<V> extends Entry<V> {
   untilWritten: boolean;
 }
 
-/** A kept entry, with the stamps of what it depends on as they stood when it was kept. */
+/** A write count: shared by the entries that depend on it, so checking one is a property read. */
+interface Count {
+  n: number;
+}
+
+/** A kept entry, with the counts of what it depends on and their values when it was kept. */
 interface KeptEntry<V> extends Entry<V> {
-  /** Its environment's epoch (and, kept until written, its write count). */
-  epoch: number;
-  written: number;
-  scopes: readonly Scope[];
-  stamps: number[];
+  /** Its environment's epoch (everything of it dropped) and, kept until written, its write count. */
+  epoch: Count;
+  epochAt: number;
+  written: Count | undefined;
+  writtenAt: number;
+  counts: Count[];
+  countsAt: number[];
 }
 
 /** A write count per name, made when something kept first depends on it (a write to a name no entry depends on counts nothing). */
-class Stamps {
-  private readonly counts = new Map<string, Map<string, number>>();
+class Counts {
+  private readonly byName = new Map<string, Map<string, Count>>();
   size = 0;
   /** The name's count, made (at 0) if nothing counted it yet. */
-  take(at: string, name: string): number {
-    let names = this.counts.get(at);
-    if (!names) this.counts.set(at, (names = new Map()));
-    const count = names.get(name);
-    if (count !== undefined) return count;
-    names.set(name, 0);
-    this.size++;
-    return 0;
-  }
-  read(at: string, name: string): number | undefined {
-    return this.counts.get(at)?.get(name);
+  take(at: string, name: string): Count {
+    let names = this.byName.get(at);
+    if (!names) this.byName.set(at, (names = new Map()));
+    let count = names.get(name);
+    if (count === undefined) {
+      names.set(name, (count = { n: 0 }));
+      this.size++;
+    }
+    return count;
   }
   bump(at: string, name: string): void {
-    const names = this.counts.get(at);
-    const count = names?.get(name);
-    if (count !== undefined) names!.set(name, count + 1);
+    const count = this.byName.get(at)?.get(name);
+    if (count !== undefined) count.n++;
   }
+  /** Forgets every count (only with the entries that hold them). */
   clear(): void {
-    this.counts.clear();
+    this.byName.clear();
     this.size = 0;
   }
 }
@@ -86,9 +91,9 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
   // when it was kept, and is checked against them when read. So a write costs one count whatever
   // depends on it, and nothing indexes entries by what they depend on.
   const entries = new Map<string, KeptEntry<V>>();
-  const epochs = new Stamps(); // per environment: everything in it dropped ('' holds one name, '')
-  const writes = new Stamps(); // per environment: written (maps kept until written)
-  const scopeStamps = new Stamps(); // per environment, then scope
+  const epochs = new Counts(); // per environment: everything in it dropped ('' holds one name, '')
+  const writes = new Counts(); // per environment: written (maps kept until written)
+  const scopeCounts = new Counts(); // per environment, then scope
   const maxWeight = options.weight ?? Infinity;
   let weight = 0;
   let listening = false;
@@ -97,7 +102,7 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
     entries.clear();
     epochs.clear();
     writes.clear();
-    scopeStamps.clear();
+    scopeCounts.clear();
     weight = 0;
   };
   const drop = (key: string, entry: KeptEntry<V>) => {
@@ -105,18 +110,17 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
     weight -= entry.weight;
   };
   const current = (entry: KeptEntry<V>): boolean => {
-    const env = entry.environmentId;
-    if (epochs.read(env, '') !== entry.epoch) return false;
-    if (entry.written >= 0 && writes.read(env, '') !== entry.written) return false;
-    const { scopes, stamps } = entry;
-    for (let i = 0; i < scopes.length; i++) if (scopeStamps.read(scopeEnvironment(env, scopes[i]), scopes[i]) !== stamps[i]) return false;
+    if (entry.epoch.n !== entry.epochAt) return false;
+    if (entry.written !== undefined && entry.written.n !== entry.writtenAt) return false;
+    const { counts, countsAt } = entry;
+    for (let i = 0; i < counts.length; i++) if (counts[i].n !== countsAt[i]) return false;
     return true;
   };
   /** Room for one more entry: stale ones are swept first, and only if that is not enough is everything dropped. */
   const makeRoom = (valueWeight: number) => {
-    if (entries.size < options.entries && weight + valueWeight <= maxWeight && scopeStamps.size < 4 * options.entries) return;
+    if (entries.size < options.entries && weight + valueWeight <= maxWeight && scopeCounts.size < 4 * options.entries) return;
     for (const [key, entry] of entries) if (!current(entry)) drop(key, entry);
-    if (entries.size >= options.entries * 0.9 || weight + valueWeight > maxWeight * 0.9 || scopeStamps.size >= 4 * options.entries) clear();
+    if (entries.size >= options.entries * 0.9 || weight + valueWeight > maxWeight * 0.9 || scopeCounts.size >= 4 * options.entries) clear();
   };
 
   // Kept inside the open transaction, waiting for its commit (a few entries: one transaction's reads).
@@ -156,7 +160,7 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
           if (pending.size) dropPending((p) => p.untilWritten && p.environmentId === environmentId);
         },
         scope(environmentId, scope) {
-          scopeStamps.bump(environmentId, scope);
+          scopeCounts.bump(environmentId, scope);
           if (pending.size) dropPending((p) => p.scopes.includes(scope) && scopeEnvironment(p.environmentId, scope) === environmentId);
         },
       });
@@ -169,16 +173,19 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
     const old = entries.get(key);
     if (old) drop(key, old);
     makeRoom(valueWeight);
-    const stamps = new Array<number>(scopes.length);
-    for (let i = 0; i < scopes.length; i++) stamps[i] = scopeStamps.take(scopeEnvironment(environmentId, scopes[i]), scopes[i]);
+    const counts = scopes.map((scope) => scopeCounts.take(scopeEnvironment(environmentId, scope), scope));
+    const epoch = epochs.take(environmentId, '');
+    const written = untilWritten ? writes.take(environmentId, '') : undefined;
     entries.set(key, {
       value,
       environmentId,
       weight: valueWeight,
-      epoch: epochs.take(environmentId, ''),
-      written: untilWritten ? writes.take(environmentId, '') : -1,
-      scopes,
-      stamps,
+      epoch,
+      epochAt: epoch.n,
+      written,
+      writtenAt: written?.n ?? 0,
+      counts,
+      countsAt: counts.map((c) => c.n),
     });
     weight += valueWeight;
   }
