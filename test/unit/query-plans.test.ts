@@ -103,6 +103,20 @@ describe('query plans', () => {
     for (const [sql, plan] of plans) expect(plan.join('\n'), sql).toMatch(/USING INDEX flag_rules_flag/);
   });
 
+  it("a flag's configured users are read with their emails from the covering index, through the flag's true rule", () => {
+    db = openDatabase(':memory:');
+    migrate(db);
+    const prepared: string[] = [];
+    const prepare = db.prepare.bind(db);
+    db.prepare = ((sql: string) => (prepared.push(sql), prepare(sql))) as Db['prepare'];
+    createFlagTargetReader(db).list('env', 'flag');
+    const users = prepared.find((sql) => /u\.email/.test(sql) && /r\.flag_id = \?/.test(sql))!;
+    const plan = (prepare(`EXPLAIN QUERY PLAN ${users}`).all(null, null) as { detail: string }[]).map((r) => r.detail).join('\n');
+    expect(plan).toMatch(/SEARCH r USING INDEX flag_rules_kind/);
+    expect(plan).toMatch(/SEARCH t USING COVERING INDEX flag_targets_rule/);
+    expect(plan).toMatch(/SEARCH u USING COVERING INDEX users_email_by_id/);
+  });
+
   it("a one-target write's configured targets seek the target, not every target of the flag", () => {
     db = openDatabase(':memory:');
     migrate(db);

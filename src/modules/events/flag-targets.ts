@@ -1,4 +1,5 @@
 import { createKeptMap } from '../../db/kept-map.js';
+import { onFirstUse } from '../../db/on-first-use.js';
 import type { Db } from '../../db/open.js';
 
 /** spec: flag.rule_updated's `configured_targets`. */
@@ -110,20 +111,21 @@ export function targetListShape(list: TargetList): ConfiguredTargets {
 export function createFlagTargetReader(db: Db) {
   // Through the flag's one true rule of each type (flag_rules_kind), then that rule's members in
   // the covering flag_targets_rule index, as arrays: the label comes from the table the type names.
+  // Users' emails from the covering users_email_by_id (migration 0089). INDEXED BY cannot be
+  // prepared while a bulk seed load has the indexes dropped, so both are prepared on first use.
   const ofType = (type: TargetType) =>
-    db
-      .prepare<[string, string], [string, string, string | null]>(
-        `SELECT t.target_id, t.created_at, ${type === 'user' ? 'u.email' : 'o.name'}
+    onFirstUse(
+      db,
+      `SELECT t.target_id, t.created_at, ${type === 'user' ? 'u.email' : 'o.name'}
          FROM flag_rules r
          JOIN flag_targets t ON t.environment_id = r.environment_id AND t.rule_id = r.id
-         ${type === 'user' ? 'LEFT JOIN users u ON u.environment_id = t.environment_id AND u.id = t.target_id' : 'LEFT JOIN organizations o ON o.environment_id = t.environment_id AND o.id = t.target_id'}
+         ${type === 'user' ? 'LEFT JOIN users u INDEXED BY users_email_by_id ON u.environment_id = t.environment_id AND u.id = t.target_id' : 'LEFT JOIN organizations o ON o.environment_id = t.environment_id AND o.id = t.target_id'}
          WHERE r.environment_id = ? AND r.flag_id = ? AND r.target_type = '${type}' AND r.value = 1
          ORDER BY t.created_at, t.target_id`,
-      )
-      .raw();
+    );
   const readers = { user: ofType('user'), organization: ofType('organization') };
   const readPart = (type: TargetType, environmentId: string, flagId: string): Part => {
-    const rows = readers[type].all(environmentId, flagId);
+    const rows = readers[type]().raw().all(environmentId, flagId) as [string, string, string | null][];
     if (rows.length === 0) return EMPTY;
     const ids = rows.map((r) => r[0]);
     const jsons = rows.map((r) => targetJson(type, r[0], r[2] ?? ''));
