@@ -103,29 +103,29 @@ describe('query plans', () => {
     for (const [sql, plan] of plans) expect(plan.join('\n'), sql).toMatch(/USING INDEX flag_rules_flag/);
   });
 
-  it("a flag's configured users are read with their emails from the covering index, through the flag's true rule", () => {
+  /** The SQL a flag target reader prepares (statements prepared on first use once `use` runs), and a plan reader. */
+  const readerStatements = (use: (reader: ReturnType<typeof createFlagTargetReader>) => void = () => {}) => {
     db = openDatabase(':memory:');
     migrate(db);
     const prepared: string[] = [];
     const prepare = db.prepare.bind(db);
     db.prepare = ((sql: string) => (prepared.push(sql), prepare(sql))) as Db['prepare'];
-    createFlagTargetReader(db).list('env', 'flag');
-    const users = prepared.find((sql) => /u\.email/.test(sql) && /r\.flag_id = \?/.test(sql))!;
-    const plan = (prepare(`EXPLAIN QUERY PLAN ${users}`).all(null, null) as { detail: string }[]).map((r) => r.detail).join('\n');
+    use(createFlagTargetReader(db));
+    const planOf = (sql: string, params: number) => (prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...Array(params).fill(null)) as { detail: string }[]).map((r) => r.detail);
+    return { prepared, planOf };
+  };
+
+  it("a flag's configured users are read with their emails from the covering index, through the flag's true rule", () => {
+    const { prepared, planOf } = readerStatements((reader) => reader.list('env', 'flag'));
+    const plan = planOf(prepared.find((sql) => /u\.email/.test(sql) && /r\.flag_id = \?/.test(sql))!, 2).join('\n');
     expect(plan).toMatch(/SEARCH r USING INDEX flag_rules_kind/);
     expect(plan).toMatch(/SEARCH t USING COVERING INDEX flag_targets_rule/);
     expect(plan).toMatch(/SEARCH u USING COVERING INDEX users_email_by_id/);
   });
 
   it("a one-target write's configured targets seek the target, not every target of the flag", () => {
-    db = openDatabase(':memory:');
-    migrate(db);
-    const prepared: string[] = [];
-    const prepare = db.prepare.bind(db);
-    db.prepare = ((sql: string) => (prepared.push(sql), prepare(sql))) as Db['prepare'];
-    createFlagTargetReader(db);
-    const one = prepared.find((sql) => /t\.target_id = \?/.test(sql))!;
-    const plan = (prepare(`EXPLAIN QUERY PLAN ${one}`).all(null, null, null, null) as { detail: string }[]).map((r) => r.detail);
+    const { prepared, planOf } = readerStatements();
+    const plan = planOf(prepared.find((sql) => /t\.target_id = \?/.test(sql))!, 4);
     expect(plan[0]).toMatch(/^SEARCH t USING PRIMARY KEY \(environment_id=\? AND flag_id=\? AND target_type=\? AND target_id=\?\)/);
   });
 });
