@@ -129,7 +129,7 @@ await call('DELETE', `/_flagstand/environments/current/snapshots/${snapshots[0]}
 const everything: Sample[] = [];
 for (let i = 0; i < Math.min(RUNS, 10); i++) {
   for (const table of ['organizations', 'users', 'organization_memberships', 'feature_flags', 'flag_targets']) {
-    server.db.prepare(`UPDATE ${table} SET created_at = created_at WHERE environment_id = ?`).run(environmentId);
+    server.db.prepare(`UPDATE ${table} SET updated_at = ? WHERE environment_id = ?`).run(`2000-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, environmentId);
   }
   everything.push(await time(() => server.admin.reset(publicId)));
 }

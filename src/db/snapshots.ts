@@ -8,8 +8,9 @@ import type { Db } from './open.js';
  * (any table with an `environment_id` column, found at start-up, so tables added by later
  * migrations are covered without code). Restoring never rewrites the whole environment: temp
  * triggers stamp every row written (by primary key) with the current epoch, and each snapshot
- * remembers the epoch at which the environment last equalled it, so a restore deletes and copies
- * back only the rows stamped after that. A test that changed five rows restores five rows.
+ * remembers the epoch at which the environment last equalled it, so a restore puts back only the
+ * rows stamped after that. A test that changed five rows restores five rows, in place with foreign
+ * keys on (restoreInPlace), or deleted and copied back with them off (restore).
  *
  * A lazy snapshot (every baseline) copies nothing when taken, so a server seeded with a million
  * rows starts without copying them. Temp BEFORE UPDATE/DELETE triggers save a row's old values
@@ -79,8 +80,38 @@ function trackedTables(db: Db): TrackedTable[] {
       key: pk.map((c) => c.name).filter((c) => c !== 'environment_id'),
     });
   }
-  return tracked;
+  return parentsFirst(db, tracked);
 }
+
+/**
+ * The tables in an order where every table comes after the tables its foreign keys name, so rows
+ * put back in that order (and deleted in the reverse) never wait on a parent; alphabetical
+ * otherwise. A cycle, if a migration ever made one, keeps its tables alphabetical at the end: a
+ * restore in place then fails on a missing parent and falls back (see restoreInPlace).
+ */
+function parentsFirst(db: Db, tables: TrackedTable[]): TrackedTable[] {
+  const parentsOf = db.prepare<[string], { table: string }>('SELECT DISTINCT "table" FROM main.pragma_foreign_key_list(?)');
+  const names = new Set(tables.map((t) => t.name));
+  const waiting = new Map(tables.map((t) => [t, new Set(parentsOf.all(t.name).map((r) => r.table).filter((p) => names.has(p) && p !== t.name))]));
+  const ordered: TrackedTable[] = [];
+  const placed = new Set<string>();
+  for (let progress = true; progress; ) {
+    progress = false;
+    for (const [t, parents] of waiting) {
+      if ([...parents].every((p) => placed.has(p))) {
+        ordered.push(t);
+        placed.add(t.name);
+        waiting.delete(t);
+        progress = true;
+      }
+    }
+  }
+  return [...ordered, ...waiting.keys()];
+}
+
+/** SQLite refused a row for a constraint (unique, primary key, foreign key, check). */
+export const isConstraintError = (err: unknown): boolean =>
+  typeof (err as { code?: unknown })?.code === 'string' && (err as { code: string }).code.startsWith('SQLITE_CONSTRAINT');
 
 export interface Snapshots {
   /** The environment-scoped tables snapshots cover. */
@@ -92,6 +123,14 @@ export interface Snapshots {
   take(snapshot: SnapshotRecord, options?: { lazy?: boolean }): SnapshotRecord;
   /** Puts the snapshot's environment back as the snapshot holds it. Foreign keys off. */
   restore(id: string): void;
+  /**
+   * The same with foreign keys on, so nothing is prepared again after (a PRAGMA foreign_keys
+   * expires every prepared statement of the connection): only rows changed since are touched,
+   * updated where they still exist, deleted where they were added, inserted where they were
+   * removed. Throws a constraint error (isConstraintError), with nothing changed, when a row
+   * cannot go back that way (a unique value moved between two kept rows); restore() then can.
+   */
+  restoreInPlace(id: string): void;
   /** Copies a snapshot's rows into another, empty environment. Foreign keys off. */
   copyInto(id: string, environmentId: string): void;
   /** Deletes every row of an environment and everything remembered about it. Foreign keys off. */
@@ -158,6 +197,8 @@ export function createSnapshots(db: Db): Snapshots {
     db.exec(`CREATE TEMP TRIGGER ${trigger('save_delete')} BEFORE DELETE ON ${main} ${when} BEGIN ${save} END`);
 
     const keyTuple = `(${list(t.key)})`;
+    const sameKey = (a: string, b: string) => t.key.map((k) => `${a}.${quote(k)} = ${b}.${quote(k)}`).join(' AND ');
+    const values = t.columns.filter((c) => !t.key.includes(c));
     const changedKeys = (env = '@env') => `SELECT ${list(t.key)} FROM ${changed} WHERE environment_id = ${env} AND epoch > @since`;
     return {
       /** Two columns: whether the environment @source has rows here, and whether the copy holds rows of snapshot @num. */
@@ -181,6 +222,27 @@ export function createSnapshots(db: Db): Snapshots {
       copyChanged: lazy(
         `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns)} FROM ${copy}
          WHERE snapshot = @num AND ${keyTuple} IN (${changedKeys()})`,
+      ),
+      // Restored in place (restoreInPlace), each driven by the keys stamped since (@since):
+      // rows added since go, kept rows get their copied values back, removed rows come back.
+      deleteAdded: lazy(
+        `DELETE FROM ${main} WHERE environment_id = @env AND ${keyTuple} IN (SELECT ${list(t.key, 'ch.')} FROM ${changed} ch
+         WHERE ch.environment_id = @env AND ch.epoch > @since AND NOT EXISTS (SELECT 1 FROM ${copy} c WHERE c.snapshot = @num AND ${sameKey('c', 'ch')}))`,
+      ),
+      updateKept:
+        values.length === 0
+          ? undefined
+          : lazy(
+              `UPDATE ${main} AS m SET ${values.map((c) => `${quote(c)} = c.${quote(c)}`).join(', ')}
+               FROM (SELECT c.* FROM ${changed} ch JOIN ${copy} c ON c.snapshot = @num AND ${sameKey('c', 'ch')}
+                     WHERE ch.environment_id = @env AND ch.epoch > @since) AS c
+               WHERE m.environment_id = @env AND ${sameKey('m', 'c')} AND NOT (${values.map((v) => `m.${quote(v)} IS c.${quote(v)}`).join(' AND ')})`,
+            ),
+      insertRemoved: lazy(
+        `INSERT INTO ${main} (environment_id, ${list(t.columns)}) SELECT @env, ${list(t.columns, 'c.')}
+         FROM ${changed} ch JOIN ${copy} c ON c.snapshot = @num AND ${sameKey('c', 'ch')}
+         WHERE ch.environment_id = @env AND ch.epoch > @since
+           AND NOT EXISTS (SELECT 1 FROM ${main} m WHERE m.environment_id = @env AND ${sameKey('m', 'ch')})`,
       ),
       forget: lazy(`DELETE FROM ${changed} WHERE environment_id = @env AND epoch <= @upTo`),
       forgetAll: lazy(`DELETE FROM ${changed} WHERE environment_id = ?`),
@@ -272,6 +334,25 @@ export function createSnapshots(db: Db): Snapshots {
       for (const { t, whole } of plan) (whole ? t.purge().run(env) : t.deleteChanged().run(params));
       for (const { t, whole } of plan) (whole ? t.copyInto().run(params) : t.copyChanged().run(params));
     };
+    rewriteThenSync(snapshot, rewrite);
+  });
+
+  const restoreInPlace = db.transaction((id: string) => {
+    const snapshot = find(id);
+    const env = snapshot.environment_id;
+    const params = { env, num: snapshot.num, since: snapshot.synced_epoch };
+    const plan = perTable.filter((t) => (t.countChanged().get(params) as number) > 0);
+    rewriteThenSync(snapshot, () => {
+      // Children before parents, so no delete cascades; parents before children, so no row waits on one.
+      for (const t of [...plan].reverse()) t.deleteAdded().run(params);
+      for (const t of plan) t.updateKept?.().run(params);
+      for (const t of plan) t.insertRemoved().run(params);
+    });
+  });
+
+  /** Runs a restore's rewrite, then records that the environment equals the snapshot as of now. */
+  const rewriteThenSync = (snapshot: SnapshotRow, rewrite: () => void) => {
+    const env = snapshot.environment_id;
     // The restore's own writes must be stamped for the environment's other snapshots, if it has any.
     if ((snapshotCount.get(env) as number) > 1) rewrite();
     else untracked(rewrite);
@@ -280,7 +361,7 @@ export function createSnapshots(db: Db): Snapshots {
     nextEpoch.run();
     const upTo = oldestSync.get(env) as number;
     for (const t of perTable) t.forget().run({ env, upTo });
-  });
+  };
 
   const copyInto = db.transaction((id: string, environmentId: string) => {
     requireForeignKeysOff();
@@ -322,6 +403,7 @@ export function createSnapshots(db: Db): Snapshots {
     tables: tables.map((t) => t.name),
     take,
     restore,
+    restoreInPlace,
     copyInto,
     purge,
     drop,

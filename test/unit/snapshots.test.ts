@@ -1,8 +1,8 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase, type Db } from '../../src/db/open.js';
-import { createSnapshots, withoutForeignKeys, type Snapshots } from '../../src/db/snapshots.js';
+import { createSnapshots, isConstraintError, withoutForeignKeys, type Snapshots } from '../../src/db/snapshots.js';
 import { newId } from '../../src/ids.js';
 import { loadSeed } from '../../src/seed/load.js';
 import { createFlagstand } from '../../src/server.js';
@@ -62,7 +62,11 @@ const take = (environmentId: string) =>
   snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline: false, created_at: clock.now() }).id;
 const takeLazy = (environmentId: string, baseline = true) =>
   snapshots.take({ id: newId('snapshot'), environment_id: environmentId, baseline, created_at: clock.now() }, { lazy: true }).id;
-const restore = (id: string) => withoutForeignKeys(db, () => snapshots.restore(id));
+// Each restore test runs both ways: the admin API restores in place and falls back to foreign keys off.
+const RESTORES = [['with foreign keys off'], ['in place']] as const;
+let restoreHow: (typeof RESTORES)[number][0] = 'with foreign keys off';
+const restore = (id: string) =>
+  restoreHow === 'in place' ? snapshots.restoreInPlace(id) : withoutForeignKeys(db, () => snapshots.restore(id));
 const copyInto = (id: string, name: string) => {
   const copy = stores.environments.nextId();
   stores.environments.insert({ id: copy, public_id: newId('environment'), name, created_at: clock.now() });
@@ -141,215 +145,283 @@ function mutate(environmentId: string, round: number): void {
   });
 }
 
-describe('snapshots', () => {
-  it('covers every environment-scoped table but the keys', () => {
-    expect(snapshots.tables).toEqual(
-      expect.arrayContaining(['feature_flags', 'flag_targets', 'organizations', 'organization_domains', 'users', 'organization_memberships']),
-    );
-    expect(snapshots.tables).not.toContain('environment_api_keys');
-    expect(snapshots.tables).not.toContain('environments');
+describe.each(RESTORES)('restored %s', (how) => {
+  beforeEach(() => {
+    restoreHow = how;
   });
 
-  it('restores inserts, updates, deletes and cascades exactly, and leaves other environments alone', () => {
-    const before = dump(envA);
-    const id = take(envA);
-    mutate(envA, 1);
-    mutate(envB, 1);
-    const otherAfterMutation = dump(envB);
-    expect(dump(envA)).not.toEqual(before);
-    restore(id);
-    expect(dump(envA)).toEqual(before);
-    expect(dump(envB)).toEqual(otherAfterMutation);
-  });
+  describe('snapshots', () => {
+    it('covers every environment-scoped table but the keys', () => {
+      expect(snapshots.tables).toEqual(
+        expect.arrayContaining(['feature_flags', 'flag_targets', 'organizations', 'organization_domains', 'users', 'organization_memberships']),
+      );
+      expect(snapshots.tables).not.toContain('environment_api_keys');
+      expect(snapshots.tables).not.toContain('environments');
+    });
 
-  it('restores again and again, and moves between two snapshots of one environment', () => {
-    const first = dump(envA);
-    const s1 = take(envA);
-    mutate(envA, 1);
-    const second = dump(envA);
-    const s2 = take(envA);
-    mutate(envA, 2);
-    restore(s1);
-    expect(dump(envA)).toEqual(first);
-    restore(s2);
-    expect(dump(envA)).toEqual(second);
-    mutate(envA, 3);
-    restore(s2);
-    expect(dump(envA)).toEqual(second);
-    restore(s1);
-    expect(dump(envA)).toEqual(first);
-    restore(s1);
-    expect(dump(envA)).toEqual(first);
-  });
-
-  it('copies a snapshot into an empty environment and purges an environment', () => {
-    const source = dump(envA);
-    const id = take(envA);
-    const copy = stores.environments.nextId();
-    stores.environments.insert({ id: copy, public_id: newId('environment'), name: 'copy', created_at: clock.now() });
-    withoutForeignKeys(db, () => snapshots.copyInto(id, copy));
-    expect(dump(copy)).toEqual(source);
-    withoutForeignKeys(db, () => snapshots.purge(envA));
-    for (const rows of Object.values(dump(envA))) expect(rows).toEqual([]);
-    expect(snapshots.get(id)).toBeUndefined();
-    expect(dump(copy)).toEqual(source);
-  });
-
-  it('refuses bulk work with foreign keys on, which would cascade into rows it does not rewrite', () => {
-    const id = take(envA);
-    expect(() => snapshots.restore(id)).toThrow(/withoutForeignKeys/);
-    expect(() => withoutForeignKeys(db, () => db.transaction(() => withoutForeignKeys(db, () => 1))())).toThrow(/inside a transaction/);
-  });
-
-  it('names a table whose primary key cannot tell environments apart', () => {
-    const other = openDatabase(':memory:');
-    migrate(other);
-    other.exec('CREATE TABLE widgets (environment_id TEXT NOT NULL, id TEXT PRIMARY KEY)');
-    expect(() => createSnapshots(other)).toThrow(/table widgets/);
-    other.close();
-  });
-});
-
-describe('lazy snapshots (baselines)', () => {
-  it('copy nothing when taken, then each row on its first write, and never a row inserted since', () => {
-    const before = dump(envA);
-    const id = takeLazy(envA);
-    expect(copiedRows()).toBe(0);
-    const [flag] = stores.flags.all(envA);
-    stores.flags.update(envA, { ...flag, name: 'once' });
-    stores.flags.update(envA, { ...flag, name: 'twice' });
-    expect(copiedRows()).toBe(1);
-    const added = { ...flag, id: newId('flag'), slug: 'added-since' };
-    stores.flags.insert(envA, added);
-    stores.flags.update(envA, { ...added, name: 'changed' });
-    stores.flags.delete(envA, added.id);
-    expect(copiedRows()).toBe(1);
-    restore(id);
-    expect(dump(envA)).toEqual(before);
-  });
-
-  it('restore inserts, updates, deletes, cascades and moved keys, cycle after cycle, and leave other environments alone', () => {
-    const before = dump(envA);
-    const id = takeLazy(envA);
-    for (const round of [1, 2, 3]) {
-      mutate(envA, round);
-      moveKeys(envA, round);
-      mutate(envB, round);
-      const other = dump(envB);
+    it('restores inserts, updates, deletes and cascades exactly, and leaves other environments alone', () => {
+      const before = dump(envA);
+      const id = take(envA);
+      mutate(envA, 1);
+      mutate(envB, 1);
+      const otherAfterMutation = dump(envB);
       expect(dump(envA)).not.toEqual(before);
       restore(id);
       expect(dump(envA)).toEqual(before);
-      expect(dump(envB)).toEqual(other);
+      expect(dump(envB)).toEqual(otherAfterMutation);
+    });
+
+    it('restores again and again, and moves between two snapshots of one environment', () => {
+      const first = dump(envA);
+      const s1 = take(envA);
+      mutate(envA, 1);
+      const second = dump(envA);
+      const s2 = take(envA);
+      mutate(envA, 2);
+      restore(s1);
+      expect(dump(envA)).toEqual(first);
+      restore(s2);
+      expect(dump(envA)).toEqual(second);
+      mutate(envA, 3);
+      restore(s2);
+      expect(dump(envA)).toEqual(second);
+      restore(s1);
+      expect(dump(envA)).toEqual(first);
+      restore(s1);
+      expect(dump(envA)).toEqual(first);
+    });
+
+    it('copies a snapshot into an empty environment and purges an environment', () => {
+      const source = dump(envA);
+      const id = take(envA);
+      const copy = stores.environments.nextId();
+      stores.environments.insert({ id: copy, public_id: newId('environment'), name: 'copy', created_at: clock.now() });
+      withoutForeignKeys(db, () => snapshots.copyInto(id, copy));
+      expect(dump(copy)).toEqual(source);
+      withoutForeignKeys(db, () => snapshots.purge(envA));
+      for (const rows of Object.values(dump(envA))) expect(rows).toEqual([]);
+      expect(snapshots.get(id)).toBeUndefined();
+      expect(dump(copy)).toEqual(source);
+    });
+
+    it('refuses bulk work with foreign keys on, which would cascade into rows it does not rewrite', () => {
+      const id = take(envA);
+      expect(() => snapshots.restore(id)).toThrow(/withoutForeignKeys/);
+      expect(() => withoutForeignKeys(db, () => db.transaction(() => withoutForeignKeys(db, () => 1))())).toThrow(/inside a transaction/);
+    });
+
+    it('restores in place only what it can: two kept rows that swapped a unique value need foreign keys off', () => {
+    const before = dump(envA);
+    const id = takeLazy(envA);
+    const [first, second] = db.prepare<[string], { id: string; email: string }>('SELECT id, email FROM users WHERE environment_id = ? ORDER BY id LIMIT 2').all(envA);
+    const setEmail = db.prepare('UPDATE users SET email = ? WHERE environment_id = ? AND id = ?');
+    setEmail.run('swap@x.test', envA, first.id);
+    setEmail.run(first.email, envA, second.id);
+    setEmail.run(second.email, envA, first.id);
+    stores.flags.update(envA, { ...stores.flags.all(envA)[0], name: 'changed too' });
+    const swapped = dump(envA);
+    let refused: unknown;
+    try {
+      snapshots.restoreInPlace(id);
+    } catch (err) {
+      refused = err;
     }
-    // Every row changed: still restored by key, from a copy that only holds what was written.
-    db.prepare("UPDATE feature_flags SET description = 'all' WHERE environment_id = ?").run(envA);
-    db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(envA);
-    restore(id);
+    expect(isConstraintError(refused)).toBe(true);
+    expect(dump(envA)).toEqual(swapped);
+    withoutForeignKeys(db, () => snapshots.restore(id));
     expect(dump(envA)).toEqual(before);
   });
 
-  // A full snapshot taken before the baseline: restoring it rewrites rows the baseline has not saved yet.
-  it.each([['full', false], ['lazy', true]] as const)('move between a baseline and a %s snapshot of one environment', (_, lazyOther) => {
-    const takeOther = () => (lazyOther ? takeLazy(envA, false) : take(envA));
-    const zero = dump(envA);
-    const s0 = takeOther();
-    mutate(envA, 1);
-    const one = dump(envA);
-    const baseline = takeLazy(envA);
-    restore(s0);
-    expect(dump(envA)).toEqual(zero);
-    restore(baseline);
-    expect(dump(envA)).toEqual(one);
-    mutate(envA, 2);
-    moveKeys(envA, 2);
-    restore(s0);
-    expect(dump(envA)).toEqual(zero);
-    mutate(envA, 3);
-    restore(baseline);
-    expect(dump(envA)).toEqual(one);
-    // And one taken after the baseline, in between resets.
-    mutate(envA, 4);
-    const four = dump(envA);
-    const s4 = takeOther();
-    moveKeys(envA, 4);
-    restore(baseline);
-    expect(dump(envA)).toEqual(one);
-    restore(s4);
-    expect(dump(envA)).toEqual(four);
-    mutate(envA, 5);
-    restore(baseline);
-    expect(dump(envA)).toEqual(one);
-    restore(s0);
-    expect(dump(envA)).toEqual(zero);
-    restore(s4);
-    expect(dump(envA)).toEqual(four);
-    restore(baseline);
-    expect(dump(envA)).toEqual(one);
+  it('names a table whose primary key cannot tell environments apart', () => {
+      const other = openDatabase(':memory:');
+      migrate(other);
+      other.exec('CREATE TABLE widgets (environment_id TEXT NOT NULL, id TEXT PRIMARY KEY)');
+      expect(() => createSnapshots(other)).toThrow(/table widgets/);
+      other.close();
+    });
   });
 
-  it('copy the snapshot, not the current state, into a new environment', () => {
-    const before = dump(envA);
-    const id = takeLazy(envA);
-    mutate(envA, 1);
-    moveKeys(envA, 1);
-    const changed = dump(envA);
-    expect(dump(copyInto(id, 'c1'))).toEqual(before);
-    expect(dump(envA)).toEqual(changed);
-    // After a reset the copy holds rows that equal the environment's again; each must be copied once.
-    restore(id);
-    expect(dump(copyInto(id, 'c2'))).toEqual(before);
-    mutate(envA, 2);
-    expect(dump(copyInto(id, 'c3'))).toEqual(before);
-  });
+  describe('lazy snapshots (baselines)', () => {
+    it('copy nothing when taken, then each row on its first write, and never a row inserted since', () => {
+      const before = dump(envA);
+      const id = takeLazy(envA);
+      expect(copiedRows()).toBe(0);
+      const [flag] = stores.flags.all(envA);
+      stores.flags.update(envA, { ...flag, name: 'once' });
+      stores.flags.update(envA, { ...flag, name: 'twice' });
+      expect(copiedRows()).toBe(1);
+      const added = { ...flag, id: newId('flag'), slug: 'added-since' };
+      stores.flags.insert(envA, added);
+      stores.flags.update(envA, { ...added, name: 'changed' });
+      stores.flags.delete(envA, added.id);
+      expect(copiedRows()).toBe(1);
+      restore(id);
+      expect(dump(envA)).toEqual(before);
+    });
 
-  // A copy skips the tables it has nothing to take from; a table's rows may be only in the
-  // snapshot's copy (all written since) or only in the main table (none written since).
-  it('copy a table whose rows are all gone since, and none of a table filled since', () => {
-    db.exec(`INSERT INTO app_settings VALUES ('${envA}', 'before', 'kept', '${clock.now()}')`);
-    const before = dump(envA);
-    const id = takeLazy(envA);
-    expect(before.flag_targets.length).toBeGreaterThan(0);
-    db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(envA);
-    db.prepare('DELETE FROM app_settings WHERE environment_id = ?').run(envA);
-    db.prepare(`INSERT INTO redirect_uris VALUES (?, 'uri_1', 'https://a.test/cb', 1, ?, ?)`).run(envA, clock.now(), clock.now());
-    const copy = copyInto(id, 'c1');
-    expect(dump(copy)).toEqual(before);
-    expect(dump(copy).redirect_uris).toEqual([]);
-    // A full snapshot's copy holds every row: the main table's rows are not what it copies.
-    const full = take(copy);
-    db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(copy);
-    db.prepare(`INSERT INTO redirect_uris VALUES (?, 'uri_1', 'https://a.test/cb', 1, ?, ?)`).run(copy, clock.now(), clock.now());
-    expect(dump(copyInto(full, 'c2'))).toEqual(before);
-  });
+    it('restore inserts, updates, deletes, cascades and moved keys, cycle after cycle, and leave other environments alone', () => {
+      const before = dump(envA);
+      const id = takeLazy(envA);
+      for (const round of [1, 2, 3]) {
+        mutate(envA, round);
+        moveKeys(envA, round);
+        mutate(envB, round);
+        const other = dump(envB);
+        expect(dump(envA)).not.toEqual(before);
+        restore(id);
+        expect(dump(envA)).toEqual(before);
+        expect(dump(envB)).toEqual(other);
+      }
+      // Every row changed: still restored by key, from a copy that only holds what was written.
+      db.prepare("UPDATE feature_flags SET description = 'all' WHERE environment_id = ?").run(envA);
+      db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(envA);
+      restore(id);
+      expect(dump(envA)).toEqual(before);
+    });
 
-  it('go with their environment when it is purged', () => {
-    const keptBefore = dump(envB);
-    const gone = takeLazy(envA);
-    const kept = takeLazy(envB);
-    mutate(envB, 1);
-    const keptCopies = copiedRows();
-    mutate(envA, 1);
-    withoutForeignKeys(db, () => snapshots.purge(envA));
-    for (const rows of Object.values(dump(envA))) expect(rows).toEqual([]);
-    expect(snapshots.get(gone)).toBeUndefined();
-    expect(copiedRows()).toBe(keptCopies);
-    restore(kept);
-    expect(dump(envB)).toEqual(keptBefore);
-  });
+    // A full snapshot taken before the baseline: restoring it rewrites rows the baseline has not saved yet.
+    it.each([['full', false], ['lazy', true]] as const)('move between a baseline and a %s snapshot of one environment', (_, lazyOther) => {
+      const takeOther = () => (lazyOther ? takeLazy(envA, false) : take(envA));
+      const zero = dump(envA);
+      const s0 = takeOther();
+      mutate(envA, 1);
+      const one = dump(envA);
+      const baseline = takeLazy(envA);
+      restore(s0);
+      expect(dump(envA)).toEqual(zero);
+      restore(baseline);
+      expect(dump(envA)).toEqual(one);
+      mutate(envA, 2);
+      moveKeys(envA, 2);
+      restore(s0);
+      expect(dump(envA)).toEqual(zero);
+      mutate(envA, 3);
+      restore(baseline);
+      expect(dump(envA)).toEqual(one);
+      // And one taken after the baseline, in between resets.
+      mutate(envA, 4);
+      const four = dump(envA);
+      const s4 = takeOther();
+      moveKeys(envA, 4);
+      restore(baseline);
+      expect(dump(envA)).toEqual(one);
+      restore(s4);
+      expect(dump(envA)).toEqual(four);
+      mutate(envA, 5);
+      restore(baseline);
+      expect(dump(envA)).toEqual(one);
+      restore(s0);
+      expect(dump(envA)).toEqual(zero);
+      restore(s4);
+      expect(dump(envA)).toEqual(four);
+      restore(baseline);
+      expect(dump(envA)).toEqual(one);
+    });
 
-  it('are what a server takes at start-up: a seeded start copies no rows, and reset still restores', async () => {
+    it('copy the snapshot, not the current state, into a new environment', () => {
+      const before = dump(envA);
+      const id = takeLazy(envA);
+      mutate(envA, 1);
+      moveKeys(envA, 1);
+      const changed = dump(envA);
+      expect(dump(copyInto(id, 'c1'))).toEqual(before);
+      expect(dump(envA)).toEqual(changed);
+      // After a reset the copy holds rows that equal the environment's again; each must be copied once.
+      restore(id);
+      expect(dump(copyInto(id, 'c2'))).toEqual(before);
+      mutate(envA, 2);
+      expect(dump(copyInto(id, 'c3'))).toEqual(before);
+    });
+
+    // A copy skips the tables it has nothing to take from; a table's rows may be only in the
+    // snapshot's copy (all written since) or only in the main table (none written since).
+    it('copy a table whose rows are all gone since, and none of a table filled since', () => {
+      db.exec(`INSERT INTO app_settings VALUES ('${envA}', 'before', 'kept', '${clock.now()}')`);
+      const before = dump(envA);
+      const id = takeLazy(envA);
+      expect(before.flag_targets.length).toBeGreaterThan(0);
+      db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(envA);
+      db.prepare('DELETE FROM app_settings WHERE environment_id = ?').run(envA);
+      db.prepare(`INSERT INTO redirect_uris VALUES (?, 'uri_1', 'https://a.test/cb', 1, ?, ?)`).run(envA, clock.now(), clock.now());
+      const copy = copyInto(id, 'c1');
+      expect(dump(copy)).toEqual(before);
+      expect(dump(copy).redirect_uris).toEqual([]);
+      // A full snapshot's copy holds every row: the main table's rows are not what it copies.
+      const full = take(copy);
+      db.prepare('DELETE FROM flag_targets WHERE environment_id = ?').run(copy);
+      db.prepare(`INSERT INTO redirect_uris VALUES (?, 'uri_1', 'https://a.test/cb', 1, ?, ?)`).run(copy, clock.now(), clock.now());
+      expect(dump(copyInto(full, 'c2'))).toEqual(before);
+    });
+
+    it('go with their environment when it is purged', () => {
+      const keptBefore = dump(envB);
+      const gone = takeLazy(envA);
+      const kept = takeLazy(envB);
+      mutate(envB, 1);
+      const keptCopies = copiedRows();
+      mutate(envA, 1);
+      withoutForeignKeys(db, () => snapshots.purge(envA));
+      for (const rows of Object.values(dump(envA))) expect(rows).toEqual([]);
+      expect(snapshots.get(gone)).toBeUndefined();
+      expect(copiedRows()).toBe(keptCopies);
+      restore(kept);
+      expect(dump(envB)).toEqual(keptBefore);
+    });
+
+    it('are what a server takes at start-up: a seeded start copies no rows, and reset still restores', async () => {
+      const flagstand = await createFlagstand({ seed: { environments: [seedEnvironment('s', 'sk_test_s')] }, logLevel: 'silent' });
+      try {
+        const envId = flagstand.environments[0].id;
+        const flags = () => flagstand.stores.flags.all(envId);
+        const before = flags();
+        expect(before.length).toBeGreaterThan(0);
+        expect(copiedRows(flagstand.db)).toBe(0);
+        flagstand.stores.flags.update(envId, { ...before[0], name: 'changed' });
+        flagstand.stores.flags.delete(envId, before[1].id);
+        expect(copiedRows(flagstand.db)).toBeGreaterThan(1); // the flag, the deleted one, its targets
+        flagstand.admin.reset(flagstand.environments[0].publicId);
+        expect(flags()).toEqual(before);
+      } finally {
+        await flagstand.app.close();
+      }
+    });
+  });
+});
+
+describe('the admin API', () => {
+  it('resets and restores in place (foreign keys stay on), and with foreign keys off when a unique value moved', async () => {
     const flagstand = await createFlagstand({ seed: { environments: [seedEnvironment('s', 'sk_test_s')] }, logLevel: 'silent' });
     try {
-      const envId = flagstand.environments[0].id;
-      const flags = () => flagstand.stores.flags.all(envId);
-      const before = flags();
-      expect(before.length).toBeGreaterThan(0);
-      expect(copiedRows(flagstand.db)).toBe(0);
-      flagstand.stores.flags.update(envId, { ...before[0], name: 'changed' });
-      flagstand.stores.flags.delete(envId, before[1].id);
-      expect(copiedRows(flagstand.db)).toBeGreaterThan(1); // the flag, the deleted one, its targets
-      flagstand.admin.reset(flagstand.environments[0].publicId);
-      expect(flags()).toEqual(before);
+      const { db: fdb, admin, stores: fstores } = flagstand;
+      const { id: envId, publicId } = flagstand.environments[0];
+      const rows = () => ({
+        flags: fstores.flags.all(envId),
+        users: fdb.prepare<[string], { id: string; email: string }>('SELECT * FROM users WHERE environment_id = ? ORDER BY id').all(envId),
+      });
+      const pragmas = vi.spyOn(fdb, 'pragma');
+      const offs = () => pragmas.mock.calls.filter(([sql]) => /foreign_keys\s*=\s*off/i.test(String(sql))).length;
+      const before = rows();
+      const [flag] = before.flags;
+      fstores.flags.update(envId, { ...flag, enabled: !flag.enabled, name: 'changed' });
+      fstores.flags.delete(envId, before.flags[1].id);
+      admin.reset(publicId);
+      expect(rows()).toEqual(before);
+      const snapshot = admin.snapshot(publicId);
+      fstores.flags.update(envId, { ...flag, name: 'after the snapshot' });
+      admin.restore(publicId, snapshot.id);
+      expect(rows()).toEqual(before);
+      admin.resetAll();
+      expect(rows()).toEqual(before);
+      expect(offs()).toBe(0);
+
+      const [first, second] = before.users;
+      const setEmail = fdb.prepare('UPDATE users SET email = ? WHERE environment_id = ? AND id = ?');
+      setEmail.run('swap@x.test', envId, first.id);
+      setEmail.run(first.email, envId, second.id);
+      setEmail.run(second.email, envId, first.id);
+      admin.reset(publicId);
+      expect(rows()).toEqual(before);
+      expect(offs()).toBe(1);
     } finally {
       await flagstand.app.close();
     }

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { Clock } from '../../clock.js';
 import { changeFeedOf } from '../../db/change-feed.js';
 import type { Db } from '../../db/open.js';
-import { withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../db/snapshots.js';
+import { isConstraintError, withoutForeignKeys, type SnapshotRecord, type Snapshots } from '../../db/snapshots.js';
 import { conflict, notFound, unprocessable } from '../../http/errors.js';
 import { newId } from '../../ids.js';
 import { loadSeed } from '../../seed/load.js';
@@ -186,6 +186,24 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
     envs.delete(environmentId);
   });
 
+  // In place first: foreign keys stay on, so no prepared statement of the connection expires and
+  // the requests after a reset run at full speed. Only when a constraint refuses that (a unique
+  // value moved between two kept rows) does it all run again with foreign keys off.
+  const restoreInPlace = db.transaction((ids: readonly string[]) => {
+    for (const id of ids) snapshots.restoreInPlace(id);
+  });
+  const restoreAll = (ids: readonly string[]) => {
+    try {
+      return restoreInPlace(ids);
+    } catch (err) {
+      if (!isConstraintError(err)) throw err;
+    }
+    withoutForeignKeys(db, () => restoreWithoutForeignKeys(ids));
+  };
+  const restoreWithoutForeignKeys = db.transaction((ids: readonly string[]) => {
+    for (const id of ids) snapshots.restore(id);
+  });
+
   const resetAllInTransaction = db.transaction(() => {
     for (const env of envs.all()) {
       if (startupIds.has(env.id)) snapshots.restore(snapshots.baselineOf(env.id)!);
@@ -219,12 +237,15 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
 
     reset(environmentId) {
       const env = find(environmentId);
-      withoutForeignKeys(db, () => snapshots.restore(snapshots.baselineOf(env.id)!));
+      restoreAll([snapshots.baselineOf(env.id)!]);
       return view(env);
     },
 
     resetAll() {
-      withoutForeignKeys(db, () => resetAllInTransaction());
+      const all = envs.all();
+      // Environments created since start-up are deleted, which needs foreign keys off anyway.
+      if (all.every((env) => startupIds.has(env.id))) restoreAll(all.map((env) => snapshots.baselineOf(env.id)!));
+      else withoutForeignKeys(db, () => resetAllInTransaction());
       return envs.all().map(view);
     },
 
@@ -243,7 +264,7 @@ export function createAdminService(db: Db, stores: Stores, snapshots: Snapshots,
     restore(environmentId, snapshotId) {
       const env = find(environmentId);
       const snapshot = findSnapshot(env.id, snapshotId);
-      withoutForeignKeys(db, () => snapshots.restore(snapshot.id));
+      restoreAll([snapshot.id]);
       return view(env);
     },
 
