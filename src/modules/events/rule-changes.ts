@@ -47,7 +47,10 @@ interface FlagState {
 
 const CONFIGURABLE = new Set(['user', 'organization']);
 
-/** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
+/**
+ * spec: access_type. `some` while the flag has configured targets, `none` without (docs example).
+ * From the parsed lists: the oracle test/unit/configured-targets.test.ts checks targetListAccess against.
+ */
 export const accessType = (targets: ConfiguredTargets) => (targets.organizations.length || targets.users.length ? 'some' : 'none');
 
 const toRule = (r: Omit<Rule, 'value'> & { value: 0 | 1 }): Rule => ({

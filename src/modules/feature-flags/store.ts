@@ -92,7 +92,8 @@ export function createFlagStore(db: Db) {
     cache.put(environmentId, toFlag(row as FlagRow));
   };
 
-  // The list walks read ids only, index-only, and take the flags from the cache.
+  // The list walks read ids only, index-only, and take the flags from the cache. Requests walk the
+  // kept flag order instead (flag-order.ts); list and listEvaluated are the SQL reference for it.
   const listAllIds = prepareKeyset(
     db,
     (k) => `SELECT id FROM feature_flags WHERE environment_id = @env AND ${k.where} ORDER BY ${k.orderBy} ${k.limit}`,
@@ -100,7 +101,8 @@ export function createFlagStore(db: Db) {
   // A subject's flags are the flags on by default (less `off`) merged with the few flags targets
   // turn on (`on`). The first are an index-ordered walk of feature_flags_default_on that stops at
   // the limit; the second come from the cache. (One UNION ALL of both made SQLite sort both halves
-  // again and walk every flag in created order to find the `on` ones.)
+  // again and walk every flag in created order to find the `on` ones.) service.ts walkEvaluated is
+  // property-tested against this (test/unit/flag-walk.test.ts).
   const listDefaultOnIds = prepareKeyset(
     db,
     (k) => `SELECT id FROM feature_flags
