@@ -233,7 +233,7 @@ export async function buildApp(ctx: AppContext): Promise<FastifyInstance> {
   const classicFlags = createFlagService(ctx.db, ctx.stores.flags, ruleStore, rules, directory, clock);
   // The REST routes act as the API, the admin routes as the dashboard (their events' actor.source).
   // Rule and membership changes are recorded from whichever route makes them (rule-changes.ts).
-  const flagChanges = createRuleChangeRecorder(ctx.db, ctx.stores.flags, outbox, createFlagTargetReader(ctx.db));
+  const flagChanges = createRuleChangeRecorder(ctx.db, ctx.stores.flags, ruleStore, outbox, createFlagTargetReader(ctx.db));
   const flags = withFlagEvents(ctx.db, classicFlags, outbox, flagChanges, 'api');
   const dashboardFlags = withFlagEvents(ctx.db, classicFlags, outbox, flagChanges, 'dashboard');
   await app.register(featureFlagRoutes, { flags });

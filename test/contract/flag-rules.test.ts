@@ -310,6 +310,12 @@ describe('classic routes are aliases over the rules', () => {
     await call('DELETE', `/feature-flags/beta/targets/${ORG}`);
     expect((await call('GET', `/flag_targets?rule_id=${rules[0].id}`)).body.data.map((m: { target_id: string }) => m.target_id)).toEqual([ORG2]);
     expect((await call('GET', '/flag_rules?flag_slug=beta')).body.data).toHaveLength(1);
+    // Once the rules API deleted it, a classic add makes a new one rather than joining the old.
+    expect((await call('DELETE', `/flag_rules/${rules[0].id}`)).status).toBe(204);
+    expect((await call('POST', `/feature-flags/beta/targets/${ORG}`)).status).toBe(204);
+    const [again] = (await call('GET', '/flag_rules?flag_slug=beta')).body.data;
+    expect(again.id).not.toBe(rules[0].id);
+    expect((await call('GET', '/flag_targets?flag_slug=beta')).body.data.map((m: { rule_id: string }) => m.rule_id)).toEqual([again.id]);
   });
 
   it('a classic add joins a (type, true) rule the rules API made, and the rules API sees classic targets in lists and v1', async () => {

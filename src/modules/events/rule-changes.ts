@@ -1,6 +1,6 @@
 import type { Db } from '../../db/open.js';
 import { serializeMembership, serializeRule } from '../feature-flags/rule-serialize.js';
-import type { Membership, Rule } from '../feature-flags/rule-store.js';
+import type { Membership, Rule, RuleStore } from '../feature-flags/rule-store.js';
 import type { FlagStore } from '../feature-flags/store.js';
 import { flagEventData } from './data.js';
 import {
@@ -40,7 +40,7 @@ export interface FlagScope {
 }
 
 interface FlagState {
-  rules: Rule[];
+  rules: readonly Rule[];
   memberships: Membership[];
   targets?: TargetList;
 }
@@ -53,27 +53,15 @@ const CONFIGURABLE = new Set(['user', 'organization']);
  */
 export const accessType = (targets: ConfiguredTargets) => (targets.organizations.length || targets.users.length ? 'some' : 'none');
 
-const toRule = (r: Omit<Rule, 'value'> & { value: 0 | 1 }): Rule => ({
-  id: r.id,
-  flag_id: r.flag_id,
-  position: r.position,
-  target_type: r.target_type,
-  value: r.value === 1,
-  created_at: r.created_at,
-  updated_at: r.updated_at,
-});
-
 const MEMBERSHIP_COLUMNS = 'id, flag_id, rule_id, target_type, target_id, created_at, updated_at';
 
-export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbox, targets: FlagTargetReader) {
+export function createRuleChangeRecorder(db: Db, flags: FlagStore, rules: Pick<RuleStore, 'cachedRulesOfFlag'>, outbox: Outbox, targets: FlagTargetReader) {
   const parts = createPartWriter(db);
   // A list's JSON is determined by its two parts' JSON (targetListJson).
   const targetsPart = (environmentId: string, flagId: string, list: TargetList) =>
     parts.ref(environmentId, flagId, [list.organization.json, list.user.json], () => targetListJson(list));
-  // The tables read directly, as flag-targets.ts does: events describe the state, whatever wrote it.
-  const rulesOfFlag = db.prepare<[string, string], Omit<Rule, 'value'> & { value: 0 | 1 }>(
-    'SELECT id, flag_id, position, target_type, value, created_at, updated_at FROM flag_rules WHERE environment_id = ? AND flag_id = ? ORDER BY position, id',
-  );
+  // The tables read directly, as flag-targets.ts does: events describe the state, whatever wrote
+  // it. The flag's rules come kept (never stale: a write to one drops them, see kept-map.ts).
   const membershipOf = db.prepare<[string, string, string, string], Membership>(
     `SELECT ${MEMBERSHIP_COLUMNS} FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND target_type = ? AND target_id = ?`,
   );
@@ -104,7 +92,7 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, outbox: Outbo
 
   /** The flag's state; after the write (`previous` given), a one-target write's targets come from the state before. */
   const stateOf = (environmentId: string, scope: FlagScope, previous?: FlagState): FlagState => ({
-    rules: previous && scope.rulesKept?.(previous.rules) ? previous.rules : rulesOfFlag.all(environmentId, scope.flagId).map(toRule),
+    rules: previous && scope.rulesKept?.(previous.rules) ? previous.rules : rules.cachedRulesOfFlag(environmentId, scope.flagId),
     memberships: scope.memberships?.(environmentId) ?? [],
     targets: !scope.targets
       ? undefined

@@ -220,9 +220,11 @@ export function createRuleService(
    */
   const setClassicTarget = db.transaction((environmentId: string, flag: Flag, type: string, targetId: string, value: boolean): boolean => {
     const current = rules.membershipOf(environmentId, flag.id, type, targetId);
-    if (current && rules.ruleById(environmentId, current.rule_id)?.value === value) return false;
+    const ofFlag = rules.cachedRulesOfFlag(environmentId, flag.id);
+    if (current && ofFlag.find((r) => r.id === current.rule_id)?.value === value) return false;
     const now = clock.now(environmentId);
-    const rule = rules.ruleOfKind(environmentId, flag.id, type, value) ?? insertClassicRule(environmentId, flag.id, type, value, now);
+    // At most one rule of a kind (createRule refuses a second).
+    const rule = ofFlag.find((r) => r.target_type === type && r.value === value) ?? insertClassicRule(environmentId, flag.id, type, value, now);
     if (current) rules.moveMembership(environmentId, current.id, rule.id, now);
     else {
       rules.insertMembership(environmentId, {

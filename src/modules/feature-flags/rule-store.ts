@@ -159,6 +159,18 @@ export function createRuleStore(db: Db) {
     return found;
   };
 
+  // A flag's rules in evaluation order, kept until one of them is written (scope `rules <flag>`):
+  // a target write reads them before and after itself (its events compare the two), and the
+  // classic target routes find the rule a target joins among them.
+  const keptRulesOfFlag = createKeptMap<readonly Rule[]>(db, { until: 'scopes', entries: 100_000 });
+  const cachedRulesOfFlag = (environmentId: string, flagId: string): readonly Rule[] =>
+    keptRulesOfFlag.through(
+      environmentId,
+      `${environmentId} ${flagId}`,
+      () => Object.freeze(rulesOfFlag.all(environmentId, flagId).map((row) => Object.freeze(toRule(row)))),
+      [`rules ${flagId}`],
+    );
+
   return {
     ruleById(environmentId: string, id: string): Rule | undefined {
       const row = ruleById.get(environmentId, id);
@@ -168,6 +180,8 @@ export function createRuleStore(db: Db) {
     rulesOfFlag(environmentId: string, flagId: string): Rule[] {
       return rulesOfFlag.all(environmentId, flagId).map(toRule);
     },
+    /** The same, kept (frozen). */
+    cachedRulesOfFlag,
     ruleOfKind(environmentId: string, flagId: string, targetType: string, value: boolean): Rule | undefined {
       const row = ruleOfKind.get(environmentId, flagId, targetType, value ? 1 : 0);
       return row && toRule(row);
