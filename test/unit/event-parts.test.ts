@@ -1,6 +1,9 @@
+import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { migrate } from '../../src/db/migrate.js';
+import { openDatabase } from '../../src/db/open.js';
 import { createFlagTargetReader } from '../../src/modules/events/flag-targets.js';
-import { PART_MIN_CHARS } from '../../src/modules/events/parts.js';
+import { createPartReader, createPartWriter, MAX_DELTAS, PART_MIN_CHARS } from '../../src/modules/events/parts.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
 import { startReceiver, type Receiver } from '../helpers/receiver.js';
@@ -12,6 +15,8 @@ import { startReceiver, type Receiver } from '../helpers/receiver.js';
 const KEY = 'sk_test_parts';
 const users = Array.from({ length: 80 }, (_, i) => pinnedId('user', i + 1));
 const extra = pinnedId('user', 500);
+// Added and removed one at a time, in an order that puts each at a different place in the list.
+const more = Array.from({ length: 2 * MAX_DELTAS + 5 }, (_, i) => pinnedId('user', 600 + ((i * 7) % (2 * MAX_DELTAS + 5))));
 
 let open: Flagstand | undefined;
 let receiver: Receiver | undefined;
@@ -23,6 +28,49 @@ afterEach(async () => {
 });
 
 describe('large parts of event bodies', () => {
+  it('are stored as splices of the last one, and whole again every so often; every event reads back as its lists were', async () => {
+    open = await createFlagstand({
+      logLevel: 'silent',
+      seed: {
+        api_keys: [KEY],
+        users: [...users, ...more].map((id, i) => ({ id, email: `someone.with.a.long.address.${i}@example.com` })),
+        feature_flags: [{ slug: 'wide', enabled: true, targets: users.filter((_, i) => i % 2 === 0) }],
+      },
+    });
+    const f = open;
+    const call = async (method: 'GET' | 'POST' | 'DELETE', url: string) => f.app.inject({ method, url, headers: { authorization: `Bearer ${KEY}` } });
+    const environmentId = f.db.prepare<[], string>('SELECT environment_id FROM feature_flags LIMIT 1').pluck().get()!;
+    const flagId = f.db.prepare<[], string>("SELECT id FROM feature_flags WHERE slug = 'wide'").pluck().get()!;
+    const fresh = () => createFlagTargetReader(f.db).configuredTargets(environmentId, flagId);
+    const lists = [fresh()];
+    // Adds at the start, middle and end of the list, then removes of seeded targets (a list that shrinks).
+    for (const user of more) {
+      expect((await call('POST', `/feature-flags/wide/targets/${user}`)).statusCode).toBe(204);
+      lists.push(fresh());
+    }
+    for (const user of users.filter((_, i) => i % 4 === 0)) {
+      expect((await call('DELETE', `/feature-flags/wide/targets/${user}`)).statusCode).toBe(204);
+      lists.push(fresh());
+    }
+    const stored = f.db.prepare<[], string>('SELECT json FROM event_parts ORDER BY id').pluck().all();
+    expect(stored).toHaveLength(lists.length);
+    // Whole, then MAX_DELTAS deltas, then whole again.
+    const whole = stored.flatMap((json, i) => (json.startsWith('{') ? [i] : []));
+    expect(whole.slice(0, 3)).toEqual([0, MAX_DELTAS + 1, 2 * (MAX_DELTAS + 1)]);
+    const events: { context: { configured_targets: unknown; previous_attributes: { context: { configured_targets: unknown } } } }[] = [];
+    for (let after: string | undefined; ; ) {
+      const page = (await call('GET', `/events?events=flag.rule_updated&order=asc&limit=100${after ? `&after=${after}` : ''}`)).json();
+      events.push(...page.data);
+      after = page.list_metadata.after;
+      if (!after) break;
+    }
+    expect(events).toHaveLength(lists.length - 1);
+    events.forEach((event, i) => {
+      expect(event.context.previous_attributes.context.configured_targets).toEqual(lists[i]);
+      expect(event.context.configured_targets).toEqual(lists[i + 1]);
+    });
+  });
+
   it('are stored once, read back in place, delivered in place, and survive a reset', async () => {
     receiver = await startReceiver();
     open = await createFlagstand({
@@ -48,8 +96,13 @@ describe('large parts of event bodies', () => {
       expect((await call(method, `/feature-flags/wide/targets/${extra}`)).statusCode).toBe(204);
       lists.push(fresh());
     }
-    // The seeded list and the one with `extra`: each stored once, whatever the number of writes.
+    // The seeded list and the one with `extra`: each stored once, whatever the number of writes;
+    // the second as a few splices of the first.
     expect(parts()).toBe(2);
+    const stores = f.db.prepare<[], string>('SELECT json FROM event_parts ORDER BY id').pluck().all();
+    expect(stores[0].startsWith('{')).toBe(true);
+    expect(stores[1].startsWith('\u0001')).toBe(true);
+    expect(stores[1].length * 4).toBeLessThan(stores[0].length);
     const events = (await call('GET', '/events?events=flag.rule_updated&order=asc')).json().data;
     expect(events).toHaveLength(4);
     events.forEach((event: { context: { configured_targets: unknown; previous_attributes: { context: { configured_targets: unknown } } } }, i: number) => {
@@ -75,5 +128,50 @@ describe('large parts of event bodies', () => {
     const [latest] = (await call('GET', '/events?events=flag.rule_updated&limit=1')).json().data;
     expect(latest.context.configured_targets).toEqual(fresh());
     expect(latest.context.previous_attributes.context.configured_targets).toEqual(lists[0]);
+  });
+});
+
+describe('the part writer and reader', () => {
+  // Any sequence of lists, each an edit of the last in one piece or both: what the reader rebuilds
+  // from the stored parts (whole or deltas) is always the list's JSON.
+  it('rebuild every part as its pieces joined in their frame', () => {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    db.prepare("INSERT INTO environments (id, public_id, name, created_at) VALUES ('e', 'environment_e', 'e', '2026-01-01T00:00:00.000Z')").run();
+    const frame = ['{"a":[', '],"b":[', ']}'];
+    const item = fc.string({ minLength: 1, maxLength: 40 }).map((t) => JSON.stringify({ id: t }));
+    const edit = fc.record({ piece: fc.constantFrom(0, 1, 2), at: fc.nat(), remove: fc.nat({ max: 3 }), insert: fc.array(item, { maxLength: 3 }) });
+    let owner = 0;
+    try {
+      fc.assert(
+        fc.property(fc.array(fc.array(item, { minLength: 40, maxLength: 80 }), { minLength: 2, maxLength: 2 }), fc.array(edit, { minLength: 1, maxLength: 40 }), (start, edits) => {
+          const writer = createPartWriter(db);
+          const reader = createPartReader(db);
+          const name = `flag_${owner++}`;
+          let lists = start.map((l) => [...l]);
+          const refs: [string, string][] = [];
+          db.transaction(() => {
+            for (const e of edits) {
+              // piece 2 edits both pieces at once.
+              for (const p of e.piece === 2 ? [0, 1] : [e.piece]) {
+                const list = [...lists[p]];
+                list.splice(e.at % (list.length + 1), e.remove, ...e.insert);
+                lists = p === 0 ? [list, lists[1]] : [lists[0], list];
+              }
+              const pieces = lists.map((l) => l.join(','));
+              refs.push([writer.ref('e', name, frame, pieces), frame[0] + pieces[0] + frame[1] + pieces[1] + frame[2]]);
+            }
+          })();
+          for (const [ref, json] of refs) expect(reader.expand('e', `[${ref}]`)).toBe(`[${json}]`);
+        }),
+        { numRuns: 60 },
+      );
+      // The runs stored deltas, of one piece and of both, and whole parts.
+      const stored = db.prepare<[], string>('SELECT json FROM event_parts').pluck().all();
+      expect(stored.filter((json) => json.startsWith('{')).length).toBeGreaterThan(10);
+      expect(stored.filter((json) => json.startsWith('\u0001') && JSON.parse(json.slice(json.indexOf('\u0001', 1) + 1)).length === 2).length).toBeGreaterThan(10);
+    } finally {
+      db.close();
+    }
   });
 });

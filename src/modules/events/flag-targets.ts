@@ -82,6 +82,8 @@ function withTarget(part: Part, at: number, id: string, createdAt: string, json:
 
 /** The configured_targets JSON of a list. */
 export const targetListJson = (list: TargetList) => `{"organizations":[${list.organization.json}],"users":[${list.user.json}]}`;
+/** What targetListJson puts around the organizations' and the users' JSON. */
+export const TARGET_LIST_FRAME = ['{"organizations":[', '],"users":[', ']}'] as const;
 
 /** Whether two lists name the same targets, in the same order, with the same names and emails. */
 export const sameTargetList = (a: TargetList, b: TargetList) =>

@@ -13,36 +13,108 @@ export const PART_MIN_CHARS = 2048;
 const RECENT_PER_OWNER = 2;
 /** Characters of remembered parts at once (they are shared with the lists they were made from). */
 const RECENT_MAX_CHARS = 32 * 1024 * 1024;
+/**
+ * Deltas in a row before a part is stored whole again: a reader applies at most this many splices
+ * to rebuild a part, and a writer stores a whole part once in this many writes.
+ */
+export const MAX_DELTAS = 16;
+/** Comparing in chunks this long finds where two long pieces start to differ (a compare is a memcmp). */
+const CHUNK = 512;
+
+interface RecentPart {
+  id: string;
+  pieces: readonly string[];
+  length: number;
+  /** Deltas from the last whole part it is rebuilt from; 0 when stored whole. */
+  deltas: number;
+}
+
+/** One splice of a base part's JSON: at `at`, `remove` characters give way to `insert`. */
+type Splice = [at: number, remove: number, insert: string];
+
+/** The JSON of a part: frame[0] + pieces[0] + frame[1] + … + pieces[n - 1] + frame[n]. */
+const joined = (frame: readonly string[], pieces: readonly string[]) => frame.reduce((out, f, i) => (i === 0 ? f : out + pieces[i - 1] + f), '');
+
+/** How many characters `a` and `b` share at the start. */
+function sharedStart(a: string, b: string): number {
+  const n = Math.min(a.length, b.length);
+  let i = 0;
+  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
+  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
+  return i;
+}
+
+/** How many characters `a` and `b` share at the end, at most `max`. */
+function sharedEnd(a: string, b: string, max: number): number {
+  let i = 0;
+  while (i + CHUNK <= max && a.slice(a.length - i - CHUNK, a.length - i) === b.slice(b.length - i - CHUNK, b.length - i)) i += CHUNK;
+  while (i < max && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
+  return i;
+}
+
+/** The splices that turn the base's JSON into the new one, piece by piece, at offsets of the base's JSON. */
+function splicesFrom(frame: readonly string[], base: readonly string[], pieces: readonly string[]): Splice[] {
+  const splices: Splice[] = [];
+  let offset = 0;
+  for (let i = 0; i < pieces.length; i++) {
+    offset += frame[i].length;
+    const [was, now] = [base[i], pieces[i]];
+    if (was !== now) {
+      const start = sharedStart(was, now);
+      const end = sharedEnd(was, now, Math.min(was.length, now.length) - start);
+      splices.push([offset + start, was.length - start - end, now.slice(start, now.length - end)]);
+    }
+    offset += was.length;
+  }
+  return splices;
+}
 
 /**
  * The write side: `ref` gives what a body holds in place of a part. A long part is stored once
  * per environment and found again among its owner's last ones; a part found is checked to still
  * exist (a rollback, a reset or a restore may have removed it), so a body never names a part
- * that is not there. Call inside the transaction that stores the body.
+ * that is not there. A new part that differs a little from its owner's last one (a target added
+ * or removed) is stored as splices of it: MARK, the base's id, MARK, then the splices as JSON.
+ * A base is older than every delta of it, so whatever removes a base (a reset, a restore, a
+ * rollback) removes its deltas too. Call inside the transaction that stores the body.
  */
 export function createPartWriter(db: Db) {
   const insert = db.prepare<[string, string, string]>('INSERT INTO event_parts (environment_id, id, json) VALUES (?, ?, ?)');
   const exists = db.prepare<[string, string], number>('SELECT 1 FROM event_parts WHERE environment_id = ? AND id = ?').pluck();
-  const recent = new Map<string, { id: string; pieces: readonly string[]; length: number }[]>();
+  const recent = new Map<string, RecentPart[]>();
   let chars = 0;
   const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x.length === b[i].length && x === b[i]);
 
+  /** The part stored as splices of `base`, or undefined when it is better stored whole. */
+  const asDelta = (environmentId: string, base: RecentPart | undefined, frame: readonly string[], pieces: readonly string[], length: number) => {
+    if (!base || base.deltas >= MAX_DELTAS || base.pieces.length !== pieces.length || exists.get(environmentId, base.id) === undefined) return undefined;
+    const splices = splicesFrom(frame, base.pieces, pieces);
+    const text = MARK + base.id + MARK + JSON.stringify(splices);
+    return text.length * 4 < length ? text : undefined;
+  };
+
   return {
     /**
-     * The part `pieces` make (their JSON is `json()`, which they determine): the JSON itself when
+     * The part whose JSON is frame[0] + pieces[0] + frame[1] + … + frame[n]: that JSON itself when
      * short, else the mark of the stored part. Pieces are compared, not the JSON, so a part found
-     * again costs no rendering.
+     * again (or stored as a delta) costs no rendering.
      */
-    ref(environmentId: string, owner: string, pieces: readonly string[], json: () => string): string {
+    ref(environmentId: string, owner: string, frame: readonly string[], pieces: readonly string[]): string {
+      if (frame.length !== pieces.length + 1) throw new Error('parts: a frame has one string more than the pieces it holds');
       const length = pieces.reduce((n, piece) => n + piece.length, 0);
-      if (length < PART_MIN_CHARS) return json();
+      if (length < PART_MIN_CHARS) return joined(frame, pieces);
       const key = `${environmentId} ${owner}`;
       const known = recent.get(key) ?? [];
       for (const part of known) {
-        if (part.length === length && same(part.pieces, pieces) && exists.get(environmentId, part.id) !== undefined) return MARK + part.id + MARK;
+        if (part.length === length && same(part.pieces, pieces) && exists.get(environmentId, part.id) !== undefined) {
+          // The last one used goes first: the next write's list is a delta of it, and the write after lists it as its before.
+          if (part !== known[0]) recent.set(key, [part, ...known.filter((p) => p !== part)]);
+          return MARK + part.id + MARK;
+        }
       }
       const id = newId('eventPart');
-      insert.run(environmentId, id, json());
+      const delta = asDelta(environmentId, known[0], frame, pieces, length);
+      insert.run(environmentId, id, delta ?? joined(frame, pieces));
       let older = known;
       if (chars + length > RECENT_MAX_CHARS) {
         recent.clear();
@@ -51,25 +123,51 @@ export function createPartWriter(db: Db) {
       }
       for (const part of older.slice(RECENT_PER_OWNER - 1)) chars -= part.length;
       chars += length;
-      recent.set(key, [{ id, pieces, length }, ...older.slice(0, RECENT_PER_OWNER - 1)]);
+      recent.set(key, [{ id, pieces, length, deltas: delta === undefined ? 0 : known[0].deltas + 1 }, ...older.slice(0, RECENT_PER_OWNER - 1)]);
       return MARK + id + MARK;
     },
   };
 }
 
+/** Characters of rebuilt parts a reader keeps: the events of one flag rebuild from the same bases. */
+const REBUILT_MAX_CHARS = 16 * 1024 * 1024;
+
 /** The read side: a stored body as the event is sent, with each part it names in place. */
 export function createPartReader(db: Db) {
   const byId = db.prepare<[string, string], string>('SELECT json FROM event_parts WHERE environment_id = ? AND id = ?').pluck();
+  // Parts never change once stored and ids are never reused, so a rebuilt part stays right.
+  const rebuilt = new Map<string, string>();
+  let rebuiltChars = 0;
+  const part = (environmentId: string, id: string, depth = 0): string => {
+    const key = `${environmentId} ${id}`;
+    const known = rebuilt.get(key);
+    if (known !== undefined) return known;
+    const stored = byId.get(environmentId, id);
+    if (stored === undefined) throw new Error(`event body names a missing part ${id}`);
+    if (!stored.startsWith(MARK)) return stored;
+    if (depth > MAX_DELTAS) throw new Error(`event part ${id} is more than ${MAX_DELTAS} deltas from a whole one`);
+    const end = stored.indexOf(MARK, 1);
+    let json = part(environmentId, stored.slice(1, end), depth + 1);
+    const splices = JSON.parse(stored.slice(end + 1)) as Splice[];
+    // Offsets are of the base: the last splice first, so earlier ones keep theirs.
+    for (let i = splices.length - 1; i >= 0; i--) {
+      const [at, remove, insert] = splices[i];
+      json = json.slice(0, at) + insert + json.slice(at + remove);
+    }
+    if (rebuiltChars + json.length > REBUILT_MAX_CHARS) {
+      rebuilt.clear();
+      rebuiltChars = 0;
+    }
+    rebuilt.set(key, json);
+    rebuiltChars += json.length;
+    return json;
+  };
   return {
     expand(environmentId: string, body: string): string {
       if (!body.includes(MARK)) return body;
       const pieces = body.split(MARK);
       // Odd pieces are part ids.
-      for (let i = 1; i < pieces.length; i += 2) {
-        const json = byId.get(environmentId, pieces[i]);
-        if (json === undefined) throw new Error(`event body names a missing part ${pieces[i]}`);
-        pieces[i] = json;
-      }
+      for (let i = 1; i < pieces.length; i += 2) pieces[i] = part(environmentId, pieces[i]);
       return pieces.join('');
     },
   };

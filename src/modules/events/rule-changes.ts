@@ -6,7 +6,7 @@ import { flagEventData } from './data.js';
 import {
   sameTargetList,
   targetListAccess,
-  targetListJson,
+  TARGET_LIST_FRAME,
   targetListShape,
   type ConfiguredTargets,
   type FlagTargetReader,
@@ -57,9 +57,9 @@ const MEMBERSHIP_COLUMNS = 'id, flag_id, rule_id, target_type, target_id, create
 
 export function createRuleChangeRecorder(db: Db, flags: FlagStore, rules: Pick<RuleStore, 'cachedRulesOfFlag'>, outbox: Outbox, targets: FlagTargetReader) {
   const parts = createPartWriter(db);
-  // A list's JSON is determined by its two parts' JSON (targetListJson).
+  // A list's JSON is its two parts' JSON in a fixed frame (targetListJson).
   const targetsPart = (environmentId: string, flagId: string, list: TargetList) =>
-    parts.ref(environmentId, flagId, [list.organization.json, list.user.json], () => targetListJson(list));
+    parts.ref(environmentId, flagId, TARGET_LIST_FRAME, [list.organization.json, list.user.json]);
   // The tables read directly, as flag-targets.ts does: events describe the state, whatever wrote
   // it. The flag's rules come kept (never stale: a write to one drops them, see kept-map.ts).
   const membershipOf = db.prepare<[string, string, string, string], Membership>(
@@ -160,10 +160,13 @@ export function createRuleChangeRecorder(db: Db, flags: FlagStore, rules: Pick<R
       };
       // eventContext's JSON with the two target lists (up to ~60 KB each) from the reader's kept JSON.
       // A long list is stored once as a part (parts.ts): a write's "before" is the last write's "after".
+      // The list before first: it is the last write's list after, which the list after is then stored as a delta of.
+      const wasPart = targetsPart(environmentId, flag.id, was);
+      const nowPart = targetsPart(environmentId, flag.id, now);
       const contextJson =
         `{"client_id":${JSON.stringify(client_id)},"actor":${JSON.stringify(actor)},"access_type":${JSON.stringify(access_type)},` +
-        `"configured_targets":${targetsPart(environmentId, flag.id, now)},"previous_attributes":{"context":{"access_type":${JSON.stringify(previousAccess)},` +
-        `"configured_targets":${targetsPart(environmentId, flag.id, was)}}}}`;
+        `"configured_targets":${nowPart},"previous_attributes":{"context":{"access_type":${JSON.stringify(previousAccess)},` +
+        `"configured_targets":${wasPart}}}}`;
       outbox.record(environmentId, 'flag.rule_updated', flagEventData(environment_id, flag), eventContext, { contextJson });
     }
   };
