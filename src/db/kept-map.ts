@@ -29,6 +29,13 @@ export interface KeptMap<V> {
   set(environmentId: string, key: string, value: V, options?: { scopes?: readonly Scope[]; weight?: number }): void;
   /** The kept value, or `compute()` kept (unless inside a transaction). */
   through(environmentId: string, key: string, compute: () => V, scopes?: readonly Scope[]): V;
+  /**
+   * get and set for entries kept apart per environment, by an id of it (a flag's, a rule's): the
+   * hot reads look up ids they hold, so no `${environmentId} ${id}` key is built and hashed per
+   * lookup. A separate key space from get/set.
+   */
+  getIn(environmentId: string, id: string): V | undefined;
+  setIn(environmentId: string, id: string, value: V, options?: { scopes?: readonly Scope[]; weight?: number }): void;
 }
 
 interface Entry<V> {
@@ -38,6 +45,8 @@ interface Entry<V> {
 }
 
 interface PendingEntry<V> extends Entry<V> {
+  /** Set for an entry of setIn: kept under this id of its environment. */
+  id?: string;
   /** Its scopes, to drop it when a later write in the transaction changes one (`keys` is of environment ''). */
   scopes: readonly Scope[];
   /** Dropped by any write to its environment (rather than by its scopes). */
@@ -91,6 +100,9 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
   // when it was kept, and is checked against them when read. So a write costs one count whatever
   // depends on it, and nothing indexes entries by what they depend on.
   const entries = new Map<string, KeptEntry<V>>();
+  // setIn's entries: per environment, by id.
+  const within = new Map<string, Map<string, KeptEntry<V>>>();
+  let size = 0; // entries in both
   const epochs = new Counts(); // per environment: everything in it dropped ('' holds one name, '')
   const writes = new Counts(); // per environment: written (maps kept until written)
   const scopeCounts = new Counts(); // per environment, then scope
@@ -100,13 +112,15 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
 
   const clear = () => {
     entries.clear();
+    within.clear();
+    size = 0;
     epochs.clear();
     writes.clear();
     scopeCounts.clear();
     weight = 0;
   };
-  const drop = (key: string, entry: KeptEntry<V>) => {
-    entries.delete(key);
+  const drop = (key: string, entry: KeptEntry<V>, from: Map<string, KeptEntry<V>> = entries) => {
+    if (from.delete(key)) size--;
     weight -= entry.weight;
   };
   const current = (entry: KeptEntry<V>): boolean => {
@@ -118,9 +132,10 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
   };
   /** Room for one more entry: stale ones are swept first, and only if that is not enough is everything dropped. */
   const makeRoom = (valueWeight: number) => {
-    if (entries.size < options.entries && weight + valueWeight <= maxWeight && scopeCounts.size < 4 * options.entries) return;
+    if (size < options.entries && weight + valueWeight <= maxWeight && scopeCounts.size < 4 * options.entries) return;
     for (const [key, entry] of entries) if (!current(entry)) drop(key, entry);
-    if (entries.size >= options.entries * 0.9 || weight + valueWeight > maxWeight * 0.9 || scopeCounts.size >= 4 * options.entries) clear();
+    for (const ofEnvironment of within.values()) for (const [id, entry] of ofEnvironment) if (!current(entry)) drop(id, entry, ofEnvironment);
+    if (size >= options.entries * 0.9 || weight + valueWeight > maxWeight * 0.9 || scopeCounts.size >= 4 * options.entries) clear();
   };
 
   // Kept inside the open transaction, waiting for its commit (a few entries: one transaction's reads).
@@ -132,7 +147,7 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
   const whenCommitted = {
     commit() {
       pendingQueued = false;
-      for (const [key, p] of pending) keep(key, p);
+      for (const [key, p] of pending) keep(p.id ?? key, p);
       pending.clear();
     },
     discard() {
@@ -169,14 +184,24 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
   };
 
   const scopeEnvironment = (environmentId: string, scope: Scope) => (scope === 'keys' ? '' : environmentId);
-  function keep(key: string, { value, environmentId, weight: valueWeight, scopes, untilWritten }: PendingEntry<V>) {
-    const old = entries.get(key);
-    if (old) drop(key, old);
+  /** The map an entry of `environmentId` goes in: `entries`, or for setIn's (`byId`) its environment's. */
+  const mapFor = (environmentId: string, byId: boolean) => {
+    if (!byId) return entries;
+    let ofEnvironment = within.get(environmentId);
+    if (!ofEnvironment) within.set(environmentId, (ofEnvironment = new Map()));
+    return ofEnvironment;
+  };
+  function keep(key: string, { value, environmentId, weight: valueWeight, scopes, untilWritten, id }: PendingEntry<V>) {
+    const byId = id !== undefined;
+    const old = mapFor(environmentId, byId).get(key);
+    if (old) drop(key, old, mapFor(environmentId, byId));
     makeRoom(valueWeight);
+    // makeRoom may have cleared everything, the environment's map with it.
+    const into = mapFor(environmentId, byId);
     const counts = scopes.map((scope) => scopeCounts.take(scopeEnvironment(environmentId, scope), scope));
     const epoch = epochs.take(environmentId, '');
     const written = untilWritten ? writes.take(environmentId, '') : undefined;
-    entries.set(key, {
+    into.set(key, {
       value,
       environmentId,
       weight: valueWeight,
@@ -187,8 +212,31 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
       counts,
       countsAt: counts.map((c) => c.n),
     });
+    size++;
     weight += valueWeight;
   }
+
+  /** Keeps an entry, or inside a transaction holds it for the commit (`pendingKey` names it there). */
+  const put = (pendingKey: string, entry: PendingEntry<V>) => {
+    if (!db.inTransaction) return keep(entry.id ?? pendingKey, entry);
+    const queue = commitQueueOf(db);
+    if (!queue) return; // a connection not opened by openDatabase: its commits are not told
+    if (!pendingQueued) {
+      if (!queue.add(whenCommitted)) return;
+      pendingQueued = true;
+    }
+    pending.set(pendingKey, entry);
+  };
+  /** The kept entry's value if it is current; a stale one is dropped. */
+  const valueOf = (key: string, from: Map<string, KeptEntry<V>> | undefined): V | undefined => {
+    const entry = from?.get(key);
+    if (entry === undefined) return undefined;
+    if (current(entry)) return entry.value;
+    drop(key, entry, from);
+    return undefined;
+  };
+  // Pending entries of setIn, apart from get/set's keys (a raw NUL never starts one of those).
+  const pendingIn = (environmentId: string, id: string) => `\u0000${environmentId}\u0000${id}`;
 
   const kept: KeptMap<V> = {
     get(key) {
@@ -199,24 +247,27 @@ export function createKeptMap<V>(db: Db, options: { until: 'written' | 'scopes';
         const p = pending.get(key);
         if (p) return p.value;
       }
-      const entry = entries.get(key);
-      if (entry === undefined) return undefined;
-      if (current(entry)) return entry.value;
-      drop(key, entry);
-      return undefined;
+      return valueOf(key, entries);
     },
     set(environmentId, key, value, { scopes, weight: valueWeight = 0 } = {}) {
       if (!feed()) return;
       const untilWritten = options.until === 'written' && scopes === undefined;
-      const entry = { value, environmentId, weight: valueWeight, untilWritten, scopes: scopes ?? [] };
-      if (!db.inTransaction) return keep(key, entry);
-      const queue = commitQueueOf(db);
-      if (!queue) return; // a connection not opened by openDatabase: its commits are not told
-      if (!pendingQueued) {
-        if (!queue.add(whenCommitted)) return;
-        pendingQueued = true;
+      put(key, { value, environmentId, weight: valueWeight, untilWritten, scopes: scopes ?? [] });
+    },
+    getIn(environmentId, id) {
+      const f = feed();
+      if (!f) return undefined;
+      f.sync();
+      if (pending.size && db.inTransaction) {
+        const p = pending.get(pendingIn(environmentId, id));
+        if (p) return p.value;
       }
-      pending.set(key, entry);
+      return valueOf(id, within.get(environmentId));
+    },
+    setIn(environmentId, id, value, { scopes, weight: valueWeight = 0 } = {}) {
+      if (!feed()) return;
+      const untilWritten = options.until === 'written' && scopes === undefined;
+      put(pendingIn(environmentId, id), { value, environmentId, weight: valueWeight, untilWritten, scopes: scopes ?? [], id });
     },
     through(environmentId, key, compute, scopes) {
       const found = kept.get(key);

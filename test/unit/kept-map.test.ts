@@ -293,6 +293,46 @@ describe('createKeptMap', () => {
     db.close();
   });
 
+  it('keeps setIn entries apart per environment and from set, with the same invalidation, transactions and bounds', () => {
+    const { db, write, kept } = setUp('scopes', 4);
+    installChangeFeed(db);
+    for (const id of ['a', 'b', 'c']) write('e1', id, 1);
+    kept.setIn('e1', 'a', 1, { scopes: ['flag a'] });
+    kept.setIn('e2', 'a', 2, { scopes: ['flag a'] });
+    kept.set('e1', 'a', 3, { scopes: ['flag b'] });
+    expect([kept.getIn('e1', 'a'), kept.getIn('e2', 'a'), kept.get('a'), kept.getIn('e1', 'b')]).toEqual([1, 2, 3, undefined]);
+    // A write drops the entries of its scope in its environment only, whichever way they were kept.
+    write('e1', 'a', 2);
+    expect([kept.getIn('e1', 'a'), kept.getIn('e2', 'a'), kept.get('a')]).toEqual([undefined, 2, 3]);
+    // Inside a transaction: seen there, kept once it commits, dropped by a later write in it or a rollback.
+    db.transaction(() => {
+      kept.setIn('e1', 'a', 4, { scopes: ['flag a'] });
+      kept.setIn('e1', 'b', 5, { scopes: ['flag b'] });
+      expect(kept.getIn('e1', 'a')).toBe(4);
+      write('e1', 'b', 2);
+      expect(kept.getIn('e1', 'b')).toBeUndefined();
+    })();
+    expect([kept.getIn('e1', 'a'), kept.getIn('e1', 'b')]).toEqual([4, undefined]);
+    expect(() =>
+      db.transaction(() => {
+        kept.setIn('e1', 'c', 6, { scopes: ['flag c'] });
+        throw new Error('abort');
+      })(),
+    ).toThrow('abort');
+    expect(kept.getIn('e1', 'c')).toBeUndefined();
+    // Four entries (e1 a, e2 a, a, e1 c) fill it; past that, the stale go first, then everything.
+    write('e1', 'b', 3); // stales the set entry 'a'
+    kept.setIn('e1', 'c', 7, { scopes: ['flag c'] });
+    kept.setIn('e3', 'c', 8, { scopes: ['flag c'] });
+    expect([kept.get('a'), kept.getIn('e1', 'a'), kept.getIn('e2', 'a'), kept.getIn('e1', 'c'), kept.getIn('e3', 'c')]).toEqual([undefined, 4, 2, 7, 8]);
+    write('e2', 'a', 3); // stales e2's
+    kept.setIn('e4', 'c', 9, { scopes: ['flag c'] });
+    expect([kept.getIn('e1', 'a'), kept.getIn('e2', 'a'), kept.getIn('e4', 'c')]).toEqual([4, undefined, 9]);
+    kept.setIn('e5', 'c', 10, { scopes: ['flag c'] });
+    expect([kept.getIn('e1', 'a'), kept.getIn('e5', 'c')]).toEqual([undefined, 10]);
+    db.close();
+  });
+
   it('every table of the main database carries the feed triggers, but the outbox', async () => {
     const f = await start();
     const tables = f.db.prepare<[], string>("SELECT name FROM main.sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'").pluck().all();

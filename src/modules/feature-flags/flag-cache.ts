@@ -19,7 +19,7 @@ export function createFlagCache(db: Db, fetch: (environmentId: string, ids: read
     const found = new Map<string, Flag>();
     const missing: string[] = [];
     for (const id of ids) {
-      const flag = kept.get(`${environmentId} ${id}`);
+      const flag = kept.getIn(environmentId, id);
       if (flag) found.set(id, flag);
       else missing.push(id);
     }
@@ -35,7 +35,7 @@ export function createFlagCache(db: Db, fetch: (environmentId: string, ids: read
    */
   const put = (environmentId: string, flag: Flag): Flag => {
     const frozen = freeze(flag);
-    kept.set(environmentId, `${environmentId} ${flag.id}`, frozen, { scopes: [`flag ${flag.id}`] });
+    kept.setIn(environmentId, flag.id, frozen, { scopes: [`flag ${flag.id}`] });
     return frozen;
   };
 

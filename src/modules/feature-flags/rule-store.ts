@@ -145,7 +145,7 @@ export function createRuleStore(db: Db) {
     const found = new Map<string, Rule>();
     const missing: string[] = [];
     for (const id of ids) {
-      const rule = keptRules.get(`${environmentId} ${id}`);
+      const rule = keptRules.getIn(environmentId, id);
       if (rule) found.set(id, rule);
       else missing.push(id);
     }
@@ -154,7 +154,7 @@ export function createRuleStore(db: Db) {
       const rule = Object.freeze(toRule(row));
       found.set(rule.id, rule);
       // Until a rule of its flag is written: toggling the flag or adding a target leaves its rules as they were.
-      keptRules.set(environmentId, `${environmentId} ${rule.id}`, rule, { scopes: [`rules ${rule.flag_id}`] });
+      keptRules.setIn(environmentId, rule.id, rule, { scopes: [`rules ${rule.flag_id}`] });
     }
     return found;
   };
@@ -163,13 +163,13 @@ export function createRuleStore(db: Db) {
   // a target write reads them before and after itself (its events compare the two), and the
   // classic target routes find the rule a target joins among them.
   const keptRulesOfFlag = createKeptMap<readonly Rule[]>(db, { until: 'scopes', entries: 100_000 });
-  const cachedRulesOfFlag = (environmentId: string, flagId: string): readonly Rule[] =>
-    keptRulesOfFlag.through(
-      environmentId,
-      `${environmentId} ${flagId}`,
-      () => Object.freeze(rulesOfFlag.all(environmentId, flagId).map((row) => Object.freeze(toRule(row)))),
-      [`rules ${flagId}`],
-    );
+  const cachedRulesOfFlag = (environmentId: string, flagId: string): readonly Rule[] => {
+    const kept = keptRulesOfFlag.getIn(environmentId, flagId);
+    if (kept) return kept;
+    const read = Object.freeze(rulesOfFlag.all(environmentId, flagId).map((row) => Object.freeze(toRule(row))));
+    keptRulesOfFlag.setIn(environmentId, flagId, read, { scopes: [`rules ${flagId}`] });
+    return read;
+  };
 
   return {
     ruleById(environmentId: string, id: string): Rule | undefined {
