@@ -56,7 +56,8 @@ interface Rule {
   columns: string[];
   /**
    * The scopes a written row (its old or its new values) changes; `everything` drops all of the
-   * environment. `kind`: the row was inserted, deleted, or updated (called with its old values, then its new).
+   * environment. `kind`: the row was inserted, deleted, or updated (called with its old values, then,
+   * when they differ, its new).
    */
   scopes: (values: string[], kind: WriteKind) => Scope[] | 'everything';
   /**
@@ -168,17 +169,28 @@ export function installChangeFeed(db: Db): ChangeFeed {
     return { name, rule, environment: columns.has(environment) ? environment : undefined };
   });
 
-  db.function('flagstand_changed', { varargs: true, deterministic: false }, (table: unknown, kind: unknown, environmentId: unknown, ...values: unknown[]) => {
-    const plan = plans[table as number];
-    if (plan.environment === undefined) return everything(), null;
-    const env = String(environmentId);
+  const report = (plan: (typeof plans)[number], kind: WriteKind, env: string, values: unknown[]) => {
     for (const l of listeners) l.written(env);
-    const scopes = plan.rule ? plan.rule.scopes(values.map(String), kind as WriteKind) : 'everything';
-    if (scopes === 'everything') return everything(env), null;
+    const scopes = plan.rule ? plan.rule.scopes(values.map(String), kind) : 'everything';
+    if (scopes === 'everything') return everything(env);
     for (const scope of scopes) {
       const scopeEnv = scope === 'keys' ? '' : env;
       for (const l of listeners) l.scope(scopeEnv, scope);
     }
+  };
+  // An update passes its old row's environment and columns, then its new row's: reported once
+  // when they are the same (a flag toggled, a flag's updated_at moved), as both otherwise (a row
+  // moved to another subject changes both).
+  db.function('flagstand_changed', { varargs: true, deterministic: false }, (table: unknown, kind: unknown, environmentId: unknown, ...values: unknown[]) => {
+    const plan = plans[table as number];
+    if (plan.environment === undefined) return everything(), null;
+    if (kind !== 'update') return report(plan, kind as WriteKind, String(environmentId), values), null;
+    const n = (values.length - 1) / 2; // values: the old row's columns, the new row's environment, its columns
+    const old = values.slice(0, n);
+    const newEnvironment = values[n];
+    const next = values.slice(n + 1);
+    report(plan, 'update', String(environmentId), old);
+    if (newEnvironment !== environmentId || next.some((v, i) => v !== old[i])) report(plan, 'update', String(newEnvironment), next);
     return null;
   });
 
@@ -186,15 +198,14 @@ export function installChangeFeed(db: Db): ChangeFeed {
   const when = 'WHEN (SELECT quiet FROM temp.flagstand_feed) = 0';
   plans.forEach((plan, i) => {
     if (plan.rule?.unwatched) return;
-    const args = (row: 'NEW' | 'OLD', kind: WriteKind) =>
-      [String(i), `'${kind}'`, plan.environment ? `${row}.${quote(plan.environment)}` : 'NULL', ...(plan.rule?.columns ?? []).map((c) => `${row}.${quote(c)}`)].join(', ');
-    const call = (row: 'NEW' | 'OLD', kind: WriteKind) => `SELECT flagstand_changed(${args(row, kind)});`;
+    const columns = (row: 'NEW' | 'OLD') => [plan.environment ? `${row}.${quote(plan.environment)}` : 'NULL', ...(plan.rule?.columns ?? []).map((c) => `${row}.${quote(c)}`)];
+    const call = (kind: WriteKind, ...rows: ('NEW' | 'OLD')[]) => `SELECT flagstand_changed(${[String(i), `'${kind}'`, ...rows.flatMap(columns)].join(', ')});`;
     const trigger = (event: string) => quote(`flagstand_feed_${plan.name}_${event}`);
     const table = `main.${quote(plan.name)}`;
-    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${table} ${when} BEGIN ${call('NEW', 'insert')} END`);
-    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${table} ${when} BEGIN ${call('OLD', 'delete')} END`);
-    // Old and new values: a row moved to another subject changes both.
-    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${table} ${when} BEGIN ${call('OLD', 'update')} ${call('NEW', 'update')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('insert')} AFTER INSERT ON ${table} ${when} BEGIN ${call('insert', 'NEW')} END`);
+    db.exec(`CREATE TEMP TRIGGER ${trigger('delete')} AFTER DELETE ON ${table} ${when} BEGIN ${call('delete', 'OLD')} END`);
+    // Old and new values in one call (see flagstand_changed).
+    db.exec(`CREATE TEMP TRIGGER ${trigger('update')} AFTER UPDATE ON ${table} ${when} BEGIN ${call('update', 'OLD', 'NEW')} END`);
   });
 
   const setQuiet = db.prepare('UPDATE temp.flagstand_feed SET quiet = ?');

@@ -164,6 +164,31 @@ describe('createKeptMap', () => {
     db.close();
   });
 
+  it('an update reports its old row and, when it differs, its new row', () => {
+    const { db, read, write, computed } = setUp('scopes');
+    const feed = installChangeFeed(db);
+    const scopes: string[] = [];
+    feed.listen({ everything: () => scopes.push('everything'), written: () => {}, scope: (env, scope) => scopes.push(`${env}: ${scope}`) });
+    write('e1', 'a', 1);
+    write('e1', 'b', 1);
+    write('e2', 'a', 1);
+    scopes.length = 0;
+    db.prepare("UPDATE feature_flags SET v = 5 WHERE environment_id = 'e1' AND id = 'a'").run();
+    expect(scopes).toEqual(['e1: flag a']);
+    expect([read('e1', 'a'), read('e1', 'b'), read('e2', 'a')]).toEqual([5, 1, 1]);
+    const before = computed();
+    scopes.length = 0;
+    // A row moved to another id changes both flags; one moved to another environment, both environments.
+    db.prepare("UPDATE feature_flags SET id = 'c' WHERE environment_id = 'e1' AND id = 'b'").run();
+    expect(scopes).toEqual(['e1: flag b', 'e1: flag c']);
+    expect([read('e1', 'a'), read('e1', 'b'), read('e1', 'c')]).toEqual([5, -1, 1]);
+    db.prepare("UPDATE feature_flags SET environment_id = 'e3' WHERE environment_id = 'e2' AND id = 'a'").run();
+    expect(scopes.slice(2)).toEqual(['e2: flag a', 'e3: flag a']);
+    expect([read('e2', 'a'), read('e3', 'a'), read('e1', 'a')]).toEqual([-1, 1, 5]);
+    expect(computed() - before).toBe(4);
+    db.close();
+  });
+
   it('a table without a rule drops everything of its environment; one without an environment, everything', () => {
     const { db, read, write, computed } = setUp('scopes');
     installChangeFeed(db);
