@@ -18,10 +18,12 @@ type TargetType = 'user' | 'organization';
 interface Part {
   readonly ids: readonly string[];
   readonly createdAt: readonly string[];
-  /** Each target as configured_targets lists it (`{"id","name"}` or `{"id","email"}`). */
+  /**
+   * Each target as configured_targets lists it (`{"id","name"}` or `{"id","email"}`). Never joined
+   * here: a list changed by one target shares every other entry with the last one, and the event
+   * parts that store it compare and diff entries (parts.ts), so a write builds no ~60 KB string.
+   */
   readonly jsons: readonly string[];
-  /** `jsons` joined with commas: the list's JSON without its brackets. */
-  readonly json: string;
 }
 
 /** A flag's configured targets, as this reader keeps them. Shared: never changed, only replaced. */
@@ -31,7 +33,7 @@ export interface TargetList {
   readonly organization: Part;
 }
 
-const EMPTY: Part = { ids: [], createdAt: [], jsons: [], json: '' };
+const EMPTY: Part = { ids: [], createdAt: [], jsons: [] };
 
 // JSON.stringify({ id, email }) (or name), built without the object.
 const targetJson = (type: TargetType, id: string, label: string) =>
@@ -50,44 +52,30 @@ function search(part: Part, createdAt: string, id: string): { at: number; found:
   return { at: lo, found: lo < part.ids.length && part.ids[lo] === id && part.createdAt[lo] === createdAt };
 }
 
-/** Offset in part.json where target `at` starts (ids are unique, and quotes in labels are escaped, so the match is the target). */
-const offsetOf = (part: Part, at: number) => part.json.indexOf(`{"id":${JSON.stringify(part.ids[at])},`);
-
 function without(part: Part, at: number): Part {
-  const n = part.ids.length;
-  if (n === 1) return EMPTY;
-  const start = offsetOf(part, at);
-  const end = start + part.jsons[at].length;
-  const json = at === 0 ? part.json.slice(end + 1) : part.json.slice(0, start - 1) + part.json.slice(end);
+  if (part.ids.length === 1) return EMPTY;
   const drop = <T>(xs: readonly T[]) => xs.slice(0, at).concat(xs.slice(at + 1));
-  return { ids: drop(part.ids), createdAt: drop(part.createdAt), jsons: drop(part.jsons), json };
+  return { ids: drop(part.ids), createdAt: drop(part.createdAt), jsons: drop(part.jsons) };
 }
 
 function withTarget(part: Part, at: number, id: string, createdAt: string, json: string): Part {
-  const n = part.ids.length;
-  let joined: string;
-  if (n === 0) joined = json;
-  else if (at === n) joined = `${part.json},${json}`;
-  else {
-    const start = offsetOf(part, at);
-    joined = `${part.json.slice(0, start)}${json},${part.json.slice(start)}`;
-  }
   const put = <T>(xs: readonly T[], x: T) => {
     const out = xs.slice();
     out.splice(at, 0, x);
     return out;
   };
-  return { ids: put(part.ids, id), createdAt: put(part.createdAt, createdAt), jsons: put(part.jsons, json), json: joined };
+  return { ids: put(part.ids, id), createdAt: put(part.createdAt, createdAt), jsons: put(part.jsons, json) };
 }
 
 /** The configured_targets JSON of a list. */
-export const targetListJson = (list: TargetList) => `{"organizations":[${list.organization.json}],"users":[${list.user.json}]}`;
+export const targetListJson = (list: TargetList) => `{"organizations":[${list.organization.jsons.join(',')}],"users":[${list.user.jsons.join(',')}]}`;
 /** What targetListJson puts around the organizations' and the users' JSON. */
 export const TARGET_LIST_FRAME = ['{"organizations":[', '],"users":[', ']}'] as const;
 
 /** Whether two lists name the same targets, in the same order, with the same names and emails. */
+const sameEntries = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 export const sameTargetList = (a: TargetList, b: TargetList) =>
-  a === b || (a.user.json === b.user.json && a.organization.json === b.organization.json);
+  a === b || (sameEntries(a.user.jsons, b.user.jsons) && sameEntries(a.organization.jsons, b.organization.jsons));
 
 /** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
 export const targetListAccess = (list: TargetList) => (list.user.ids.length || list.organization.ids.length ? 'some' : 'none');
@@ -131,7 +119,7 @@ export function createFlagTargetReader(db: Db) {
     if (rows.length === 0) return EMPTY;
     const ids = rows.map((r) => r[0]);
     const jsons = rows.map((r) => targetJson(type, r[0], r[2] ?? ''));
-    return { ids, createdAt: rows.map((r) => r[1]), jsons, json: jsons.join(',') };
+    return { ids, createdAt: rows.map((r) => r[1]), jsons };
   };
   // One target's membership, by the whole primary key (without its type SQLite walked every target
   // of the flag: ~1,000 on a large one). One target is in at most one rule of a flag.

@@ -18,53 +18,62 @@ const RECENT_MAX_CHARS = 32 * 1024 * 1024;
  * to rebuild a part, and a writer stores a whole part once in this many writes.
  */
 export const MAX_DELTAS = 16;
-/** Comparing in chunks this long finds where two long pieces start to differ (a compare is a memcmp). */
-const CHUNK = 512;
 
 interface RecentPart {
   id: string;
-  pieces: readonly string[];
+  pieces: readonly Piece[];
   length: number;
   /** Deltas from the last whole part it is rebuilt from; 0 when stored whole. */
   deltas: number;
 }
 
+/**
+ * One piece of a part: items whose JSON is the items joined with commas (a list's entries). Kept
+ * as the items, not their joined text: a list that changed by one target shares every other item
+ * with the last one, so comparing and diffing them touches no characters, and the part's whole
+ * text is built only when it is stored whole.
+ */
+export type Piece = readonly string[];
+
 /** One splice of a base part's JSON: at `at`, `remove` characters give way to `insert`. */
 type Splice = [at: number, remove: number, insert: string];
 
+/** Characters of a piece's JSON. */
+const pieceLength = (piece: Piece) => piece.reduce((n, item) => n + item.length, Math.max(0, piece.length - 1));
+
 /** The JSON of a part: frame[0] + pieces[0] + frame[1] + … + pieces[n - 1] + frame[n]. */
-const joined = (frame: readonly string[], pieces: readonly string[]) => frame.reduce((out, f, i) => (i === 0 ? f : out + pieces[i - 1] + f), '');
+const joined = (frame: readonly string[], pieces: readonly Piece[]) => frame.reduce((out, f, i) => (i === 0 ? f : out + pieces[i - 1].join(',') + f), '');
 
-/** How many characters `a` and `b` share at the start. */
-function sharedStart(a: string, b: string): number {
-  const n = Math.min(a.length, b.length);
-  let i = 0;
-  while (i + CHUNK <= n && a.slice(i, i + CHUNK) === b.slice(i, i + CHUNK)) i += CHUNK;
-  while (i < n && a.charCodeAt(i) === b.charCodeAt(i)) i++;
-  return i;
-}
+const samePiece = (a: Piece, b: Piece) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 
-/** How many characters `a` and `b` share at the end, at most `max`. */
-function sharedEnd(a: string, b: string, max: number): number {
-  let i = 0;
-  while (i + CHUNK <= max && a.slice(a.length - i - CHUNK, a.length - i) === b.slice(b.length - i - CHUNK, b.length - i)) i += CHUNK;
-  while (i < max && a.charCodeAt(a.length - 1 - i) === b.charCodeAt(b.length - 1 - i)) i++;
-  return i;
-}
-
-/** The splices that turn the base's JSON into the new one, piece by piece, at offsets of the base's JSON. */
-function splicesFrom(frame: readonly string[], base: readonly string[], pieces: readonly string[]): Splice[] {
+/**
+ * The splices that turn the base's JSON into the new one, piece by piece, at offsets of the base's
+ * JSON. A piece's JSON is read as tokens, item k with the comma before it when k > 0: the items
+ * both share at the start and at the end are left, the tokens between replaced. A shared end
+ * never reaches item 0 of either piece, where the tokens differ by that comma.
+ */
+function splicesFrom(frame: readonly string[], base: readonly Piece[], pieces: readonly Piece[]): Splice[] {
   const splices: Splice[] = [];
   let offset = 0;
   for (let i = 0; i < pieces.length; i++) {
     offset += frame[i].length;
     const [was, now] = [base[i], pieces[i]];
-    if (was !== now) {
-      const start = sharedStart(was, now);
-      const end = sharedEnd(was, now, Math.min(was.length, now.length) - start);
-      splices.push([offset + start, was.length - start - end, now.slice(start, now.length - end)]);
+    if (!samePiece(was, now)) {
+      const shorter = Math.min(was.length, now.length);
+      let start = 0;
+      while (start < shorter && was[start] === now[start]) start++;
+      let end = 0;
+      while (end < shorter - Math.max(start, 1) && was[was.length - 1 - end] === now[now.length - 1 - end]) end++;
+      const token = (piece: Piece, k: number) => (k === 0 ? piece[k].length : piece[k].length + 1);
+      let at = offset;
+      for (let k = 0; k < start; k++) at += token(was, k);
+      let remove = 0;
+      for (let k = start; k < was.length - end; k++) remove += token(was, k);
+      let insert = '';
+      for (let k = start; k < now.length - end; k++) insert += k === 0 ? now[k] : `,${now[k]}`;
+      splices.push([at, remove, insert]);
     }
-    offset += was.length;
+    offset += pieceLength(was);
   }
   return splices;
 }
@@ -83,10 +92,10 @@ export function createPartWriter(db: Db) {
   const exists = db.prepare<[string, string], number>('SELECT 1 FROM event_parts WHERE environment_id = ? AND id = ?').pluck();
   const recent = new Map<string, RecentPart[]>();
   let chars = 0;
-  const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x.length === b[i].length && x === b[i]);
+  const same = (a: readonly Piece[], b: readonly Piece[]) => a.length === b.length && a.every((x, i) => samePiece(x, b[i]));
 
   /** The part stored as splices of `base`, or undefined when it is better stored whole. */
-  const asDelta = (environmentId: string, base: RecentPart | undefined, frame: readonly string[], pieces: readonly string[], length: number) => {
+  const asDelta = (environmentId: string, base: RecentPart | undefined, frame: readonly string[], pieces: readonly Piece[], length: number) => {
     if (!base || base.deltas >= MAX_DELTAS || base.pieces.length !== pieces.length || exists.get(environmentId, base.id) === undefined) return undefined;
     const splices = splicesFrom(frame, base.pieces, pieces);
     const text = MARK + base.id + MARK + JSON.stringify(splices);
@@ -95,13 +104,13 @@ export function createPartWriter(db: Db) {
 
   return {
     /**
-     * The part whose JSON is frame[0] + pieces[0] + frame[1] + … + frame[n]: that JSON itself when
-     * short, else the mark of the stored part. Pieces are compared, not the JSON, so a part found
-     * again (or stored as a delta) costs no rendering.
+     * The part whose JSON is frame[0] + pieces[0] + frame[1] + … + frame[n] (each piece's items
+     * joined with commas): that JSON itself when short, else the mark of the stored part. Items
+     * are compared, not the JSON, so a part found again (or stored as a delta) costs no rendering.
      */
-    ref(environmentId: string, owner: string, frame: readonly string[], pieces: readonly string[]): string {
+    ref(environmentId: string, owner: string, frame: readonly string[], pieces: readonly Piece[]): string {
       if (frame.length !== pieces.length + 1) throw new Error('parts: a frame has one string more than the pieces it holds');
-      const length = pieces.reduce((n, piece) => n + piece.length, 0);
+      const length = pieces.reduce((n, piece) => n + pieceLength(piece), 0);
       if (length < PART_MIN_CHARS) return joined(frame, pieces);
       const key = `${environmentId} ${owner}`;
       const known = recent.get(key) ?? [];

@@ -57,9 +57,9 @@ const MEMBERSHIP_COLUMNS = 'id, flag_id, rule_id, target_type, target_id, create
 
 export function createRuleChangeRecorder(db: Db, flags: FlagStore, rules: Pick<RuleStore, 'cachedRulesOfFlag'>, outbox: Outbox, targets: FlagTargetReader) {
   const parts = createPartWriter(db);
-  // A list's JSON is its two parts' JSON in a fixed frame (targetListJson).
+  // A list's JSON is its two parts' entries in a fixed frame (targetListJson).
   const targetsPart = (environmentId: string, flagId: string, list: TargetList) =>
-    parts.ref(environmentId, flagId, TARGET_LIST_FRAME, [list.organization.json, list.user.json]);
+    parts.ref(environmentId, flagId, TARGET_LIST_FRAME, [list.organization.jsons, list.user.jsons]);
   // The tables read directly, as flag-targets.ts does: events describe the state, whatever wrote
   // it. The flag's rules come kept (never stale: a write to one drops them, see kept-map.ts).
   const membershipOf = db.prepare<[string, string, string, string], Membership>(
