@@ -305,10 +305,11 @@ describe('no stale answers', () => {
 
   it('a write by another connection to the same file shows at once', async () => {
     await expectFresh('before');
-    oracleDb.prepare("UPDATE feature_flags SET enabled = 1 - enabled WHERE slug = 'beta'").run();
-    oracleDb.prepare('DELETE FROM flag_targets WHERE target_id = ?').run(ORGS[0]);
-    oracleDb.prepare("UPDATE roles SET permissions = '[]' WHERE slug = 'workspace-admin'").run();
-    oracleDb.prepare('UPDATE authorization_resources SET parent_resource_id = NULL WHERE id = ?').run(P1);
+    // Each write changes rows, or the check after it would prove nothing.
+    expect(oracleDb.prepare("UPDATE feature_flags SET enabled = 1 - enabled WHERE slug = 'beta'").run().changes).toBeGreaterThan(0);
+    expect(oracleDb.prepare('DELETE FROM flag_targets WHERE target_id = ?').run(ORGS[0]).changes).toBeGreaterThan(0);
+    expect(oracleDb.prepare("UPDATE roles SET permissions = '[]' WHERE slug = 'workspace-admin'").run().changes).toBeGreaterThan(0);
+    expect(oracleDb.prepare('UPDATE authorization_resources SET parent_resource_id = NULL WHERE id = ?').run(P1).changes).toBeGreaterThan(0);
     await expectFresh('another connection wrote');
   });
 });
