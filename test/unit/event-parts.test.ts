@@ -132,6 +132,43 @@ describe('large parts of event bodies', () => {
 });
 
 describe('the part writer and reader', () => {
+  it('find again the lists of writes cycling over many owners while they fit, and forget the least recently used past the bound', () => {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    db.prepare("INSERT INTO environments (id, public_id, name, created_at) VALUES ('e', 'environment_e', 'e', '2026-01-01T00:00:00.000Z')").run();
+    const frame = ['[', ']'];
+    const entry = (owner: number, i: number) => JSON.stringify({ id: `user_${owner}_${i}`, email: `someone.${i}@example.com` });
+    // Per owner, a list and the same with one entry more: a write and its undo, again and again.
+    const lists = [0, 1, 2].map((owner) => {
+      const base = Array.from({ length: 100 }, (_, i) => entry(owner, i));
+      return [base, [...base.slice(0, 50), entry(owner, 1000), ...base.slice(50)]];
+    });
+    const cycle = (maxEntries: number) => {
+      const writer = createPartWriter(db, { maxEntries });
+      const reader = createPartReader(db);
+      const before = db.prepare<[], number>('SELECT count(*) FROM event_parts').pluck().get()!;
+      db.transaction(() => {
+        for (let round = 0; round < 3; round++) {
+          for (const [owner, [base, more]] of lists.entries()) {
+            for (const list of [base, more, base]) {
+              const ref = writer.ref('e', `flag_${maxEntries}_${owner}`, frame, [list]);
+              expect(reader.expand('e', ref)).toBe(`[${list.join(',')}]`);
+            }
+          }
+        }
+      })();
+      return db.prepare<[], number>('SELECT count(*) FROM event_parts').pluck().get()! - before;
+    };
+    try {
+      // Three owners' two lists fit: each list is stored once (the second as a delta).
+      expect(cycle(6 * 101)).toBe(6);
+      // Room for one owner's lists only: every round forgets each owner before its next turn.
+      expect(cycle(2 * 101)).toBe(18);
+    } finally {
+      db.close();
+    }
+  });
+
   // Any sequence of lists, each an edit of the last in one piece or both: what the reader rebuilds
   // from the stored parts (whole or deltas) is always the list's JSON.
   it('rebuild every part as its pieces joined in their frame', () => {

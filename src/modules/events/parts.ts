@@ -11,8 +11,14 @@ export const PART_MIN_CHARS = 2048;
 
 /** Lists remembered per owner (a flag) to find a part again: a write and its undo list the same targets. */
 const RECENT_PER_OWNER = 2;
-/** Characters of remembered parts at once (they are shared with the lists they were made from). */
-const RECENT_MAX_CHARS = 32 * 1024 * 1024;
+/**
+ * Entries of remembered parts at once. A part's pieces are the arrays of the lists it was made
+ * from, whose entries (strings) the flags' kept target lists share, so an entry costs a pointer
+ * here. The bound must hold the lists a suite's writes go back to: a large flag's list has ~1,000
+ * entries, and a cycle of writes over 500 such flags in one environment (two lists each) that
+ * overflowed a smaller bound found nothing again and stored a whole list for every write.
+ */
+const RECENT_MAX_ENTRIES = 4_000_000;
 /**
  * Deltas in a row before a part is stored whole again: a reader applies at most this many splices
  * to rebuild a part, and a writer stores a whole part once in this many writes.
@@ -23,6 +29,8 @@ interface RecentPart {
   id: string;
   pieces: readonly Piece[];
   length: number;
+  /** Entries of its pieces. */
+  entries: number;
   /** Deltas from the last whole part it is rebuilt from; 0 when stored whole. */
   deltas: number;
 }
@@ -87,11 +95,12 @@ function splicesFrom(frame: readonly string[], base: readonly Piece[], pieces: r
  * A base is older than every delta of it, so whatever removes a base (a reset, a restore, a
  * rollback) removes its deltas too. Call inside the transaction that stores the body.
  */
-export function createPartWriter(db: Db) {
+export function createPartWriter(db: Db, { maxEntries = RECENT_MAX_ENTRIES }: { maxEntries?: number } = {}) {
   const insert = db.prepare<[string, string, string]>('INSERT INTO event_parts (environment_id, id, json) VALUES (?, ?, ?)');
   const exists = db.prepare<[string, string], number>('SELECT 1 FROM event_parts WHERE environment_id = ? AND id = ?').pluck();
+  // Per owner, its last parts, most recently used first; owners least recently used first.
   const recent = new Map<string, RecentPart[]>();
-  let chars = 0;
+  let held = 0; // entries of every remembered part
   const same = (a: readonly Piece[], b: readonly Piece[]) => a.length === b.length && a.every((x, i) => samePiece(x, b[i]));
 
   /** The part stored as splices of `base`, or undefined when it is better stored whole. */
@@ -117,22 +126,26 @@ export function createPartWriter(db: Db) {
       for (const part of known) {
         if (part.length === length && same(part.pieces, pieces) && exists.get(environmentId, part.id) !== undefined) {
           // The last one used goes first: the next write's list is a delta of it, and the write after lists it as its before.
-          if (part !== known[0]) recent.set(key, [part, ...known.filter((p) => p !== part)]);
+          recent.delete(key);
+          recent.set(key, part === known[0] ? known : [part, ...known.filter((p) => p !== part)]);
           return MARK + part.id + MARK;
         }
       }
       const id = newId('eventPart');
       const delta = asDelta(environmentId, known[0], frame, pieces, length);
       insert.run(environmentId, id, delta ?? joined(frame, pieces));
-      let older = known;
-      if (chars + length > RECENT_MAX_CHARS) {
-        recent.clear();
-        chars = 0;
-        older = [];
+      const entries = pieces.reduce((n, piece) => n + piece.length, 0);
+      const older = known.slice(0, RECENT_PER_OWNER - 1);
+      for (const part of known.slice(RECENT_PER_OWNER - 1)) held -= part.entries;
+      recent.delete(key);
+      held += entries;
+      // Past the bound, the owners least recently used are forgotten (their next write stores its list whole).
+      for (const [other, parts] of recent) {
+        if (held <= maxEntries) break;
+        recent.delete(other);
+        for (const part of parts) held -= part.entries;
       }
-      for (const part of older.slice(RECENT_PER_OWNER - 1)) chars -= part.length;
-      chars += length;
-      recent.set(key, [{ id, pieces, length, deltas: delta === undefined ? 0 : known[0].deltas + 1 }, ...older.slice(0, RECENT_PER_OWNER - 1)]);
+      recent.set(key, [{ id, pieces, length, entries, deltas: delta === undefined ? 0 : known[0].deltas + 1 }, ...older]);
       return MARK + id + MARK;
     },
   };
