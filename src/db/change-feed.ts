@@ -27,7 +27,8 @@ import type { Db } from './open.js';
 /**
  * What a kept entry can depend on besides "its environment is unchanged". `flag <id>`: one flag's
  * row and rules; `flag order`: which flags exist (one created or deleted moves every flag list);
- * `rules <flag>`: the flag's rules alone (not its row). `keys`: which
+ * `rules <flag>`: the flag's rules alone (not its row); `flag defaults <id>`: the flag's
+ * default_value (not written by a toggle), or the flag created or deleted. `keys`: which
  * environment a secret key belongs to (not scoped to an environment). `targets <flag>`: the
  * flag's rules and rule memberships; `names`: any user's or organization's row (their emails and
  * names, as flag events list configured targets). The access check's facts: `resource <id>` (one
@@ -38,6 +39,7 @@ import type { Db } from './open.js';
 export type Scope =
   | `flag ${string}`
   | 'flag order'
+  | `flag defaults ${string}`
   | `rules ${string}`
   | `subject ${string}`
   | `targets ${string}`
@@ -57,9 +59,9 @@ interface Rule {
   /**
    * The scopes a written row (its old or its new values) changes; `everything` drops all of the
    * environment. `kind`: the row was inserted, deleted, or updated (called with its old values, then,
-   * when they differ, its new).
+   * when they differ, its new). `moved`: an update whose rule columns or environment changed.
    */
-  scopes: (values: string[], kind: WriteKind) => Scope[] | 'everything';
+  scopes: (values: string[], kind: WriteKind, moved: boolean) => Scope[] | 'everything';
   /**
    * No triggers at all: no kept answer reads the table, and its rows are only written beside rows
    * of tables that have them (the outbox), so reporting them would cost every write for nothing.
@@ -73,10 +75,12 @@ interface Rule {
  */
 export const RULES: Record<string, Rule> = {
   // A flag's own row: its state and fields; a flag created or deleted also changes which flags a
-  // list walks past (its sort key, created_at, is never updated).
+  // list walks past (its sort key, created_at, is never updated). Its default_value is a column of
+  // the rule so that an update tells it apart from a toggle: what a subject's exceptions depend on.
   feature_flags: {
-    columns: ['id'],
-    scopes: ([id], kind) => (kind === 'update' ? [`flag ${id}`] : [`flag ${id}`, 'flag order']),
+    columns: ['id', 'default_value'],
+    scopes: ([id], kind, moved) =>
+      kind !== 'update' ? [`flag ${id}`, 'flag order', `flag defaults ${id}`] : moved ? [`flag ${id}`, `flag defaults ${id}`] : [`flag ${id}`],
   },
   // A rule (its value, position, type) changes the flag it belongs to (as lists evaluate it), its
   // rules (`rules <flag>`: what the rule cache holds, which a toggle leaves alone), and which targets it has.
@@ -169,9 +173,9 @@ export function installChangeFeed(db: Db): ChangeFeed {
     return { name, rule, environment: columns.has(environment) ? environment : undefined };
   });
 
-  const report = (plan: (typeof plans)[number], kind: WriteKind, env: string, values: unknown[]) => {
+  const report = (plan: (typeof plans)[number], kind: WriteKind, env: string, values: unknown[], moved = false) => {
     for (const l of listeners) l.written(env);
-    const scopes = plan.rule ? plan.rule.scopes(values.map(String), kind) : 'everything';
+    const scopes = plan.rule ? plan.rule.scopes(values.map(String), kind, moved) : 'everything';
     if (scopes === 'everything') return everything(env);
     for (const scope of scopes) {
       const scopeEnv = scope === 'keys' ? '' : env;
@@ -189,8 +193,9 @@ export function installChangeFeed(db: Db): ChangeFeed {
     const old = values.slice(0, n);
     const newEnvironment = values[n];
     const next = values.slice(n + 1);
-    report(plan, 'update', String(environmentId), old);
-    if (newEnvironment !== environmentId || next.some((v, i) => v !== old[i])) report(plan, 'update', String(newEnvironment), next);
+    const moved = newEnvironment !== environmentId || next.some((v, i) => v !== old[i]);
+    report(plan, 'update', String(environmentId), old, moved);
+    if (moved) report(plan, 'update', String(newEnvironment), next, true);
     return null;
   });
 

@@ -9,10 +9,11 @@ import { createFlagOrder, type Stretch } from '../../src/modules/feature-flags/f
 
 const setUp = (count: number) => {
   const db = openDatabase(':memory:');
-  db.exec('CREATE TABLE feature_flags (environment_id TEXT NOT NULL, id TEXT NOT NULL, created_at TEXT NOT NULL, PRIMARY KEY (environment_id, id))');
+  // The columns the change feed's feature_flags rule names (id, default_value): without one it drops everything.
+  db.exec('CREATE TABLE feature_flags (environment_id TEXT NOT NULL, id TEXT NOT NULL, created_at TEXT NOT NULL, default_value INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (environment_id, id))');
   const keys: SortKey[] = Array.from({ length: count }, (_, i) => ({ created_at: `2026-01-01T00:00:${String(i).padStart(2, '0')}.000Z`, id: `flag_${String(i).padStart(2, '0')}` }));
   // Inserted out of order: the order is the sort key's, not the insert's.
-  for (const k of [...keys].reverse()) db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?)').run('env', k.id, k.created_at);
+  for (const k of [...keys].reverse()) db.prepare('INSERT INTO feature_flags (environment_id, id, created_at) VALUES (?, ?, ?)').run('env', k.id, k.created_at);
   installChangeFeed(db);
   return { db, keys, order: createFlagOrder(db) };
 };
@@ -44,7 +45,7 @@ describe('a stretch stays unchanged', () => {
 
   it('until a flag in it is written; writes to flags past it, or in another environment, leave it', () => {
     const { db, keys, order } = setUp(6);
-    db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?)').run('other', 'flag_01', keys[1].created_at);
+    db.prepare('INSERT INTO feature_flags (environment_id, id, created_at) VALUES (?, ?, ?)').run('other', 'flag_01', keys[1].created_at);
     const stretch = order.stretchOf('env', req('asc', 2), keys.slice(0, 3));
     touch(db, 'flag_03');
     touch(db, 'flag_05');
@@ -59,7 +60,7 @@ describe('a stretch stays unchanged', () => {
   it('until a flag is created or deleted anywhere in the list', () => {
     const { db, keys, order } = setUp(3);
     const first = order.stretchOf('env', req('asc', 1), keys.slice(0, 2));
-    db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?)').run('env', 'flag_03', '2026-01-01T00:00:03.000Z');
+    db.prepare('INSERT INTO feature_flags (environment_id, id, created_at) VALUES (?, ?, ?)').run('env', 'flag_03', '2026-01-01T00:00:03.000Z');
     expect(order.unchanged('env', first)).toBe(false);
     const second = order.stretchOf('env', req('asc', 10), keys);
     expect(named(second)).toEqual(['00', '01', '02', '03']);

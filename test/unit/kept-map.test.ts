@@ -67,6 +67,25 @@ describe('kept pages and keys', () => {
     expect(await slugs(f, '/feature-flags?order=asc')).toEqual(['beta', 'gamma']);
   });
 
+  it("show a flag's new default on the members whose rules decide it, and a toggle of it, on the next request", async () => {
+    const f = await start();
+    const patch = (url: string, payload: object) => f.app.inject({ method: 'PATCH', url, payload, headers: { authorization: `Bearer ${KEY}` } });
+    const put = (url: string) => f.app.inject({ method: 'PUT', url, headers: { authorization: `Bearer ${KEY}` } });
+    // beta is on for ORG (so for USER, its member) by its rule, whatever its default.
+    expect((await patch('/_flagstand/feature-flags/beta', { default_value: true })).statusCode).toBe(200);
+    expect(await slugs(f, userFlags)).toEqual(['gamma', 'beta']);
+    expect(await slugs(f, orgFlags)).toEqual(['gamma', 'beta']);
+    // Read while the default agreed with the rule; a default that no longer does must still list it.
+    expect((await patch('/_flagstand/feature-flags/beta', { default_value: false })).statusCode).toBe(200);
+    expect(await slugs(f, userFlags)).toEqual(['gamma', 'beta']);
+    expect(await slugs(f, orgFlags)).toEqual(['gamma', 'beta']);
+    expect((await put('/feature-flags/beta/disable')).statusCode).toBe(200);
+    expect(await slugs(f, userFlags)).toEqual(['gamma']);
+    expect((await put('/feature-flags/beta/enable')).statusCode).toBe(200);
+    expect(await slugs(f, userFlags)).toEqual(['gamma', 'beta']);
+    expect(await slugs(f, `/user_management/users/${USER}/feature-flags?order=asc`)).toEqual(['beta', 'gamma']);
+  });
+
   it('keep apart the same id asked for as a user and as an organization', async () => {
     const f = await start();
     expect((await get(f, `/organizations/${USER}/feature-flags`)).statusCode).toBe(404);
@@ -102,7 +121,7 @@ describe('createKeptMap', () => {
   // Tables named as the rules name them (feature_flags has one), one no rule knows, one of no environment.
   const setUp = (until: 'written' | 'scopes', entries = 100) => {
     const db = openDatabase(':memory:');
-    db.exec(`CREATE TABLE feature_flags (environment_id TEXT NOT NULL, id TEXT NOT NULL, v INTEGER, PRIMARY KEY (environment_id, id));
+    db.exec(`CREATE TABLE feature_flags (environment_id TEXT NOT NULL, id TEXT NOT NULL, v INTEGER, default_value INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (environment_id, id));
       CREATE TABLE notes (environment_id TEXT NOT NULL, id TEXT NOT NULL, PRIMARY KEY (environment_id, id));
       CREATE TABLE settings (v INTEGER)`);
     const value = db.prepare<[string, string], number>('SELECT v FROM feature_flags WHERE environment_id = ? AND id = ?').pluck();
@@ -111,7 +130,7 @@ describe('createKeptMap', () => {
     const read = (env: string, id: string) =>
       kept.through(env, `${env} ${id}`, () => (computed++, value.get(env, id) ?? -1), until === 'scopes' ? [`flag ${id}`] : undefined);
     const write = (env: string, id: string, v: number) =>
-      db.prepare('INSERT INTO feature_flags VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET v = excluded.v').run(env, id, v);
+      db.prepare('INSERT INTO feature_flags (environment_id, id, v) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET v = excluded.v').run(env, id, v);
     return { db, read, write, kept, value, computed: () => computed };
   };
 
@@ -180,12 +199,16 @@ describe('createKeptMap', () => {
     scopes.length = 0;
     // A row moved to another id changes both flags; one moved to another environment, both environments.
     db.prepare("UPDATE feature_flags SET id = 'c' WHERE environment_id = 'e1' AND id = 'b'").run();
-    expect(scopes).toEqual(['e1: flag b', 'e1: flag c']);
+    expect(scopes).toEqual(['e1: flag b', 'e1: flag defaults b', 'e1: flag c', 'e1: flag defaults c']);
     expect([read('e1', 'a'), read('e1', 'b'), read('e1', 'c')]).toEqual([5, -1, 1]);
     db.prepare("UPDATE feature_flags SET environment_id = 'e3' WHERE environment_id = 'e2' AND id = 'a'").run();
-    expect(scopes.slice(2)).toEqual(['e2: flag a', 'e3: flag a']);
+    expect(scopes.slice(4)).toEqual(['e2: flag a', 'e2: flag defaults a', 'e3: flag a', 'e3: flag defaults a']);
     expect([read('e2', 'a'), read('e3', 'a'), read('e1', 'a')]).toEqual([-1, 1, 5]);
     expect(computed() - before).toBe(4);
+    // A flag's default_value is a rule column: its change, unlike a toggle's, also names the flag's defaults.
+    scopes.length = 0;
+    db.prepare("UPDATE feature_flags SET default_value = 1 WHERE environment_id = 'e1' AND id = 'a'").run();
+    expect(scopes).toEqual(['e1: flag a', 'e1: flag defaults a', 'e1: flag a', 'e1: flag defaults a']);
     db.close();
   });
 

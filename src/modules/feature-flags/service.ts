@@ -53,7 +53,7 @@ interface SubjectExceptions {
   exceptions: Exceptions;
   /** The subject's and (a user's) its organizations' facts: what a page of its flags depends on besides its stretch. */
   scopes: Scope[];
-  /** The flags it is a member of: what the exceptions also depend on. */
+  /** The rules and defaults of the flags it is a member of: what the exceptions also depend on. */
   flagScopes: Scope[];
 }
 
@@ -116,7 +116,10 @@ export function createFlagService(
     }
   };
 
-  /** The memberships of enabled flags, each with its rule. */
+  /**
+   * The memberships, each with its rule and its flag's default. Disabled flags' too: a list shows
+   * only enabled flags whatever the exceptions say (listedFor), so toggling a flag keeps them.
+   */
   const membershipFacts = (environmentId: string, memberships: readonly SubjectMembership[]): MembershipFact[] => {
     if (memberships.length === 0) return [];
     const ruleById = rules.cachedRules(environmentId, [...new Set(memberships.map((m) => m.rule_id))]);
@@ -125,7 +128,7 @@ export function createFlagService(
     for (const m of memberships) {
       const flag = flagById.get(m.flag_id);
       const rule = ruleById.get(m.rule_id);
-      if (!flag?.enabled || !rule) continue;
+      if (!flag || !rule) continue;
       // Named fields, not a spread of the (frozen) membership: this runs for every membership of every cold subject.
       facts.push({
         flag_id: m.flag_id,
@@ -165,8 +168,9 @@ export function createFlagService(
         scopes.push(`subject ${organizationId}`);
       }
     }
-    // Evaluated from the state and rules of the flags the subject has memberships of, and only those.
-    const flagScopes = [...new Set(memberships.map((m) => m.flag_id))].map((flagId): Scope => `flag ${flagId}`);
+    // Evaluated from the defaults and rules of the flags the subject has memberships of, and only
+    // those; not from whether they are enabled, so a toggle keeps them.
+    const flagScopes = [...new Set(memberships.map((m) => m.flag_id))].flatMap((flagId): Scope[] => [`rules ${flagId}`, `flag defaults ${flagId}`]);
     const contexts = type === 'user' ? userContexts(subjectId, subject.organizationIds) : organizationContexts(subjectId);
     return { exceptions: exceptionsFor(membershipFacts(environmentId, memberships), contexts), scopes, flagScopes };
   };
