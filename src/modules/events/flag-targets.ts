@@ -1,6 +1,7 @@
 import { createKeptMap } from '../../db/kept-map.js';
 import { onFirstUse } from '../../db/on-first-use.js';
 import type { Db } from '../../db/open.js';
+import { samePiece } from './parts.js';
 
 /** spec: flag.rule_updated's `configured_targets`. */
 export interface ConfiguredTargets {
@@ -73,9 +74,8 @@ export const targetListJson = (list: TargetList) => `{"organizations":[${list.or
 export const TARGET_LIST_FRAME = ['{"organizations":[', '],"users":[', ']}'] as const;
 
 /** Whether two lists name the same targets, in the same order, with the same names and emails. */
-const sameEntries = (a: readonly string[], b: readonly string[]) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
 export const sameTargetList = (a: TargetList, b: TargetList) =>
-  a === b || (sameEntries(a.user.jsons, b.user.jsons) && sameEntries(a.organization.jsons, b.organization.jsons));
+  a === b || (samePiece(a.user.jsons, b.user.jsons) && samePiece(a.organization.jsons, b.organization.jsons));
 
 /** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
 export const targetListAccess = (list: TargetList) => (list.user.ids.length || list.organization.ids.length ? 'some' : 'none');

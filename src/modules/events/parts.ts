@@ -52,7 +52,11 @@ const pieceLength = (piece: Piece) => piece.reduce((n, item) => n + item.length,
 /** The JSON of a part: frame[0] + pieces[0] + frame[1] + … + pieces[n - 1] + frame[n]. */
 const joined = (frame: readonly string[], pieces: readonly Piece[]) => frame.reduce((out, f, i) => (i === 0 ? f : out + pieces[i - 1].join(',') + f), '');
 
-const samePiece = (a: Piece, b: Piece) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+/** Whether two pieces hold the same items in the same order. */
+export const samePiece = (a: Piece, b: Piece) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
+
+/** Characters of item k of a piece as its JSON holds it: with the comma before it when k > 0. */
+const token = (piece: Piece, k: number) => (k === 0 ? piece[k].length : piece[k].length + 1);
 
 /**
  * The splices that turn the base's JSON into the new one, piece by piece, at offsets of the base's
@@ -72,7 +76,6 @@ function splicesFrom(frame: readonly string[], base: readonly Piece[], pieces: r
       while (start < shorter && was[start] === now[start]) start++;
       let end = 0;
       while (end < shorter - Math.max(start, 1) && was[was.length - 1 - end] === now[now.length - 1 - end]) end++;
-      const token = (piece: Piece, k: number) => (k === 0 ? piece[k].length : piece[k].length + 1);
       let at = offset;
       for (let k = 0; k < start; k++) at += token(was, k);
       let remove = 0;
