@@ -27,8 +27,9 @@ import type { Db } from './open.js';
 /**
  * What a kept entry can depend on besides "its environment is unchanged". `flag <id>`: one flag's
  * row and rules; `flag order`: which flags exist (one created or deleted moves every flag list);
- * `rules <flag>`: the flag's rules alone (not its row); `flag defaults <id>`: the flag's
- * default_value (not written by a toggle), or the flag created or deleted. `keys`: which
+ * `rules <flag>`: the flag's rules alone (not its row); `flag evaluation <id>`: what evaluating
+ * a subject reads of the flag, its rules and default_value (not its enabled state, so not a
+ * toggle), or the flag created or deleted. `keys`: which
  * environment a secret key belongs to (not scoped to an environment). `targets <flag>`: the
  * flag's rules and rule memberships; `names`: any user's or organization's row (their emails and
  * names, as flag events list configured targets). The access check's facts: `resource <id>` (one
@@ -39,7 +40,7 @@ import type { Db } from './open.js';
 export type Scope =
   | `flag ${string}`
   | 'flag order'
-  | `flag defaults ${string}`
+  | `flag evaluation ${string}`
   | `rules ${string}`
   | `subject ${string}`
   | `targets ${string}`
@@ -80,11 +81,11 @@ export const RULES: Record<string, Rule> = {
   feature_flags: {
     columns: ['id', 'default_value'],
     scopes: ([id], kind, moved) =>
-      kind !== 'update' ? [`flag ${id}`, 'flag order', `flag defaults ${id}`] : moved ? [`flag ${id}`, `flag defaults ${id}`] : [`flag ${id}`],
+      kind !== 'update' ? [`flag ${id}`, 'flag order', `flag evaluation ${id}`] : moved ? [`flag ${id}`, `flag evaluation ${id}`] : [`flag ${id}`],
   },
   // A rule (its value, position, type) changes the flag it belongs to (as lists evaluate it), its
-  // rules (`rules <flag>`: what the rule cache holds, which a toggle leaves alone), and which targets it has.
-  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, `rules ${flag}`, `targets ${flag}`] },
+  // rules (`rules <flag>`: what the rule cache holds, which a toggle leaves alone), how it evaluates, and which targets it has.
+  flag_rules: { columns: ['flag_id'], scopes: ([flag]) => [`flag ${flag}`, `rules ${flag}`, `flag evaluation ${flag}`, `targets ${flag}`] },
   // A rule membership (a target) changes only the facts of the subject it names, and its flag's targets.
   flag_targets: { columns: ['target_id', 'flag_id'], scopes: ([target, flag]) => [`subject ${target}`, `targets ${flag}`] },
   // A membership changes only its user's facts (an organization's list does not read members),

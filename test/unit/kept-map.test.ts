@@ -199,16 +199,16 @@ describe('createKeptMap', () => {
     scopes.length = 0;
     // A row moved to another id changes both flags; one moved to another environment, both environments.
     db.prepare("UPDATE feature_flags SET id = 'c' WHERE environment_id = 'e1' AND id = 'b'").run();
-    expect(scopes).toEqual(['e1: flag b', 'e1: flag defaults b', 'e1: flag c', 'e1: flag defaults c']);
+    expect(scopes).toEqual(['e1: flag b', 'e1: flag evaluation b', 'e1: flag c', 'e1: flag evaluation c']);
     expect([read('e1', 'a'), read('e1', 'b'), read('e1', 'c')]).toEqual([5, -1, 1]);
     db.prepare("UPDATE feature_flags SET environment_id = 'e3' WHERE environment_id = 'e2' AND id = 'a'").run();
-    expect(scopes.slice(4)).toEqual(['e2: flag a', 'e2: flag defaults a', 'e3: flag a', 'e3: flag defaults a']);
+    expect(scopes.slice(4)).toEqual(['e2: flag a', 'e2: flag evaluation a', 'e3: flag a', 'e3: flag evaluation a']);
     expect([read('e2', 'a'), read('e3', 'a'), read('e1', 'a')]).toEqual([-1, 1, 5]);
     expect(computed() - before).toBe(4);
     // A flag's default_value is a rule column: its change, unlike a toggle's, also names the flag's defaults.
     scopes.length = 0;
     db.prepare("UPDATE feature_flags SET default_value = 1 WHERE environment_id = 'e1' AND id = 'a'").run();
-    expect(scopes).toEqual(['e1: flag a', 'e1: flag defaults a', 'e1: flag a', 'e1: flag defaults a']);
+    expect(scopes).toEqual(['e1: flag a', 'e1: flag evaluation a', 'e1: flag a', 'e1: flag evaluation a']);
     db.close();
   });
 

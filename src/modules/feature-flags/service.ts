@@ -53,7 +53,7 @@ interface SubjectExceptions {
   exceptions: Exceptions;
   /** The subject's and (a user's) its organizations' facts: what a page of its flags depends on besides its stretch. */
   scopes: Scope[];
-  /** The rules and defaults of the flags it is a member of: what the exceptions also depend on. */
+  /** How the flags it is a member of evaluate (rules, defaults): what the exceptions also depend on. */
   flagScopes: Scope[];
 }
 
@@ -170,7 +170,7 @@ export function createFlagService(
     }
     // Evaluated from the defaults and rules of the flags the subject has memberships of, and only
     // those; not from whether they are enabled, so a toggle keeps them.
-    const flagScopes = [...new Set(memberships.map((m) => m.flag_id))].flatMap((flagId): Scope[] => [`rules ${flagId}`, `flag defaults ${flagId}`]);
+    const flagScopes = [...new Set(memberships.map((m) => m.flag_id))].map((flagId): Scope => `flag evaluation ${flagId}`);
     const contexts = type === 'user' ? userContexts(subjectId, subject.organizationIds) : organizationContexts(subjectId);
     return { exceptions: exceptionsFor(membershipFacts(environmentId, memberships), contexts), scopes, flagScopes };
   };
