@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { fixedClock } from '../../src/clock.js';
 import { createFlagTargetReader } from '../../src/modules/events/flag-targets.js';
+import { createPartReader } from '../../src/modules/events/parts.js';
 import { accessType } from '../../src/modules/events/rule-changes.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
@@ -44,6 +45,7 @@ describe('configured targets in flag.rule_updated', () => {
     const fresh = () => createFlagTargetReader(f.db); // its own, empty kept map: reads the tables
     const flagId = (slug: string) => f.db.prepare<[string], string>('SELECT id FROM feature_flags WHERE slug = ?').pluck().get(slug)!;
     const environmentId = f.db.prepare<[], string>('SELECT environment_id FROM feature_flags LIMIT 1').pluck().get()!;
+    const parts = createPartReader(f.db);
     const call = (method: 'POST' | 'DELETE' | 'PUT', url: string, body?: object) =>
       f.app.inject({ method, url, headers: { authorization: `Bearer ${KEY}` }, ...(body && { payload: body }) });
     const random = lcg(7);
@@ -78,8 +80,8 @@ describe('configured targets in flag.rule_updated', () => {
       expect(latest.data.slug).toBe(slug);
       expect(latest.context.configured_targets).toEqual(after);
       expect(latest.context.previous_attributes.context.configured_targets).toEqual(before);
-      // The stored body, byte for byte, as JSON.stringify builds the event from the fresh reads.
-      const body = f.db.prepare<[string], string>('SELECT body FROM events WHERE id = ?').pluck().get(latest.id);
+      // The stored body with its parts in place, byte for byte, as JSON.stringify builds the event from the fresh reads.
+      const body = parts.expand(environmentId, f.db.prepare<[string], string>('SELECT body FROM events WHERE id = ?').pluck().get(latest.id)!);
       const { client_id, actor } = latest.context;
       const context = { client_id, actor, access_type: accessType(after), configured_targets: after, previous_attributes: { context: { access_type: accessType(before), configured_targets: before } } };
       expect(body).toBe(JSON.stringify({ object: 'event', id: latest.id, event: 'flag.rule_updated', data: latest.data, created_at: latest.created_at, context }));

@@ -6,8 +6,12 @@ import { newId } from '../../ids.js';
 // unambiguous, and a body without one is stored as sent.
 const MARK = '\u0001';
 
-/** Parts shorter than this stay in the body: storing and naming them would cost more than they save. */
-export const PART_MIN_CHARS = 2048;
+/**
+ * Parts shorter than this stay in the body: storing and naming them would cost more than they
+ * save. About eight targets: a flag's lists are written again and again by a suite (a target
+ * added, then removed), and each inline copy is fresh memory the in-memory database must grow by.
+ */
+export const PART_MIN_CHARS = 512;
 
 /** Lists remembered per owner (a flag) to find a part again: a write and its undo list the same targets. */
 const RECENT_PER_OWNER = 2;
