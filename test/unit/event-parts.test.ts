@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { migrate } from '../../src/db/migrate.js';
 import { openDatabase } from '../../src/db/open.js';
 import { createFlagTargetReader } from '../../src/modules/events/flag-targets.js';
+import { chunked, flat, insertAt, removeAt, type Chunks, type Position } from '../../src/modules/events/chunked-list.js';
 import { createPartReader, createPartWriter, MAX_DELTAS, PART_MIN_CHARS } from '../../src/modules/events/parts.js';
 import { createFlagstand, type Flagstand } from '../../src/server.js';
 import { pinnedId } from '../helpers/ids.js';
@@ -13,7 +14,8 @@ import { startReceiver, type Receiver } from '../helpers/receiver.js';
 // delivery) gets the body as if it held them, and a write and its undo store nothing new.
 
 const KEY = 'sk_test_parts';
-const users = Array.from({ length: 80 }, (_, i) => pinnedId('user', i + 1));
+// Enough that a flag's list spans several chunks (chunked-list.ts).
+const users = Array.from({ length: 300 }, (_, i) => pinnedId('user', i + 1));
 const extra = pinnedId('user', 500);
 // Added and removed one at a time, in an order that puts each at a different place in the list.
 const more = Array.from({ length: 2 * MAX_DELTAS + 5 }, (_, i) => pinnedId('user', 600 + ((i * 7) % (2 * MAX_DELTAS + 5))));
@@ -144,7 +146,7 @@ describe('the part writer and reader', () => {
     // Per owner, a list and the same with one entry more: a write and its undo, again and again.
     const lists = [0, 1, 2].map((owner) => {
       const base = Array.from({ length: 100 }, (_, i) => entry(owner, i));
-      return [base, [...base.slice(0, 50), entry(owner, 1000), ...base.slice(50)]];
+      return [chunked(base), chunked([...base.slice(0, 50), entry(owner, 1000), ...base.slice(50)])];
     });
     const cycle = (maxEntries: number) => {
       const writer = createPartWriter(db, { maxEntries });
@@ -155,7 +157,7 @@ describe('the part writer and reader', () => {
           for (const [owner, [base, more]] of lists.entries()) {
             for (const list of [base, more, base]) {
               const ref = writer.ref('e', `flag_${maxEntries}_${owner}`, frame, [list]);
-              expect(reader.expand('e', ref)).toBe(`[${list.join(',')}]`);
+              expect(reader.expand('e', ref)).toBe(`[${flat(list).join(',')}]`);
             }
           }
         }
@@ -181,25 +183,50 @@ describe('the part writer and reader', () => {
     const frame = ['{"a":[', '],"b":[', ']}'];
     // Some items repeat, so a list holds equal entries next to each other and at both ends.
     const item = fc.oneof(fc.string({ minLength: 1, maxLength: 40 }).map((t) => JSON.stringify({ id: t })), fc.constantFrom('{"id":"user_x","email":"x@example.com"}', '{"id":"user_y","email":"y@example.com"}'));
-    const edit = fc.record({ piece: fc.constantFrom(0, 1, 2), at: fc.nat(), remove: fc.nat({ max: 3 }), insert: fc.array(item, { maxLength: 3 }) });
+    // Where item k of a chunked list is (or, past its end, where it would go).
+    const positionOf = (list: Chunks, k: number): Position => {
+      for (let c = 0; c < list.length; c++, k -= list[c - 1].length) if (k < list[c].length) return { chunk: c, index: k };
+      return list.length === 0 ? { chunk: 0, index: 0 } : { chunk: list.length - 1, index: list[list.length - 1].length };
+    };
+    // An edit as the writer makes them, one item at a time (the lists share their other chunks),
+    // or now and then the same items chunked afresh (equal lists of other arrays).
+    const applyEdit = (list: Chunks, e: { at: number; remove: number; insert: string[]; rechunk: boolean }) => {
+      const at = e.at % (flat(list).length + 1);
+      for (let r = 0; r < e.remove && at < flat(list).length; r++) list = removeAt(list, positionOf(list, at));
+      e.insert.forEach((item, i) => (list = insertAt(list, positionOf(list, at + i), item)));
+      return e.rechunk ? chunked(flat(list)) : list;
+    };
+    // Edits at the start often: where a list's first chunk goes and the comma before the next item with it.
+    const edit = fc.record({ piece: fc.constantFrom(0, 1, 2), at: fc.oneof(fc.constant(0), fc.nat()), remove: fc.nat({ max: 3 }), insert: fc.array(item, { maxLength: 3 }), rechunk: fc.nat({ max: 7 }).map((n) => n === 0) });
+    // A list cut into chunks of the given sizes (the rest in one), as a writer's lists may be after many edits.
+    const cut = (items: string[], sizes: number[]): Chunks => {
+      const out: string[][] = [];
+      let at = 0;
+      for (const n of sizes) if (at < items.length) out.push(items.slice(at, (at += n)));
+      if (at < items.length) out.push(items.slice(at));
+      return out;
+    };
+    const sizes = fc.array(fc.oneof(fc.integer({ min: 1, max: 3 }), fc.integer({ min: 1, max: 70 })), { maxLength: 6 });
     let owner = 0;
     try {
       fc.assert(
-        fc.property(fc.array(fc.array(item, { minLength: 40, maxLength: 80 }), { minLength: 2, maxLength: 2 }), fc.array(edit, { minLength: 1, maxLength: 40 }), (start, edits) => {
+        fc.property(fc.array(fc.tuple(fc.array(item, { minLength: 40, maxLength: 300 }), sizes), { minLength: 2, maxLength: 2 }), fc.array(edit, { minLength: 1, maxLength: 40 }), (start, edits) => {
           const writer = createPartWriter(db);
           const reader = createPartReader(db);
           const name = `flag_${owner++}`;
-          let lists = start.map((l) => [...l]);
+          let lists = start.map(([items, cuts]) => cut(items, cuts));
           const refs: [string, string][] = [];
+          const json = () => frame[0] + flat(lists[0]).join(',') + frame[1] + flat(lists[1]).join(',') + frame[2];
           db.transaction(() => {
+            // The lists as cut, stored whole: the first edit is stored as splices of them.
+            refs.push([writer.ref('e', name, frame, lists), json()]);
             for (const e of edits) {
               // piece 2 edits both pieces at once.
               for (const p of e.piece === 2 ? [0, 1] : [e.piece]) {
-                const list = [...lists[p]];
-                list.splice(e.at % (list.length + 1), e.remove, ...e.insert);
+                const list = applyEdit(lists[p], e);
                 lists = p === 0 ? [list, lists[1]] : [lists[0], list];
               }
-              refs.push([writer.ref('e', name, frame, lists), frame[0] + lists[0].join(',') + frame[1] + lists[1].join(',') + frame[2]]);
+              refs.push([writer.ref('e', name, frame, lists), json()]);
             }
           })();
           for (const [ref, json] of refs) expect(reader.expand('e', `[${ref}]`)).toBe(`[${json}]`);

@@ -1,7 +1,7 @@
 import { createKeptMap } from '../../db/kept-map.js';
 import { onFirstUse } from '../../db/on-first-use.js';
 import type { Db } from '../../db/open.js';
-import { samePiece } from './parts.js';
+import { chunked, EMPTY_CHUNKS, insertAt, removeAt, sameEntries, type Chunks, type Position } from './chunked-list.js';
 
 /** spec: flag.rule_updated's `configured_targets`. */
 export interface ConfiguredTargets {
@@ -13,18 +13,19 @@ type TargetType = 'user' | 'organization';
 
 /**
  * One type's configured targets in the order flag events list them (created_at, then id), as
- * parallel arrays of strings: a large flag has ~1,000, and a one-target write derives the next
- * list from this one with a binary search and a splice, never a walk comparing every target.
+ * parallel chunked lists of strings (chunked-list.ts), cut at the same places: a large flag has
+ * ~1,000, and a one-target write derives the next list from this one with a binary search and a
+ * change to one chunk of each, never a walk comparing every target nor a copy of them all.
  */
 interface Part {
-  readonly ids: readonly string[];
-  readonly createdAt: readonly string[];
+  readonly ids: Chunks;
+  readonly createdAt: Chunks;
   /**
    * Each target as configured_targets lists it (`{"id","name"}` or `{"id","email"}`). Never joined
-   * here: a list changed by one target shares every other entry with the last one, and the event
-   * parts that store it compare and diff entries (parts.ts), so a write builds no ~60 KB string.
+   * here: a list changed by one target shares every other chunk with the last one, and the event
+   * parts that store it compare and diff chunks (parts.ts), so a write builds no ~60 KB string.
    */
-  readonly jsons: readonly string[];
+  readonly jsons: Chunks;
 }
 
 /** A flag's configured targets, as this reader keeps them. Shared: never changed, only replaced. */
@@ -34,48 +35,59 @@ export interface TargetList {
   readonly organization: Part;
 }
 
-const EMPTY: Part = { ids: [], createdAt: [], jsons: [] };
+const EMPTY: Part = { ids: EMPTY_CHUNKS, createdAt: EMPTY_CHUNKS, jsons: EMPTY_CHUNKS };
 
 // JSON.stringify({ id, email }) (or name), built without the object.
 const targetJson = (type: TargetType, id: string, label: string) =>
   `{"id":${JSON.stringify(id)},${type === 'organization' ? '"name"' : '"email"'}:${JSON.stringify(label)}}`;
 
-/** Where (createdAt, id) stands in the part: its index if there, else where it would go. */
-function search(part: Part, createdAt: string, id: string): { at: number; found: boolean } {
+/** Whether (createdAt, id) comes after entry `index` of chunk `chunk`. */
+const after = (part: Part, chunk: number, index: number, createdAt: string, id: string) => {
+  const c = part.createdAt[chunk][index];
+  return c < createdAt || (c === createdAt && part.ids[chunk][index] < id);
+};
+
+/** Where (createdAt, id) stands in the part: its position if there, else where it would go. */
+function search(part: Part, createdAt: string, id: string): Position & { found: boolean } {
+  const chunks = part.ids.length;
+  if (chunks === 0) return { chunk: 0, index: 0, found: false };
+  // The first chunk whose last entry is not before it (else the end of the last chunk).
   let lo = 0;
-  let hi = part.ids.length;
+  let hi = chunks;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    const c = part.createdAt[mid];
-    if (c < createdAt || (c === createdAt && part.ids[mid] < id)) lo = mid + 1;
+    if (after(part, mid, part.ids[mid].length - 1, createdAt, id)) lo = mid + 1;
     else hi = mid;
   }
-  return { at: lo, found: lo < part.ids.length && part.ids[lo] === id && part.createdAt[lo] === createdAt };
+  if (lo === chunks) return { chunk: chunks - 1, index: part.ids[chunks - 1].length, found: false };
+  const chunk = lo;
+  lo = 0;
+  hi = part.ids[chunk].length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (after(part, chunk, mid, createdAt, id)) lo = mid + 1;
+    else hi = mid;
+  }
+  return { chunk, index: lo, found: part.ids[chunk][lo] === id && part.createdAt[chunk][lo] === createdAt };
 }
 
-function without(part: Part, at: number): Part {
-  if (part.ids.length === 1) return EMPTY;
-  const drop = <T>(xs: readonly T[]) => xs.slice(0, at).concat(xs.slice(at + 1));
-  return { ids: drop(part.ids), createdAt: drop(part.createdAt), jsons: drop(part.jsons) };
-}
+const without = (part: Part, at: Position): Part => ({ ids: removeAt(part.ids, at), createdAt: removeAt(part.createdAt, at), jsons: removeAt(part.jsons, at) });
 
-function withTarget(part: Part, at: number, id: string, createdAt: string, json: string): Part {
-  const put = <T>(xs: readonly T[], x: T) => {
-    const out = xs.slice();
-    out.splice(at, 0, x);
-    return out;
-  };
-  return { ids: put(part.ids, id), createdAt: put(part.createdAt, createdAt), jsons: put(part.jsons, json) };
-}
+const withTarget = (part: Part, at: Position, id: string, createdAt: string, json: string): Part => ({
+  ids: insertAt(part.ids, at, id),
+  createdAt: insertAt(part.createdAt, at, createdAt),
+  jsons: insertAt(part.jsons, at, json),
+});
 
 /** The configured_targets JSON of a list. */
-export const targetListJson = (list: TargetList) => `{"organizations":[${list.organization.jsons.join(',')}],"users":[${list.user.jsons.join(',')}]}`;
+const joinedEntries = (list: Chunks) => list.map((chunk) => chunk.join(',')).join(',');
+export const targetListJson = (list: TargetList) => `{"organizations":[${joinedEntries(list.organization.jsons)}],"users":[${joinedEntries(list.user.jsons)}]}`;
 /** What targetListJson puts around the organizations' and the users' JSON. */
 export const TARGET_LIST_FRAME = ['{"organizations":[', '],"users":[', ']}'] as const;
 
 /** Whether two lists name the same targets, in the same order, with the same names and emails. */
 export const sameTargetList = (a: TargetList, b: TargetList) =>
-  a === b || (samePiece(a.user.jsons, b.user.jsons) && samePiece(a.organization.jsons, b.organization.jsons));
+  a === b || (sameEntries(a.user.jsons, b.user.jsons) && sameEntries(a.organization.jsons, b.organization.jsons));
 
 /** spec: access_type. `some` while the flag has configured targets, `none` without (docs example). */
 export const targetListAccess = (list: TargetList) => (list.user.ids.length || list.organization.ids.length ? 'some' : 'none');
@@ -117,9 +129,11 @@ export function createFlagTargetReader(db: Db) {
   const readPart = (type: TargetType, environmentId: string, flagId: string): Part => {
     const rows = readers[type]().raw().all(environmentId, flagId) as [string, string, string | null][];
     if (rows.length === 0) return EMPTY;
-    const ids = rows.map((r) => r[0]);
-    const jsons = rows.map((r) => targetJson(type, r[0], r[2] ?? ''));
-    return { ids, createdAt: rows.map((r) => r[1]), jsons };
+    return {
+      ids: chunked(rows.map((r) => r[0])),
+      createdAt: chunked(rows.map((r) => r[1])),
+      jsons: chunked(rows.map((r) => targetJson(type, r[0], r[2] ?? ''))),
+    };
   };
   // One target's membership, by the whole primary key (without its type SQLite walked every target
   // of the flag: ~1,000 on a large one). One target is in at most one rule of a flag.
@@ -158,19 +172,19 @@ export function createFlagTargetReader(db: Db) {
     afterTargetWrite(environmentId: string, previous: TargetList, targetType: string, targetId: string, was: string | undefined): TargetList {
       if (targetType !== 'user' && targetType !== 'organization') return listOf(environmentId, previous.flagId);
       const part = previous[targetType];
-      let at = -1;
+      let at: Position | undefined;
       if (was !== undefined) {
         const found = search(part, was, targetId);
         // Not where the tables say it was: the list is not the one they were read into; read them.
         if (!found.found) return listOf(environmentId, previous.flagId);
-        at = found.at;
+        at = found;
       }
       const row = one.get(environmentId, previous.flagId, targetType, targetId);
       const now = row && row.value === 1 ? { createdAt: row.created_at, json: targetJson(targetType, targetId, (targetType === 'organization' ? row.name : row.email) ?? '') } : undefined;
-      if (at < 0 && !now) return previous;
-      if (at >= 0 && now && now.createdAt === part.createdAt[at] && now.json === part.jsons[at]) return previous;
-      let next = at >= 0 ? without(part, at) : part;
-      if (now) next = withTarget(next, search(next, now.createdAt, targetId).at, targetId, now.createdAt, now.json);
+      if (!at && !now) return previous;
+      if (at && now && now.createdAt === part.createdAt[at.chunk][at.index] && now.json === part.jsons[at.chunk][at.index]) return previous;
+      let next = at ? without(part, at) : part;
+      if (now) next = withTarget(next, search(next, now.createdAt, targetId), targetId, now.createdAt, now.json);
       const list: TargetList = { ...previous, [targetType]: next };
       keep(environmentId, list);
       return list;

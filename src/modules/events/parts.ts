@@ -1,5 +1,6 @@
 import type { Db } from '../../db/open.js';
 import { newId } from '../../ids.js';
+import { entries as entriesOf, flat, sameEntries, type Chunks } from './chunked-list.js';
 
 // A stored event body may name a large part instead of holding it: MARK, the part's id, MARK.
 // A raw control character never occurs in JSON text (JSON.stringify escapes it), so the mark is
@@ -16,9 +17,9 @@ export const PART_MIN_CHARS = 512;
 /** Lists remembered per owner (a flag) to find a part again: a write and its undo list the same targets. */
 const RECENT_PER_OWNER = 2;
 /**
- * Entries of remembered parts at once. A part's pieces are the arrays of the lists it was made
- * from, whose entries (strings) the flags' kept target lists share, so an entry costs a pointer
- * here. The bound must hold the lists a suite's writes go back to: a large flag's list has ~1,000
+ * Entries of remembered parts at once. A part's pieces are the chunked lists it was made from,
+ * whose chunks the flags' kept target lists (and a flag's consecutive lists) share, so an entry
+ * costs at most a pointer here. The bound must hold the lists a suite's writes go back to: a large flag's list has ~1,000
  * entries, and a cycle of writes over 500 such flags in one environment (two lists each) that
  * overflowed a smaller bound found nothing again and stored a whole list for every write.
  */
@@ -40,33 +41,47 @@ interface RecentPart {
 }
 
 /**
- * One piece of a part: items whose JSON is the items joined with commas (a list's entries). Kept
- * as the items, not their joined text: a list that changed by one target shares every other item
- * with the last one, so comparing and diffing them touches no characters, and the part's whole
- * text is built only when it is stored whole.
+ * One piece of a part: items whose JSON is the items joined with commas (a list's entries), as a
+ * chunked list (chunked-list.ts), not their joined text: a list that changed by one target shares
+ * every other chunk with the last one, so comparing and diffing them touches one chunk's items and
+ * no characters, and the part's whole text is built only when it is stored whole.
  */
-export type Piece = readonly string[];
+export type Piece = Chunks;
 
 /** One splice of a base part's JSON: at `at`, `remove` characters give way to `insert`. */
 type Splice = [at: number, remove: number, insert: string];
 
 /** Characters of a piece's JSON. */
-const pieceLength = (piece: Piece) => piece.reduce((n, item) => n + item.length, Math.max(0, piece.length - 1));
+function pieceLength(piece: Piece): number {
+  let chars = 0;
+  let items = 0;
+  for (const chunk of piece) {
+    for (const item of chunk) chars += item.length;
+    items += chunk.length;
+  }
+  return chars + Math.max(0, items - 1);
+}
 
 /** The JSON of a part: frame[0] + pieces[0] + frame[1] + … + pieces[n - 1] + frame[n]. */
-const joined = (frame: readonly string[], pieces: readonly Piece[]) => frame.reduce((out, f, i) => (i === 0 ? f : out + pieces[i - 1].join(',') + f), '');
+const joined = (frame: readonly string[], pieces: readonly Piece[]) =>
+  frame.reduce((out, f, i) => (i === 0 ? f : out + pieces[i - 1].map((chunk) => chunk.join(',')).join(',') + f), '');
 
-/** Whether two pieces hold the same items in the same order. */
-export const samePiece = (a: Piece, b: Piece) => a === b || (a.length === b.length && a.every((x, i) => x === b[i]));
-
-/** Characters of item k of a piece as its JSON holds it: with the comma before it when k > 0. */
-const token = (piece: Piece, k: number) => (k === 0 ? piece[k].length : piece[k].length + 1);
+/**
+ * Characters of items[from..to) as a piece's JSON holds them, each with the comma before it but
+ * the piece's item 0 (`first`: the index in the piece of items[0]).
+ */
+function tokens(items: readonly string[], first: number, from: number, to: number): number {
+  let chars = 0;
+  for (let k = from; k < to; k++) chars += first + k === 0 ? items[k].length : items[k].length + 1;
+  return chars;
+}
 
 /**
  * The splices that turn the base's JSON into the new one, piece by piece, at offsets of the base's
- * JSON. A piece's JSON is read as tokens, item k with the comma before it when k > 0: the items
- * both share at the start and at the end are left, the tokens between replaced. A shared end
- * never reaches item 0 of either piece, where the tokens differ by that comma.
+ * JSON. The chunks both share at the start and at the end (the same arrays) are left; of the
+ * chunks between, read as tokens (item k with the comma before it when k > 0 in the piece), the
+ * items both share at the start and at the end are left and the tokens between replaced. A shared
+ * end never reaches item 0 of either piece, where the tokens differ by that comma.
  */
 function splicesFrom(frame: readonly string[], base: readonly Piece[], pieces: readonly Piece[]): Splice[] {
   const splices: Splice[] = [];
@@ -74,18 +89,30 @@ function splicesFrom(frame: readonly string[], base: readonly Piece[], pieces: r
   for (let i = 0; i < pieces.length; i++) {
     offset += frame[i].length;
     const [was, now] = [base[i], pieces[i]];
-    if (!samePiece(was, now)) {
+    if (!sameEntries(was, now)) {
       const shorter = Math.min(was.length, now.length);
-      let start = 0;
-      while (start < shorter && was[start] === now[start]) start++;
-      let end = 0;
-      while (end < shorter - Math.max(start, 1) && was[was.length - 1 - end] === now[now.length - 1 - end]) end++;
+      let a = 0;
+      while (a < shorter && was[a] === now[a]) a++;
+      let z = 0;
+      while (z < shorter - Math.max(a, 1) && was[was.length - 1 - z] === now[now.length - 1 - z]) z++;
+      let first = 0; // the index in the piece of the first item after the shared chunks
       let at = offset;
-      for (let k = 0; k < start; k++) at += token(was, k);
-      let remove = 0;
-      for (let k = start; k < was.length - end; k++) remove += token(was, k);
+      for (let c = 0; c < a; c++) {
+        at += tokens(was[c], first, 0, was[c].length);
+        first += was[c].length;
+      }
+      const wasItems = flat(was.slice(a, was.length - z));
+      const nowItems = flat(now.slice(a, now.length - z));
+      const shorterItems = Math.min(wasItems.length, nowItems.length);
+      let start = 0;
+      while (start < shorterItems && wasItems[start] === nowItems[start]) start++;
+      let end = 0;
+      const endMax = shorterItems - (first === 0 ? Math.max(start, 1) : start);
+      while (end < endMax && wasItems[wasItems.length - 1 - end] === nowItems[nowItems.length - 1 - end]) end++;
+      at += tokens(wasItems, first, 0, start);
+      const remove = tokens(wasItems, first, start, wasItems.length - end);
       let insert = '';
-      for (let k = start; k < now.length - end; k++) insert += k === 0 ? now[k] : `,${now[k]}`;
+      for (let k = start; k < nowItems.length - end; k++) insert += first + k === 0 ? nowItems[k] : `,${nowItems[k]}`;
       splices.push([at, remove, insert]);
     }
     offset += pieceLength(was);
@@ -108,7 +135,7 @@ export function createPartWriter(db: Db, { maxEntries = RECENT_MAX_ENTRIES }: { 
   // Per owner, its last parts, most recently used first; owners least recently used first.
   const recent = new Map<string, RecentPart[]>();
   let held = 0; // entries of every remembered part
-  const same = (a: readonly Piece[], b: readonly Piece[]) => a.length === b.length && a.every((x, i) => samePiece(x, b[i]));
+  const same = (a: readonly Piece[], b: readonly Piece[]) => a.length === b.length && a.every((x, i) => sameEntries(x, b[i]));
 
   /** The part stored as splices of `base`, or undefined when it is better stored whole. */
   const asDelta = (environmentId: string, base: RecentPart | undefined, frame: readonly string[], pieces: readonly Piece[], length: number) => {
@@ -141,7 +168,7 @@ export function createPartWriter(db: Db, { maxEntries = RECENT_MAX_ENTRIES }: { 
       const id = newId('eventPart');
       const delta = asDelta(environmentId, known[0], frame, pieces, length);
       insert.run(environmentId, id, delta ?? joined(frame, pieces));
-      const entries = pieces.reduce((n, piece) => n + piece.length, 0);
+      const entries = pieces.reduce((n, piece) => n + entriesOf(piece), 0);
       const older = known.slice(0, RECENT_PER_OWNER - 1);
       for (const part of known.slice(RECENT_PER_OWNER - 1)) held -= part.entries;
       recent.delete(key);
