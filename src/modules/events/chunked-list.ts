@@ -33,6 +33,9 @@ export const entries = (list: Chunks): number => list.reduce((n, chunk) => n + c
 /** The list's entries as one array (for reading it whole; a change never needs this). Shared: callers only read it. */
 export const flat = (list: Chunks): readonly string[] => (list.length === 1 ? list[0] : list.length === 0 ? [] : ([] as string[]).concat(...list));
 
+/** The list's entries joined with commas (the JSON of a list of JSON texts, without its brackets). */
+export const joinedEntries = (list: Chunks): string => list.map((chunk) => chunk.join(',')).join(',');
+
 /** Whether two arrays hold the same entries in the same order. */
 const sameItems = (a: readonly string[], b: readonly string[]) => {
   if (a.length !== b.length) return false;
@@ -43,19 +46,17 @@ const sameItems = (a: readonly string[], b: readonly string[]) => {
 /** Whether two lists hold the same entries in the same order (shared chunks compare by reference). */
 export function sameEntries(a: Chunks, b: Chunks): boolean {
   if (a === b) return true;
-  if (a.length === b.length) {
-    let i = 0;
-    while (i < a.length && (a[i] === b[i] || sameItems(a[i], b[i]))) i++;
-    if (i === a.length) return true;
-  }
-  const n = entries(a);
-  if (n !== entries(b)) return false;
-  // Cut differently: entry by entry.
-  let ca = 0;
+  // Chunk by chunk while both are cut alike: two chunks of one length at one place decide their entries.
+  let i = 0;
+  for (; i < a.length && i < b.length && a[i].length === b[i].length; i++) if (a[i] !== b[i] && !sameItems(a[i], b[i])) return false;
+  if (i === a.length && i === b.length) return true;
+  // Cut differently from chunk i on: the rest entry by entry.
+  const rest = entries(a.slice(i));
+  if (rest !== entries(b.slice(i))) return false;
+  let [ca, cb] = [i, i];
   let ia = 0;
-  let cb = 0;
   let ib = 0;
-  for (let k = 0; k < n; k++) {
+  for (let k = 0; k < rest; k++) {
     if (a[ca][ia] !== b[cb][ib]) return false;
     if (++ia === a[ca].length) (ca++, (ia = 0));
     if (++ib === b[cb].length) (cb++, (ib = 0));

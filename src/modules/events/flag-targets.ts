@@ -1,7 +1,7 @@
 import { createKeptMap } from '../../db/kept-map.js';
 import { onFirstUse } from '../../db/on-first-use.js';
 import type { Db } from '../../db/open.js';
-import { chunked, EMPTY_CHUNKS, insertAt, removeAt, sameEntries, type Chunks, type Position } from './chunked-list.js';
+import { chunked, EMPTY_CHUNKS, insertAt, joinedEntries, removeAt, sameEntries, type Chunks, type Position } from './chunked-list.js';
 
 /** spec: flag.rule_updated's `configured_targets`. */
 export interface ConfiguredTargets {
@@ -47,28 +47,27 @@ const after = (part: Part, chunk: number, index: number, createdAt: string, id: 
   return c < createdAt || (c === createdAt && part.ids[chunk][index] < id);
 };
 
+/** The first of 0..n-1 that `before` is false for (n when none): `before` holds for a prefix. */
+function firstNotBefore(n: number, before: (i: number) => boolean): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (before(mid)) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Where (createdAt, id) stands in the part: its position if there, else where it would go. */
 function search(part: Part, createdAt: string, id: string): Position & { found: boolean } {
   const chunks = part.ids.length;
   if (chunks === 0) return { chunk: 0, index: 0, found: false };
-  // The first chunk whose last entry is not before it (else the end of the last chunk).
-  let lo = 0;
-  let hi = chunks;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (after(part, mid, part.ids[mid].length - 1, createdAt, id)) lo = mid + 1;
-    else hi = mid;
-  }
-  if (lo === chunks) return { chunk: chunks - 1, index: part.ids[chunks - 1].length, found: false };
-  const chunk = lo;
-  lo = 0;
-  hi = part.ids[chunk].length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (after(part, chunk, mid, createdAt, id)) lo = mid + 1;
-    else hi = mid;
-  }
-  return { chunk, index: lo, found: part.ids[chunk][lo] === id && part.createdAt[chunk][lo] === createdAt };
+  // The first chunk whose last entry is not before it (else the end of the last chunk), then the place in it.
+  const chunk = firstNotBefore(chunks, (c) => after(part, c, part.ids[c].length - 1, createdAt, id));
+  if (chunk === chunks) return { chunk: chunks - 1, index: part.ids[chunks - 1].length, found: false };
+  const index = firstNotBefore(part.ids[chunk].length, (i) => after(part, chunk, i, createdAt, id));
+  return { chunk, index, found: part.ids[chunk][index] === id && part.createdAt[chunk][index] === createdAt };
 }
 
 const without = (part: Part, at: Position): Part => ({ ids: removeAt(part.ids, at), createdAt: removeAt(part.createdAt, at), jsons: removeAt(part.jsons, at) });
@@ -80,7 +79,6 @@ const withTarget = (part: Part, at: Position, id: string, createdAt: string, jso
 });
 
 /** The configured_targets JSON of a list. */
-const joinedEntries = (list: Chunks) => list.map((chunk) => chunk.join(',')).join(',');
 export const targetListJson = (list: TargetList) => `{"organizations":[${joinedEntries(list.organization.jsons)}],"users":[${joinedEntries(list.user.jsons)}]}`;
 /** What targetListJson puts around the organizations' and the users' JSON. */
 export const TARGET_LIST_FRAME = ['{"organizations":[', '],"users":[', ']}'] as const;

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/open.js';
 import { newId } from '../../ids.js';
-import { entries as entriesOf, flat, sameEntries, type Chunks } from './chunked-list.js';
+import { entries as entriesOf, flat, joinedEntries, sameEntries, type Chunks } from './chunked-list.js';
 
 // A stored event body may name a large part instead of holding it: MARK, the part's id, MARK.
 // A raw control character never occurs in JSON text (JSON.stringify escapes it), so the mark is
@@ -63,8 +63,7 @@ function pieceLength(piece: Piece): number {
 }
 
 /** The JSON of a part: frame[0] + pieces[0] + frame[1] + … + pieces[n - 1] + frame[n]. */
-const joined = (frame: readonly string[], pieces: readonly Piece[]) =>
-  frame.reduce((out, f, i) => (i === 0 ? f : out + pieces[i - 1].map((chunk) => chunk.join(',')).join(',') + f), '');
+const joined = (frame: readonly string[], pieces: readonly Piece[]) => frame.reduce((out, f, i) => (i === 0 ? f : out + joinedEntries(pieces[i - 1]) + f), '');
 
 /**
  * Characters of items[from..to) as a piece's JSON holds them, each with the comma before it but
