@@ -31,8 +31,8 @@ import type { Db } from './open.js';
  * a subject reads of the flag, its rules and default_value (not its enabled state, so not a
  * toggle), or the flag created or deleted. `keys`: which
  * environment a secret key belongs to (not scoped to an environment). `targets <flag>`: the
- * flag's rules and rule memberships; `names`: any user's or organization's row (their emails and
- * names, as flag events list configured targets). The access check's facts: `resource <id>` (one
+ * flag's rules and rule memberships, with their labels (a target's email or name, which triggers
+ * copy into its memberships: migration 0090). The access check's facts: `resource <id>` (one
  * stored resource: its row, so its parent), `membership <id>` (a membership's row and its role
  * assignments), `role <organization_id> <slug>` (one role, organization_id '' for an environment
  * role: its permissions).
@@ -44,7 +44,6 @@ export type Scope =
   | `rules ${string}`
   | `subject ${string}`
   | `targets ${string}`
-  | 'names'
   | 'keys'
   | `resource ${string}`
   | `membership ${string}`
@@ -98,8 +97,8 @@ export const RULES: Record<string, Rule> = {
   authorization_resources: { columns: ['id'], scopes: ([id]) => [`resource ${id}`] },
   // A role's row holds its permissions (a deleted permission is taken out of each role's row).
   roles: { columns: ['organization_id', 'slug'], scopes: ([organization, slug]) => [`role ${organization} ${slug}`] },
-  users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`, 'names'] },
-  organizations: { columns: ['id'], scopes: ([id]) => [`subject ${id}`, 'names'] },
+  users: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
+  organizations: { columns: ['id'], scopes: ([id]) => [`subject ${id}`] },
   environment_api_keys: { columns: [], scopes: () => ['keys'] },
   // An environment created or deleted: its keys, and all it had.
   environments: { environment: 'id', columns: [], scopes: () => 'everything' },

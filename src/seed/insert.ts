@@ -132,6 +132,8 @@ export function insertEnvironmentSeed(
   const targets: { flagId: string; createdAt: string; insert: () => void; count: number }[] = [];
   const expiring: { flagId: string; userId: string; at: string }[] = [];
   const prepared = env.feature_flags?.length ? sortedTargets?.() : undefined;
+  let labels: Map<string, string> | undefined; // made only if the worker's lists do not serve
+  const labelsOf = () => (labels ??= targetLabels(env));
   for (const [i, f] of (env.feature_flags ?? []).entries()) {
     const id = f.id ?? newId('flag');
     const created_at = iso(f.created_at) ?? now;
@@ -149,11 +151,11 @@ export function insertEnvironmentSeed(
     });
     rows++;
     if (f.rules) {
-      const members = insertSeedRules(stores, environmentId, id, f.rules, created_at);
+      const members = insertSeedRules(stores, environmentId, id, f.rules, created_at, labelsOf());
       targets.push({ flagId: id, createdAt: created_at, count: members.length, insert: () => stores.rules.insertMemberships(environmentId, id, created_at, membershipIdPrefix(), JSON.stringify(members)) });
     } else if (f.targets?.length) {
       const ruleIds = insertClassicRules(stores, environmentId, id, f.targets, created_at);
-      const json = prepared?.[i] ?? targetsJson(f.targets);
+      const json = prepared?.[i] ?? targetsJson(f.targets, labelsOf());
       targets.push({ flagId: id, createdAt: created_at, count: f.targets.length, insert: () => stores.rules.insertClassicMemberships(environmentId, id, created_at, membershipIdPrefix(), ruleIds, json) });
       for (const t of f.targets) if (typeof t !== 'string' && t.expires_at) expiring.push({ flagId: id, userId: t.id, at: iso(t.expires_at)! });
     }
@@ -172,14 +174,22 @@ function membershipIdPrefix(): string {
   return idMinter('flagTarget')().slice(0, -6);
 }
 
-/** A seed's explicit rules, in the order given; returns their members as `[type, id, rule_id]` in key order. */
-function insertSeedRules(stores: Stores, environmentId: string, flagId: string, rules: SeedRule[], createdAt: string): [string, string, string][] {
-  const members: [string, string, string][] = [];
+/** A seed's explicit rules, in the order given; returns their members as `[type, id, rule_id, label]` in key order. */
+function insertSeedRules(
+  stores: Stores,
+  environmentId: string,
+  flagId: string,
+  rules: SeedRule[],
+  createdAt: string,
+  labels: Map<string, string>,
+): [string, string, string, string | null][] {
+  const members: [string, string, string, string | null][] = [];
   rules.forEach((r, position) => {
     const id = r.id ?? newId('flagRule');
     const created_at = iso(r.created_at) ?? createdAt;
     stores.rules.insertRule(environmentId, { id, flag_id: flagId, position, target_type: r.target_type, value: r.value, created_at, updated_at: created_at });
-    for (const target of r.targets ?? []) members.push([r.target_type, target, id]);
+    const labelled = r.target_type === 'user' || r.target_type === 'organization';
+    for (const target of r.targets ?? []) members.push([r.target_type, target, id, labelled ? (labels.get(target) ?? null) : null]);
   });
   return members.sort((a, b) => (a[0] !== b[0] ? (a[0] < b[0] ? -1 : 1) : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0));
 }
@@ -210,13 +220,27 @@ function insertClassicRules(stores: Stores, environmentId: string, flagId: strin
 }
 
 /**
- * A flag's targets as the JSON array the store inserts, sorted by id (key order). Ids only (the
- * usual case) sort natively, without a comparator.
+ * Each user's email (lower case, as its row holds it) and each organization's name, by id: the
+ * labels their targets carry (migration 0090). Tolerates an unchecked document (the checks say
+ * what is wrong with it).
  */
-function targetsJson(targets: SeedTarget[] | undefined = []): string {
-  if (targets.every((t) => typeof t === 'string')) return JSON.stringify((targets as string[]).slice().sort());
+function targetLabels(env: Pick<SeedEnvironment, 'users' | 'organizations'>): Map<string, string> {
+  const labels = new Map<string, string>();
+  for (const u of env.users ?? []) if (typeof u?.id === 'string' && typeof u.email === 'string') labels.set(u.id, u.email.toLowerCase());
+  for (const o of env.organizations ?? []) if (typeof o?.id === 'string' && typeof o.name === 'string') labels.set(o.id, o.name);
+  return labels;
+}
+
+/**
+ * A flag's targets as the JSON array the store inserts: `[id, enabled (1 or 0), label]` each,
+ * sorted by id (key order). Ids only (the usual case) sort natively, without a comparator.
+ */
+function targetsJson(targets: SeedTarget[] | undefined = [], labels: Map<string, string>): string {
+  const entry = (id: string, enabled: boolean) => [id, enabled ? 1 : 0, labels.get(id) ?? null];
+  if (targets.every((t) => typeof t === 'string')) return JSON.stringify((targets as string[]).slice().sort().map((id) => entry(id, true)));
   const id = (t: SeedTarget) => (typeof t === 'string' ? t : t.id);
-  return JSON.stringify(targets.slice().sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0)));
+  const sorted = targets.slice().sort((a, b) => (id(a) < id(b) ? -1 : id(a) > id(b) ? 1 : 0));
+  return JSON.stringify(sorted.map((t) => (typeof t === 'string' ? entry(t, true) : entry(t.id, t.enabled !== false))));
 }
 
 /**
@@ -225,5 +249,8 @@ function targetsJson(targets: SeedTarget[] | undefined = []): string {
  * document is not shaped like a seed (the checks will say why).
  */
 export function sortedTargetLists(doc: unknown): string[][] | undefined {
-  return uncheckedEnvironments(doc)?.map((env) => (env.feature_flags ?? []).map((f) => targetsJson(f.targets)));
+  return uncheckedEnvironments(doc)?.map((env) => {
+    const labels = targetLabels(env);
+    return (env.feature_flags ?? []).map((f) => targetsJson(f.targets, labels));
+  });
 }

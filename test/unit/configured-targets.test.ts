@@ -43,6 +43,24 @@ describe('configured targets in flag.rule_updated', () => {
     });
     const f = open;
     const fresh = () => createFlagTargetReader(f.db); // its own, empty kept map: reads the tables
+    // The truth, from the users' and organizations' own rows (not the memberships' labels, which
+    // the reader reads and triggers keep: their drift is what this would catch).
+    const truth = (flag: string) => {
+      const of = (type: string, table: string, column: string) =>
+        f.db
+          .prepare<[string, string, string], { id: string; label: string }>(
+            `SELECT t.target_id AS id, x.${column} AS label FROM flag_rules r
+               JOIN flag_targets t ON t.environment_id = r.environment_id AND t.rule_id = r.id
+               JOIN ${table} x ON x.environment_id = t.environment_id AND x.id = t.target_id
+             WHERE r.environment_id = ? AND r.flag_id = ? AND r.target_type = ? AND r.value = 1
+             ORDER BY t.created_at, t.target_id`,
+          )
+          .all(environmentId, flag, type);
+      return {
+        organizations: of('organization', 'organizations', 'name').map(({ id, label }) => ({ id, name: label })),
+        users: of('user', 'users', 'email').map(({ id, label }) => ({ id, email: label })),
+      };
+    };
     const flagId = (slug: string) => f.db.prepare<[string], string>('SELECT id FROM feature_flags WHERE slug = ?').pluck().get(slug)!;
     const environmentId = f.db.prepare<[], string>('SELECT environment_id FROM feature_flags LIMIT 1').pluck().get()!;
     const parts = createPartReader(f.db);
@@ -56,18 +74,24 @@ describe('configured targets in flag.rule_updated', () => {
       const slug = pick(FLAGS);
       const target = random() < 0.6 ? pick(users) : pick(orgs);
       const r = random();
-      const before = fresh().configuredTargets(environmentId, flagId(slug));
+      const before = truth(flagId(slug));
+      expect(fresh().configuredTargets(environmentId, flagId(slug))).toEqual(before);
       if (r < 0.45) expect((await call('POST', `/feature-flags/${slug}/targets/${target}`)).statusCode).toBe(204);
       else if (r < 0.75) expect((await call('DELETE', `/feature-flags/${slug}/targets/${target}`)).statusCode).toBe(204);
       else if (r < 0.9) {
         // The admin API's explicit off and on (a move between the flag's false and true rules).
         const res = await call('PUT', `/_flagstand/feature-flags/${slug}/targets/${target}`, { enabled: random() < 0.5 });
         expect(res.statusCode, res.body).toBeLessThan(300);
+      } else if (r < 0.93) {
+        // Another user, who is no one's target: lists kept before it stay right.
+        const res = await call('POST', '/user_management/users', { email: `new${step}@example.com` });
+        expect(res.statusCode, res.body).toBe(201);
       } else if (target.startsWith('user_')) {
         expect((await call('PUT', `/user_management/users/${target}`, { email: `changed${step}@example.com` })).statusCode).toBe(200);
       } else expect((await call('PUT', `/organizations/${target}`, { name: `Renamed ${step}` })).statusCode).toBe(200);
       if (random() < 0.3) clock.set(new Date(++ms).toISOString());
-      const after = fresh().configuredTargets(environmentId, flagId(slug));
+      const after = truth(flagId(slug));
+      for (const other of FLAGS) expect(fresh().configuredTargets(environmentId, flagId(other))).toEqual(truth(flagId(other)));
       const latest = (await f.app.inject({ method: 'GET', url: '/events?events=flag.rule_updated&limit=1', headers: { authorization: `Bearer ${KEY}` } })).json().data[0];
       // A rename is no rule change (no event), but later events list the new email or name.
       const renamed = r >= 0.9;

@@ -100,21 +100,28 @@ describe('targets the worker sorts while the main thread inserts', () => {
     expect(lists[0]).toHaveLength(flags.length);
     const idOf = (t: string | { id: string }) => (typeof t === 'string' ? t : t.id);
     for (const [i, f] of flags.entries()) {
-      const ids = (JSON.parse(lists[0][i]) as (string | { id: string })[]).map(idOf);
-      expect(ids).toEqual(f.targets.map(idOf).sort());
+      // [id, enabled, label] each, sorted by id.
+      const entries = JSON.parse(lists[0][i]) as [string, number, string | null][];
+      expect(entries.map((e) => e[0])).toEqual(f.targets.map(idOf).sort());
+      for (const [id, enabled, label] of entries) {
+        const given = f.targets.find((t) => idOf(t) === id)!;
+        expect(enabled).toBe(typeof given === 'string' || (given as { enabled?: boolean }).enabled !== false ? 1 : 0);
+        expect(label).toEqual(expect.any(String));
+      }
     }
 
     const load = (withWorker: boolean) => {
       const db = openDatabase(':memory:');
       migrate(db);
       loadSeed(db, createStores(db), doc, fixedClock('2026-01-15T12:00:00.000Z'), [], withWorker ? check : undefined);
-      const rows = db.prepare('SELECT t.flag_id, t.target_id AS resource_id, t.target_type AS resource_type, r.value AS enabled, t.created_at FROM flag_targets t JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id ORDER BY 1, 2').all();
+      const rows = db.prepare('SELECT t.flag_id, t.target_id AS resource_id, t.target_type AS resource_type, r.value AS enabled, t.created_at, t.label FROM flag_targets t JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id ORDER BY 1, 2').all();
       db.close();
       return rows;
     };
     const viaWorker = load(true);
     expect(viaWorker).toEqual(load(false));
     expect(viaWorker.length).toBe(flags.reduce((n, f) => n + f.targets.length, 0));
+    expect(viaWorker.filter((r) => typeof (r as { label: unknown }).label !== 'string')).toEqual([]);
   });
 });
 

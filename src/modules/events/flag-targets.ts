@@ -105,21 +105,21 @@ export function targetListShape(list: TargetList): ConfiguredTargets {
  * A flag's configured targets (those it is on for: the members of its user and organization
  * rules that serve true) with the organization's name or the user's email the event carries, in
  * the order they were added. Reads the tables (events describe the state, whatever wrote it),
- * and keeps each flag's list until its rules or targets, or any user or organization, change:
- * flag events carry the list twice (before and after), and a flag may have thousands of targets.
+ * and keeps each flag's list until its rules or targets change (a target's email or name is its
+ * row's label, so renaming a target writes its rows): flag events carry the list twice (before
+ * and after), and a flag may have thousands of targets.
  */
 export function createFlagTargetReader(db: Db) {
   // Through the flag's one true rule of each type (flag_rules_kind), then that rule's members in
-  // the covering flag_targets_rule index, as arrays: the label comes from the table the type names.
-  // Users' emails from the covering users_email_by_id (migration 0089). INDEXED BY cannot be
-  // prepared while a bulk seed load has the indexes dropped, so both are prepared on first use.
+  // the covering flag_targets_rule index, each with its label (migration 0090: the email or name,
+  // kept current by triggers), as arrays. Prepared on first use: while a bulk seed load has the
+  // indexes dropped, a statement prepared then would walk the table.
   const ofType = (type: TargetType) =>
     onFirstUse(
       db,
-      `SELECT t.target_id, t.created_at, ${type === 'user' ? 'u.email' : 'o.name'}
+      `SELECT t.target_id, t.created_at, t.label
          FROM flag_rules r
          JOIN flag_targets t ON t.environment_id = r.environment_id AND t.rule_id = r.id
-         ${type === 'user' ? 'LEFT JOIN users u INDEXED BY users_email_by_id ON u.environment_id = t.environment_id AND u.id = t.target_id' : 'LEFT JOIN organizations o ON o.environment_id = t.environment_id AND o.id = t.target_id'}
          WHERE r.environment_id = ? AND r.flag_id = ? AND r.target_type = '${type}' AND r.value = 1
          ORDER BY t.created_at, t.target_id`,
     );
@@ -135,16 +135,14 @@ export function createFlagTargetReader(db: Db) {
   };
   // One target's membership, by the whole primary key (without its type SQLite walked every target
   // of the flag: ~1,000 on a large one). One target is in at most one rule of a flag.
-  const one = db.prepare<[string, string, string, string], { created_at: string; value: number; name: string | null; email: string | null }>(
-    `SELECT t.created_at, r.value, o.name, u.email FROM flag_targets t
+  const one = db.prepare<[string, string, string, string], { created_at: string; value: number; label: string | null }>(
+    `SELECT t.created_at, r.value, t.label FROM flag_targets t
        JOIN flag_rules r ON r.environment_id = t.environment_id AND r.id = t.rule_id
-       LEFT JOIN organizations o ON t.target_type = 'organization' AND o.environment_id = t.environment_id AND o.id = t.target_id
-       LEFT JOIN users u ON t.target_type = 'user' AND u.environment_id = t.environment_id AND u.id = t.target_id
      WHERE t.environment_id = ? AND t.flag_id = ? AND t.target_type = ? AND t.target_id = ?`,
   );
   const kept = createKeptMap<TargetList>(db, { until: 'scopes', entries: 10_000 });
   const keep = (environmentId: string, list: TargetList) =>
-    kept.set(environmentId, `${environmentId} ${list.flagId}`, list, { scopes: [`targets ${list.flagId}`, 'names'] });
+    kept.set(environmentId, `${environmentId} ${list.flagId}`, list, { scopes: [`targets ${list.flagId}`] });
 
   const listOf = (environmentId: string, flagId: string): TargetList => {
     const found = kept.get(`${environmentId} ${flagId}`);
@@ -178,7 +176,7 @@ export function createFlagTargetReader(db: Db) {
         at = found;
       }
       const row = one.get(environmentId, previous.flagId, targetType, targetId);
-      const now = row && row.value === 1 ? { createdAt: row.created_at, json: targetJson(targetType, targetId, (targetType === 'organization' ? row.name : row.email) ?? '') } : undefined;
+      const now = row && row.value === 1 ? { createdAt: row.created_at, json: targetJson(targetType, targetId, row.label ?? '') } : undefined;
       if (!at && !now) return previous;
       if (at && now && now.createdAt === part.createdAt[at.chunk][at.index] && now.json === part.jsons[at.chunk][at.index]) return previous;
       let next = at ? without(part, at) : part;

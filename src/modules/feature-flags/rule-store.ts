@@ -47,6 +47,14 @@ const MEMBERSHIP_COLUMNS = 'id, flag_id, rule_id, target_type, target_id, create
 const toRule = (row: RuleRow): Rule => ({ ...row, value: row.value === 1 });
 
 /** Prepared statements for flag rules and their memberships; rows in, rows out. */
+/**
+ * SQL for a new target's label (migration 0090): its user's email or its organization's name,
+ * read when the row goes in; NULL for other target types. Triggers keep it current after.
+ */
+const labelOf = (environment: string, type: string, id: string) =>
+  `CASE ${type} WHEN 'user' THEN (SELECT email FROM users WHERE environment_id = ${environment} AND id = ${id})
+     WHEN 'organization' THEN (SELECT name FROM organizations WHERE environment_id = ${environment} AND id = ${id}) END`;
+
 export function createRuleStore(db: Db) {
   const ruleById = db.prepare<[string, string], RuleRow>(`SELECT ${RULE_COLUMNS} FROM flag_rules WHERE environment_id = ? AND id = ?`);
   const rulesOfFlag = db.prepare<[string, string], RuleRow>(
@@ -79,8 +87,8 @@ export function createRuleStore(db: Db) {
     `SELECT ${MEMBERSHIP_COLUMNS} FROM flag_targets WHERE environment_id = ? AND flag_id = ? AND target_type = ? AND target_id = ?`,
   );
   const insertMembership = db.prepare(
-    `INSERT INTO flag_targets (environment_id, ${MEMBERSHIP_COLUMNS})
-     VALUES (@environment_id, @id, @flag_id, @rule_id, @target_type, @target_id, @created_at, @updated_at)`,
+    `INSERT INTO flag_targets (environment_id, ${MEMBERSHIP_COLUMNS}, label)
+     VALUES (@environment_id, @id, @flag_id, @rule_id, @target_type, @target_id, @created_at, @updated_at, ${labelOf('@environment_id', '@target_type', '@target_id')})`,
   );
   const moveMembership = db.prepare('UPDATE flag_targets SET rule_id = ?, updated_at = ? WHERE environment_id = ? AND id = ?');
   const deleteMembership = db.prepare('DELETE FROM flag_targets WHERE environment_id = ? AND id = ?');
@@ -105,26 +113,24 @@ export function createRuleStore(db: Db) {
     (k) => `SELECT ${MEMBERSHIP_COLUMNS} FROM flag_targets WHERE environment_id = @env ${k.filters} AND ${k.where}
       ORDER BY ${k.orderBy} ${k.limit}`,
   );
-  // One statement per seeded flag, its members as one JSON array of [type, id, rule_id] read by
+  // One statement per seeded flag, its members as one JSON array of [type, id, rule_id, label] read by
   // json_each (binding a million values one by one costs more than SQLite parsing them). Ids are
   // `prefix` (a ULID's time and part of its randomness, drawn per flag) + the entry's index.
   const insertMembershipList = db.prepare(
-    `INSERT INTO flag_targets (environment_id, flag_id, created_at, updated_at, target_type, target_id, rule_id, id)
-     SELECT @env, @flag, @at, @at, j.value ->> 0, j.value ->> 1, j.value ->> 2, @prefix || printf('%06d', j.key)
+    `INSERT INTO flag_targets (environment_id, flag_id, created_at, updated_at, target_type, target_id, rule_id, id, label)
+     SELECT @env, @flag, @at, @at, j.value ->> 0, j.value ->> 1, j.value ->> 2, @prefix || printf('%06d', j.key), j.value ->> 3
      FROM json_each(@members) AS j`,
   );
 
-  // A seed's classic targets (ids and `{ id, enabled }` objects, sorted by id, which is key order:
+  // A seed's classic targets (`[id, enabled, label]`, sorted by id, which is key order:
   // org_ < user_ as organization < user), each joining its (type, enabled) rule.
   const insertClassicList = db.prepare(
-    `INSERT INTO flag_targets (environment_id, flag_id, created_at, updated_at, target_type, target_id, rule_id, id)
+    `INSERT INTO flag_targets (environment_id, flag_id, created_at, updated_at, target_type, target_id, rule_id, id, label)
      SELECT @env, @flag, @at, @at, t.type, t.id,
        CASE t.type || t.enabled WHEN 'user1' THEN @user1 WHEN 'user0' THEN @user0 WHEN 'organization1' THEN @organization1 ELSE @organization0 END,
-       @prefix || printf('%06d', t.k)
-     FROM (SELECT s.k, s.id, s.enabled, CASE WHEN substr(s.id, 1, 5) = 'user_' THEN 'user' ELSE 'organization' END AS type
-       FROM (SELECT j.key AS k, CASE j.type WHEN 'text' THEN j.value ELSE j.value ->> '$.id' END AS id,
-               CASE WHEN j.type = 'object' AND j.value ->> '$.enabled' = 0 THEN 0 ELSE 1 END AS enabled
-             FROM json_each(@members) AS j) AS s) AS t`,
+       @prefix || printf('%06d', t.k), t.label
+     FROM (SELECT s.k, s.id, s.enabled, s.label, CASE WHEN substr(s.id, 1, 5) = 'user_' THEN 'user' ELSE 'organization' END AS type
+       FROM (SELECT j.key AS k, j.value ->> 0 AS id, j.value ->> 1 AS enabled, j.value ->> 2 AS label FROM json_each(@members) AS j) AS s) AS t`,
   );
 
   // A target's own memberships with their flag's slug and rule's value (flag_targets_subject, then by key).
@@ -244,14 +250,14 @@ export function createRuleStore(db: Db) {
     },
     /**
      * Adds many memberships of one flag, none of which exists yet (a seed), in one go:
-     * `membersJson` is a JSON array of `[target_type, target_id, rule_id]`, in key order.
+     * `membersJson` is a JSON array of `[target_type, target_id, rule_id, label]`, in key order.
      */
     insertMemberships(environmentId: string, flagId: string, createdAt: string, idPrefix: string, membersJson: string): void {
       insertMembershipList.run({ env: environmentId, flag: flagId, at: createdAt, prefix: idPrefix, members: membersJson });
     },
     /**
-     * A seed's classic targets of one flag (`targetsJson`: ids and `{ id, enabled }`, sorted by
-     * id), each a membership of its kind's rule (`ruleIds` by `user1`, `user0`, `organization1`,
+     * A seed's classic targets of one flag (`targetsJson`: `[id, enabled (1 or 0), label]`, sorted
+     * by id), each a membership of its kind's rule (`ruleIds` by `user1`, `user0`, `organization1`,
      * `organization0`).
      */
     insertClassicMemberships(
