@@ -175,6 +175,36 @@ describe('the part writer and reader', () => {
     }
   });
 
+  it("find again a flag's last six lists, counting the chunks its lists share once against the bound", () => {
+    const db = openDatabase(':memory:');
+    migrate(db);
+    db.prepare("INSERT INTO environments (id, public_id, name, created_at) VALUES ('e', 'environment_e', 'e', '2026-01-01T00:00:00.000Z')").run();
+    const frame = ['[', ']'];
+    const entry = (owner: string, i: number) => JSON.stringify({ id: `user_${owner}_${i}`, email: `someone.${i}@example.com` });
+    // Two flags, each with a suite cycling five users through its targets: its list, and the list
+    // with each user added (sharing every chunk but one with the first).
+    const listsOf = (owner: string) => {
+      const base = chunked(Array.from({ length: 1000 }, (_, i) => entry(owner, i)));
+      return [base, ...[0, 1, 2, 3, 4].map((k) => insertAt(base, { chunk: k, index: 1 }, entry(owner, 5000 + k)))];
+    };
+    const owners = { a: listsOf('a'), b: listsOf('b') };
+    expect(owners.a[0].length).toBeGreaterThan(5);
+    const chunkSize = Math.max(...owners.a[0].map((c) => c.length)) + 1;
+    // Room for each flag's one list and a chunk per other list, not for six whole lists each.
+    const writer = createPartWriter(db, { maxEntries: 2 * (1000 + 5 * chunkSize) });
+    const reader = createPartReader(db);
+    const stored = () => db.prepare<[], number>('SELECT count(*) FROM event_parts').pluck().get()!;
+    db.transaction(() => {
+      for (let round = 0; round < 3; round++) {
+        for (const [owner, lists] of Object.entries(owners)) {
+          for (const list of lists) expect(reader.expand('e', writer.ref('e', owner, frame, [list]))).toBe(`[${flat(list).join(',')}]`);
+        }
+      }
+      expect(stored()).toBe(12); // each list once: every later write found its list again
+    })();
+    db.close();
+  });
+
   // Any sequence of lists, each an edit of the last in one piece or both: what the reader rebuilds
   // from the stored parts (whole or deltas) is always the list's JSON.
   it('rebuild every part as its pieces joined in their frame', () => {

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/open.js';
 import { newId } from '../../ids.js';
-import { entries as entriesOf, flat, joinedEntries, sameEntries, type Chunks } from './chunked-list.js';
+import { flat, joinedEntries, sameEntries, type Chunks } from './chunked-list.js';
 
 // A stored event body may name a large part instead of holding it: MARK, the part's id, MARK.
 // A raw control character never occurs in JSON text (JSON.stringify escapes it), so the mark is
@@ -14,14 +14,19 @@ const MARK = '\u0001';
  */
 export const PART_MIN_CHARS = 512;
 
-/** Lists remembered per owner (a flag) to find a part again: a write and its undo list the same targets. */
-const RECENT_PER_OWNER = 2;
 /**
- * Entries of remembered parts at once. A part's pieces are the chunked lists it was made from,
- * whose chunks the flags' kept target lists (and a flag's consecutive lists) share, so an entry
- * costs at most a pointer here. The bound must hold the lists a suite's writes go back to: a large flag's list has ~1,000
- * entries, and a cycle of writes over 500 such flags in one environment (two lists each) that
- * overflowed a smaller bound found nothing again and stored a whole list for every write.
+ * Lists remembered per owner (a flag) to find a part again: a write and its undo list the same
+ * targets, and a suite cycling a few users through a flag's targets lists the same few lists
+ * again (with 2, a flag seeing 5 users in turn stored a new part on nearly every write).
+ */
+const RECENT_PER_OWNER = 6;
+/**
+ * Entries of remembered parts at once, each chunk counted once per owner: a part's pieces are
+ * the chunked lists it was made from, whose chunks the flags' kept target lists and a flag's
+ * consecutive lists share, so a flag's lists cost about one list and a chunk per other list. The
+ * bound must hold the lists a suite's writes go back to: a large flag's list has ~1,000 entries,
+ * and a cycle of writes over 500 such flags in one environment that overflowed a smaller bound
+ * found nothing again and stored a whole list for every write.
  */
 const RECENT_MAX_ENTRIES = 4_000_000;
 /**
@@ -34,8 +39,6 @@ interface RecentPart {
   id: string;
   pieces: readonly Piece[];
   length: number;
-  /** Entries of its pieces. */
-  entries: number;
   /** Deltas from the last whole part it is rebuilt from; 0 when stored whole. */
   deltas: number;
 }
@@ -50,6 +53,22 @@ export type Piece = Chunks;
 
 /** One splice of a base part's JSON: at `at`, `remove` characters give way to `insert`. */
 type Splice = [at: number, remove: number, insert: string];
+
+/** Entries of the parts' distinct chunks (by reference): what remembering them holds. */
+function distinctEntries(parts: readonly RecentPart[]): number {
+  const seen = new Set<readonly string[]>();
+  let n = 0;
+  for (const part of parts) {
+    for (const piece of part.pieces) {
+      for (const chunk of piece) {
+        if (seen.has(chunk)) continue;
+        seen.add(chunk);
+        n += chunk.length;
+      }
+    }
+  }
+  return n;
+}
 
 /** Characters of a piece's JSON. */
 function pieceLength(piece: Piece): number {
@@ -133,7 +152,8 @@ export function createPartWriter(db: Db, { maxEntries = RECENT_MAX_ENTRIES }: { 
   const exists = db.prepare<[string, string], number>('SELECT 1 FROM event_parts WHERE environment_id = ? AND id = ?').pluck();
   // Per owner, its last parts, most recently used first; owners least recently used first.
   const recent = new Map<string, RecentPart[]>();
-  let held = 0; // entries of every remembered part
+  const held = new Map<string, number>(); // per owner, the entries of the distinct chunks of its parts
+  let heldAll = 0;
   const same = (a: readonly Piece[], b: readonly Piece[]) => a.length === b.length && a.every((x, i) => sameEntries(x, b[i]));
 
   /** The part stored as splices of `base`, or undefined when it is better stored whole. */
@@ -167,18 +187,19 @@ export function createPartWriter(db: Db, { maxEntries = RECENT_MAX_ENTRIES }: { 
       const id = newId('eventPart');
       const delta = asDelta(environmentId, known[0], frame, pieces, length);
       insert.run(environmentId, id, delta ?? joined(frame, pieces));
-      const entries = pieces.reduce((n, piece) => n + entriesOf(piece), 0);
-      const older = known.slice(0, RECENT_PER_OWNER - 1);
-      for (const part of known.slice(RECENT_PER_OWNER - 1)) held -= part.entries;
+      const parts = [{ id, pieces, length, deltas: delta === undefined ? 0 : known[0].deltas + 1 }, ...known.slice(0, RECENT_PER_OWNER - 1)];
+      const cost = distinctEntries(parts);
+      heldAll += cost - (held.get(key) ?? 0);
+      held.set(key, cost);
       recent.delete(key);
-      held += entries;
       // Past the bound, the owners least recently used are forgotten (their next write stores its list whole).
-      for (const [other, parts] of recent) {
-        if (held <= maxEntries) break;
+      for (const other of recent.keys()) {
+        if (heldAll <= maxEntries) break;
         recent.delete(other);
-        for (const part of parts) held -= part.entries;
+        heldAll -= held.get(other)!;
+        held.delete(other);
       }
-      recent.set(key, [{ id, pieces, length, entries, deltas: delta === undefined ? 0 : known[0].deltas + 1 }, ...older]);
+      recent.set(key, parts);
       return MARK + id + MARK;
     },
   };
