@@ -37,9 +37,11 @@ export interface TargetList {
 
 const EMPTY: Part = { ids: EMPTY_CHUNKS, createdAt: EMPTY_CHUNKS, jsons: EMPTY_CHUNKS };
 
-// JSON.stringify({ id, email }) (or name), built without the object.
+// JSON.stringify({ id, email }) (or name), built without the object. Joined, not concatenated:
+// a kept list holds ~1,000 of these, and a concatenation is a tree of the parts (about twice the
+// memory, and more for the scavenger to copy) where join makes one flat string.
 const targetJson = (type: TargetType, id: string, label: string) =>
-  `{"id":${JSON.stringify(id)},${type === 'organization' ? '"name"' : '"email"'}:${JSON.stringify(label)}}`;
+  ['{"id":', JSON.stringify(id), type === 'organization' ? ',"name":' : ',"email":', JSON.stringify(label), '}'].join('');
 
 /** Whether (createdAt, id) comes after entry `index` of chunk `chunk`. */
 const after = (part: Part, chunk: number, index: number, createdAt: string, id: string) => {
@@ -127,9 +129,11 @@ export function createFlagTargetReader(db: Db) {
   const readPart = (type: TargetType, environmentId: string, flagId: string): Part => {
     const rows = readers[type]().raw().all(environmentId, flagId) as [string, string, string | null][];
     if (rows.length === 0) return EMPTY;
+    // Targets added together share one created_at (a seed's all do): one string for each run of them.
+    let at = '';
     return {
       ids: chunked(rows.map((r) => r[0])),
-      createdAt: chunked(rows.map((r) => r[1])),
+      createdAt: chunked(rows.map((r) => (r[1] === at ? at : (at = r[1])))),
       jsons: chunked(rows.map((r) => targetJson(type, r[0], r[2] ?? ''))),
     };
   };
