@@ -46,7 +46,6 @@ const MEMBERSHIP_COLUMNS = 'id, flag_id, rule_id, target_type, target_id, create
 
 const toRule = (row: RuleRow): Rule => ({ ...row, value: row.value === 1 });
 
-/** Prepared statements for flag rules and their memberships; rows in, rows out. */
 /**
  * SQL for a new target's label (migration 0090): its user's email or its organization's name,
  * read when the row goes in; NULL for other target types. Triggers keep it current after.
@@ -55,6 +54,7 @@ const labelOf = (environment: string, type: string, id: string) =>
   `CASE ${type} WHEN 'user' THEN (SELECT email FROM users WHERE environment_id = ${environment} AND id = ${id})
      WHEN 'organization' THEN (SELECT name FROM organizations WHERE environment_id = ${environment} AND id = ${id}) END`;
 
+/** Prepared statements for flag rules and their memberships; rows in, rows out. */
 export function createRuleStore(db: Db) {
   const ruleById = db.prepare<[string, string], RuleRow>(`SELECT ${RULE_COLUMNS} FROM flag_rules WHERE environment_id = ? AND id = ?`);
   const rulesOfFlag = db.prepare<[string, string], RuleRow>(
